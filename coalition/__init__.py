@@ -1,0 +1,92 @@
+"""Coalition: meetings, case reviews, recommendations and reports for overdose-prevention
+coalitions."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from coalition import config as config_module
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("COALITION_INSTANCE_PATH") or _default_instance_path(),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    settings = dict(config_module.DEFAULTS)
+    instance_config = os.path.join(app.instance_path, "config.py")
+    if os.path.exists(instance_config):
+        app.config.from_pyfile(instance_config)
+        settings.update({k: v for k, v in app.config.items() if k.isupper()})
+    config_module.from_environment(settings)
+    settings.update(config or {})
+    config_module.finalize(settings, app.instance_path)
+    app.config.update(settings)
+
+    register_extensions(app)
+    register_converters(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_hooks(app)
+    register_cli(app)
+    return app
+
+
+def _default_instance_path() -> str:
+    return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "instance"))
+
+
+def register_extensions(app: Flask) -> None:
+    from coalition.core import models  # noqa: F401  (tables known to the metadata)
+    from coalition.core.login import init_login
+    from coalition.extensions import csrf, db, migrate
+    from coalition.roster import models as roster_models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    init_login(app)
+
+    from flask_bootstrap import Bootstrap5
+
+    app.config.setdefault("BOOTSTRAP_SERVE_LOCAL", True)
+    Bootstrap5(app)
+
+
+def register_converters(app: Flask) -> None:
+    from coalition.core.http import RecordIdConverter
+
+    app.url_map.converters["int"] = RecordIdConverter
+
+
+def register_blueprints(app: Flask) -> None:
+    from coalition.core.views import accounts_bp, audit_bp, auth_bp
+    from coalition.reporting.views import bp as main_bp
+    from coalition.roster.views import bp as roster_bp
+
+    for blueprint in (auth_bp, accounts_bp, audit_bp, main_bp, roster_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from coalition.core.http import register_error_pages
+
+    register_error_pages(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from coalition.core.http import register_request_hooks
+
+    register_request_hooks(app)
+
+
+def register_cli(app: Flask) -> None:
+    from coalition.cli import commands
+
+    for command in commands:
+        app.cli.add_command(command)

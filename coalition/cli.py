@@ -1,0 +1,83 @@
+"""Command-line verbs: ``flask seed-vocab``, ``seed-demo``, ``create-user``, ``backup``."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from coalition.core.errors import ServiceError
+from coalition.extensions import db
+
+
+@click.command("seed-vocab")
+@with_appcontext
+def seed_vocab_command():
+    """Add the standard vocabulary terms that are missing (safe to run again)."""
+    from coalition.core.vocab import seed_vocabularies
+
+    added = seed_vocabularies()
+    db.session.commit()
+    click.echo(f"Vocabularies: {added} term(s) added.")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database already has accounts.")
+@with_appcontext
+def seed_demo_command(if_empty):
+    """Create the fictional demo coalition (demo mode only)."""
+    from coalition.demo import DEMO_PASSWORD, database_is_empty, seed_demo
+
+    if not current_app.config.get("DEMO") and not current_app.testing:
+        raise click.ClickException("seed-demo only runs in demo mode (COALITION_DEMO=1).")
+    if if_empty and not database_is_empty():
+        click.echo("Demo data: the database already has accounts; nothing changed.")
+        return
+    if not database_is_empty():
+        raise click.ClickException(
+            "The database already has accounts; demo data is for a new database.")
+    summary = seed_demo()
+    db.session.commit()
+    click.echo(f"Demo data: {summary}. Demo password for every demo login: {DEMO_PASSWORD}")
+
+
+@click.command("create-user")
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--role", "site_role", type=click.Choice(["coordinator", "leader", "member"]),
+              default="coordinator", show_default=True)
+@click.option("--password", default=None,
+              help="Leave out to get a one-time temporary password that must be changed.")
+@with_appcontext
+def create_user_command(name, email, site_role, password):
+    """Create an account (the first coordinator of a new installation, for example)."""
+    from coalition.core.accounts import create_user
+
+    try:
+        user, issued = create_user(None, name=name, email=email, site_role=site_role,
+                                   password=password)
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Created {user.role_label.lower()} account {user.email}.")
+    if password is None:
+        click.echo(f"Temporary password (must be changed at first sign-in): {issued}")
+
+
+@click.command("backup")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default: a time-stamped file in the backup folder).")
+@with_appcontext
+def backup_command(output):
+    """Write a consistent copy of the database (SQLite online backup, or pg_dump)."""
+    from coalition.core.backup import BackupError, backup_database
+
+    try:
+        path = backup_database(output)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {path}")
+
+
+commands = [seed_vocab_command, seed_demo_command, create_user_command, backup_command]

@@ -1,0 +1,119 @@
+"""Configuration defaults and how they are overridden.
+
+Order: these defaults, then ``instance/config.py`` if present, then environment variables
+(``DATABASE_URL``, ``SECRET_KEY`` and any ``COALITION_<NAME>``), then the mapping passed to
+``create_app``.
+"""
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The application cannot start with this configuration."""
+
+
+DEFAULTS = {
+    "DEMO": False,
+    "SECRET_KEY": None,
+    "SQLALCHEMY_DATABASE_URI": None,  # filled in with the instance SQLite file
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_NAME": "coalition_session",
+    "REMEMBER_COOKIE_DURATION": 0,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "IDLE_TIMEOUT_MINUTES": 30,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
+    "AGREEMENT_WARNING_DAYS": 60,
+    "PAGE_SIZE": 25,
+    "HSTS": False,
+    "BACKUP_DIR": None,  # defaults to instance/backups
+    # argon2id parameters (RFC 9106 low-memory profile by default).
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_COST": 65536,
+    "ARGON2_PARALLELISM": 4,
+}
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+
+
+def _coerce(raw: str, current):
+    """Turn an environment string into the type of the default it replaces."""
+    if isinstance(current, bool):
+        return raw.strip().lower() in _BOOL_TRUE
+    if isinstance(current, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{raw!r} is not a whole number") from exc
+    if isinstance(current, dict):
+        return json.loads(raw)
+    return raw
+
+
+def from_environment(config: dict, environ=os.environ) -> None:
+    """Apply DATABASE_URL, SECRET_KEY and COALITION_* variables to ``config``."""
+    if environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(environ["DATABASE_URL"])
+    if environ.get("SECRET_KEY"):
+        config["SECRET_KEY"] = environ["SECRET_KEY"]
+    for name, raw in environ.items():
+        if not name.startswith("COALITION_") or name == "COALITION_TEST_DATABASE_URL":
+            continue
+        key = name[len("COALITION_"):]
+        try:
+            config[key] = _coerce(raw, config.get(key))
+        except (ConfigError, ValueError) as exc:
+            raise ConfigError(f"{name}: {exc}") from exc
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual ``postgres://`` spellings and use the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def finalize(config: dict, instance_path: str) -> None:
+    """Fill derived defaults and refuse to run without a secret outside demo/development."""
+    instance = Path(instance_path)
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'coalition.sqlite3'}"
+    if not config.get("BACKUP_DIR"):
+        config["BACKUP_DIR"] = str(instance / "backups")
+    relaxed = config.get("DEMO") or config.get("DEBUG") or config.get("TESTING")
+    if not config.get("SECRET_KEY"):
+        if not relaxed:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+                "value (for example the output of: "
+                "python -c 'import secrets; print(secrets.token_hex(32))'), "
+                "or run in demo mode with COALITION_DEMO=1."
+            )
+        config["SECRET_KEY"] = _instance_secret(instance)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.pop("pool_pre_ping", None)
+        options.setdefault("connect_args", {"timeout": 30})
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-installation secret for demo and development, kept in the instance folder."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_hex(32)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

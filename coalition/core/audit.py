@@ -1,0 +1,94 @@
+"""The append-only audit log. Services call :func:`log`; nothing updates or deletes a row."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask import has_request_context, request
+from sqlalchemy import event, select
+
+from coalition.core.db import UTC, db
+from coalition.core.models import AuditEvent, User
+
+SYSTEM_LABEL = "system"
+
+
+def client_address() -> str | None:
+    """The requesting client's address, or None outside a request (CLI, tests of services)."""
+    if has_request_context():
+        return (request.remote_addr or "")[:64] or None
+    return None
+
+
+def object_type_of(obj) -> str:
+    return getattr(obj, "__tablename__", type(obj).__name__.lower())
+
+
+def log(actor: User | None, action: str, obj=None, summary: str = "", *,
+        object_type: str | None = None, object_id: int | None = None,
+        actor_label: str | None = None) -> AuditEvent:
+    """Add one audit row to the current transaction (the caller commits it with the change).
+
+    ``obj`` is any mapped object; it is flushed first so new objects have their id.
+    """
+    if obj is not None:
+        if obj.id is None:
+            db.session.flush()
+        object_type = object_type or object_type_of(obj)
+        object_id = obj.id
+    row = AuditEvent(
+        user_id=actor.id if actor is not None else None,
+        actor_label=(actor_label or (actor.email if actor is not None else SYSTEM_LABEL))[:254],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary[:4000],
+        client_address=client_address(),
+    )
+    db.session.add(row)
+    return row
+
+
+def describe_changes(before: dict, after: dict) -> str:
+    """A short human summary of which fields changed: ``name: 'A' → 'B'; phone changed``."""
+    parts = []
+    for key, new in after.items():
+        old = before.get(key)
+        if old == new:
+            continue
+        if isinstance(new, str) and len(new) > 60 or isinstance(old, str) and len(old or "") > 60:
+            parts.append(f"{key} changed")
+        else:
+            parts.append(f"{key}: {old!r} → {new!r}")
+    return "; ".join(parts) or "no changes"
+
+
+def events_query(*, user_id: int | None = None, object_type: str | None = None,
+                 object_id: int | None = None, action: str | None = None,
+                 date_from: date | None = None, date_to: date | None = None):
+    """The filtered audit list, newest first (used by the audit screen)."""
+    stmt = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if user_id is not None:
+        stmt = stmt.where(AuditEvent.user_id == user_id)
+    if object_type:
+        stmt = stmt.where(AuditEvent.object_type == object_type)
+    if object_id is not None:
+        stmt = stmt.where(AuditEvent.object_id == object_id)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if date_from is not None:
+        stmt = stmt.where(AuditEvent.occurred_at >= datetime.combine(date_from, time(), UTC))
+    if date_to is not None:
+        end = datetime.combine(date_to + timedelta(days=1), time(), UTC)
+        stmt = stmt.where(AuditEvent.occurred_at < end)
+    return stmt
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise RuntimeError("audit rows are append-only")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise RuntimeError("audit rows are append-only")

@@ -1,0 +1,226 @@
+"""Authentication: argon2 password hashing, sign-in with throttling, server-side sessions.
+
+The browser's signed cookie carries only a random session token; its hash is stored in
+``user_sessions``. Signing out, deactivation and the idle timeout end that row, so a copied cookie
+stops working at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
+
+from coalition.core import audit
+from coalition.core.db import db, utcnow
+from coalition.core.models import LoginFailure, User, UserSession
+
+GENERIC_LOGIN_ERROR = "Email or password is incorrect."
+THROTTLED_LOGIN_ERROR = "Too many failed sign-in attempts. Wait a few minutes and try again."
+MIN_PASSWORD_LENGTH = 12
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return PasswordHasher(
+        time_cost=config["ARGON2_TIME_COST"],
+        memory_cost=config["ARGON2_MEMORY_COST"],
+        parallelism=config["ARGON2_PARALLELISM"],
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    """Check ``password``; rehash in place when the parameters changed (the caller commits)."""
+    hasher = _hasher()
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return True
+
+
+# A hash to verify against when the e-mail is unknown, so both failures take the same time.
+_DUMMY_HASH: dict[tuple, str] = {}
+
+
+def _burn_time(password: str) -> None:
+    hasher = _hasher()
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _DUMMY_HASH:
+        _DUMMY_HASH[key] = hasher.hash(secrets.token_hex(16))
+    try:
+        hasher.verify(_DUMMY_HASH[key], password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Why a new password is not acceptable, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > 256:
+        return "Use at most 256 characters."
+    lowered = password.lower()
+    if email and normalize_email(email) in lowered or name and name.strip().lower() == lowered:
+        return "Do not use your name or e-mail address as your password."
+    if len(set(password)) < 4:
+        return "This password is too easy to guess."
+    return None
+
+
+def temporary_password() -> str:
+    """A one-time password a coordinator hands over; it must be changed at first sign-in."""
+    return "-".join(secrets.token_urlsafe(6) for _ in range(3))
+
+
+# --- throttling -------------------------------------------------------------------------------
+
+def is_throttled(email: str, address: str | None) -> bool:
+    config = current_app.config
+    since = utcnow() - timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    by_email = db.session.scalar(
+        select(func.count(LoginFailure.id)).where(
+            LoginFailure.email == normalize_email(email)[:254], LoginFailure.occurred_at >= since
+        )
+    )
+    if by_email >= config["LOGIN_MAX_FAILURES"]:
+        return True
+    if address:
+        by_address = db.session.scalar(
+            select(func.count(LoginFailure.id)).where(
+                LoginFailure.client_address == address, LoginFailure.occurred_at >= since
+            )
+        )
+        return by_address >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    return False
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    token: str | None = None
+    error: str | None = None
+    throttled: bool = False
+
+
+def authenticate(email: str, password: str) -> LoginResult:
+    """Check credentials; on success open a server-side session and return its token.
+
+    Unknown e-mail, wrong password and inactive account give the same generic error; all are
+    audited. The caller commits.
+    """
+    email_key = normalize_email(email)[:254]
+    address = audit.client_address()
+    if is_throttled(email_key, address):
+        audit.log(None, "login_throttled",
+                  summary=f"sign-in refused for {email_key!r}: too many failures",
+                  actor_label=email_key or "anonymous")
+        return LoginResult(None, error=THROTTLED_LOGIN_ERROR, throttled=True)
+    user = db.session.scalar(select(User).where(User.email == email_key)) if email_key else None
+    if user is None:
+        _burn_time(password)
+        ok = False
+    else:
+        ok = verify_password(user, password) and user.is_active
+    if not ok:
+        db.session.add(LoginFailure(email=email_key, client_address=address))
+        audit.log(user, "login_failed", user,
+                  summary="unknown e-mail" if user is None
+                  else "wrong password or inactive account",
+                  actor_label=email_key or "anonymous")
+        return LoginResult(None, error=GENERIC_LOGIN_ERROR)
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(token_hash=_token_hash(token), user=user, client_address=address))
+    user.last_login_at = utcnow()
+    db.session.execute(
+        LoginFailure.__table__.delete().where(LoginFailure.email == email_key)
+    )
+    audit.log(user, "login", user, summary="signed in")
+    return LoginResult(user, token=token)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def load_session_user(user_id: str, token: str | None) -> tuple[User | None, str | None]:
+    """The user of a live session, or ``(None, reason)`` where reason is ``idle`` or ``ended``.
+
+    Also refreshes the session's last-seen time (at most once a minute).
+    """
+    if not token:
+        return None, "ended"
+    row = db.session.scalar(
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == _token_hash(token))
+    )
+    if row is None or row.ended_at is not None or str(row.user_id) != str(user_id):
+        return None, "ended"
+    user = row.user
+    if not user.is_active:
+        return None, "ended"
+    now = utcnow()
+    idle = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
+    if now - row.last_seen_at > idle:
+        row.ended_at, row.end_reason = now, "idle"
+        audit.log(user, "session_timeout", user, summary="signed out for inactivity")
+        db.session.commit()
+        return None, "idle"
+    if now - row.last_seen_at > TOUCH_INTERVAL:
+        row.last_seen_at = now
+        db.session.commit()
+    return user, None
+
+
+def end_session(user: User, token: str | None, reason: str = "logout") -> None:
+    """End one session (sign-out). The caller commits."""
+    if token:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _token_hash(token), UserSession.ended_at.is_(None))
+            .values(ended_at=utcnow(), end_reason=reason)
+        )
+    audit.log(user, "logout", user, summary="signed out")
+
+
+def end_all_sessions(user: User, reason: str) -> int:
+    """End every live session of ``user`` (deactivation, password reset). The caller commits."""
+    result = db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), end_reason=reason)
+    )
+    return result.rowcount or 0
+
+
+def prune_login_failures(older_than: timedelta = timedelta(days=1)) -> int:
+    result = db.session.execute(
+        LoginFailure.__table__.delete().where(LoginFailure.occurred_at < utcnow() - older_than)
+    )
+    return result.rowcount or 0
+
+
+__all__ = [
+    "GENERIC_LOGIN_ERROR", "authenticate", "end_all_sessions", "end_session", "hash_password",
+    "load_session_user", "normalize_email", "password_problem", "temporary_password",
+    "verify_password",
+]

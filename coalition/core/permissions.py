@@ -1,0 +1,175 @@
+"""Who may do what.
+
+Two layers: ``ROUTES`` names, for every endpoint of the application, the coarse level needed to
+reach it (enforced for every request by :func:`enforce_route_access`; an endpoint missing from the
+table is refused and fails the test suite); the object predicates below decide about one object and
+are called by views, exports and reports alike.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from coalition.core.db import db
+
+PUBLIC = "public"  # anyone, signed in or not
+LOGIN = "login"  # any active, signed-in account
+LEADER = "leader"  # leaders and coordinators
+COORDINATOR = "coordinator"  # coordinators only
+
+# endpoint → (level, what it is / which object predicate the view applies on top)
+ROUTES: dict[str, tuple[str, str]] = {
+    "static": (PUBLIC, "application assets"),
+    "bootstrap.static": (PUBLIC, "Bootstrap assets served from the installed package"),
+    "main.healthz": (PUBLIC, "health check for load balancers"),
+    "auth.login": (PUBLIC, "sign-in form"),
+    "auth.logout": (LOGIN, "sign out (POST)"),
+    "auth.change_password": (LOGIN, "change one's own password"),
+    "main.dashboard": (LOGIN, "dashboard; agreement warnings for coordinators and leaders"),
+    # roster: everyone signed in reads the roster; coordinators change it
+    "roster.organization_list": (LOGIN, "organizations"),
+    "roster.organization_detail": (LOGIN, "one organization"),
+    "roster.organization_new": (COORDINATOR, "add an organization"),
+    "roster.organization_edit": (COORDINATOR, "edit or deactivate an organization"),
+    "roster.agreement_new": (COORDINATOR, "record a data-sharing agreement"),
+    "roster.agreement_edit": (COORDINATOR, "correct a data-sharing agreement"),
+    "roster.person_list": (LOGIN, "people"),
+    "roster.person_detail": (LOGIN, "one person"),
+    "roster.person_new": (COORDINATOR, "add a person"),
+    "roster.person_edit": (COORDINATOR, "edit or deactivate a person"),
+    "roster.affiliation_add": (COORDINATOR, "link a person to an organization"),
+    "roster.affiliation_remove": (COORDINATOR, "unlink a person from an organization"),
+    "roster.table_list": (LOGIN, "tables the user may see (can_view_table)"),
+    "roster.table_detail": (LOGIN, "one table: can_view_table, else 404"),
+    "roster.table_new": (COORDINATOR, "create a table"),
+    "roster.table_edit": (COORDINATOR, "edit a table"),
+    "roster.membership_add": (LOGIN, "seat a person: can_manage_table, else 403/404"),
+    "roster.membership_edit": (LOGIN, "change a seat's role: can_manage_table"),
+    "roster.membership_remove": (LOGIN, "unseat a person: can_manage_table"),
+    "roster.coverage": (LOGIN, "sector coverage of the tables the user may see"),
+    # accounts and audit
+    "accounts.user_list": (COORDINATOR, "accounts"),
+    "accounts.user_new": (COORDINATOR, "create an account with a temporary password"),
+    "accounts.user_detail": (COORDINATOR, "one account"),
+    "accounts.user_edit": (COORDINATOR, "edit an account"),
+    "accounts.user_deactivate": (COORDINATOR, "deactivate an account and end its sessions"),
+    "accounts.user_reactivate": (COORDINATOR, "reactivate an account"),
+    "accounts.user_reset_password": (COORDINATOR, "issue a new temporary password"),
+    "audit.event_list": (COORDINATOR, "the audit log"),
+}
+
+LEVEL_RANK = {LOGIN: 0, LEADER: 1, COORDINATOR: 2}
+ROLE_RANK = {"member": 0, "leader": 1, "coordinator": 2}
+
+# Endpoints a user who must change a temporary password may still use.
+PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static", "bootstrap.static",
+                           "main.healthz", "auth.login"}
+
+
+def has_level(user, level: str) -> bool:
+    if level == PUBLIC:
+        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return ROLE_RANK.get(user.site_role, -1) >= LEVEL_RANK[level]
+
+
+def enforce_route_access():
+    """``before_request`` hook: apply ``ROUTES`` to the matched endpoint."""
+    endpoint = request.endpoint
+    if endpoint is None:  # no route matched: let Flask answer 404/405
+        return None
+    rule = ROUTES.get(endpoint)
+    if rule is None:
+        abort(403)  # deny by default; the suite fails on any unlisted endpoint
+    level = rule[0]
+    if level == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        flash("Please sign in to continue.", "info")
+        return redirect(url_for("auth.login", next=_safe_next()))
+    if current_user.must_change_password and endpoint not in PASSWORD_CHANGE_ALLOWED:
+        return redirect(url_for("auth.change_password"))
+    if not has_level(current_user, level):
+        abort(403)
+    return None
+
+
+def _safe_next() -> str | None:
+    if request.method != "GET":
+        return None
+    path = request.full_path if request.query_string else request.path
+    return path if path.startswith("/") and not path.startswith("//") else None
+
+
+# --- object predicates -----------------------------------------------------------------------
+
+def _person_id(user) -> int | None:
+    return getattr(user, "person_id", None) if user is not None else None
+
+
+def table_role(user, table) -> str | None:
+    """The user's role at ``table`` (``member``/``manager``) through their person, or None."""
+    from coalition.roster.models import TableMembership
+
+    person_id = _person_id(user)
+    if person_id is None or table is None:
+        return None
+    return db.session.scalar(
+        select(TableMembership.role).where(
+            TableMembership.table_id == table.id, TableMembership.person_id == person_id
+        )
+    )
+
+
+def member_table_ids(user) -> set[int]:
+    """Ids of the tables the user's person sits at."""
+    from coalition.roster.models import TableMembership
+
+    person_id = _person_id(user)
+    if person_id is None:
+        return set()
+    return set(db.session.scalars(
+        select(TableMembership.table_id).where(TableMembership.person_id == person_id)
+    ))
+
+
+def can_view_table(user, table) -> bool:
+    """Everyone sees the coalition table; case-reviewing tables are shown to their members,
+    coordinators and leaders only (need-to-know)."""
+    if table is None or not getattr(user, "is_authenticated", False):
+        return False
+    if not table.reviews_cases or has_level(user, LEADER):
+        return True
+    return table_role(user, table) is not None
+
+
+def can_manage_table(user, table) -> bool:
+    """Coordinators manage every table; a table's managers manage its seats."""
+    if table is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_coordinator or table_role(user, table) == "manager"
+
+
+def can_view_case_data(user, table) -> bool:
+    """Case-level data of a table is visible only to the people who sit at that table.
+
+    Not even coordinators or leaders see it unless they are seated: need-to-know by table.
+    """
+    if table is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not table.reviews_cases:
+        return False
+    return table_role(user, table) is not None
+
+
+def visible_tables_clause(user):
+    """A SQL condition on ``CoalitionTable`` matching :func:`can_view_table` for list queries."""
+    from coalition.roster.models import CASE_REVIEW_KINDS, CoalitionTable
+
+    if has_level(user, LEADER):
+        return CoalitionTable.id.is_not(None)
+    ids = member_table_ids(user)
+    return CoalitionTable.kind.not_in(CASE_REVIEW_KINDS) | CoalitionTable.id.in_(ids or [-1])

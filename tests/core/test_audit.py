@@ -1,0 +1,179 @@
+"""The audit log screen, and the log's append-only guarantee."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DatabaseError
+
+from coalition.core import audit
+from coalition.core.models import AuditEvent
+from coalition.extensions import db
+
+
+def _event(actor=None, action="view", *, object_type=None, object_id=None, summary="",
+           when: datetime | None = None) -> AuditEvent:
+    row = audit.log(actor, action, object_type=object_type, object_id=object_id,
+                    summary=summary)
+    if when is not None:
+        row.occurred_at = when  # set before the INSERT: a new row, not an update
+    db.session.commit()
+    return row
+
+
+def _summaries(response) -> list[str]:
+    html = response.get_data(as_text=True)
+    return re.findall(r"<td>(marker-[^<]*)</td>", html)
+
+
+# --- reading and filtering --------------------------------------------------------------------
+
+def test_the_coordinator_sees_audit_rows_newest_first_with_every_column(as_coordinator,
+                                                                       coordinator):
+    _event(coordinator, "view", object_type="people", object_id=7, summary="marker-old",
+           when=datetime(2025, 1, 1, 9, 30, tzinfo=UTC))
+    _event(coordinator, "export", object_type="people", object_id=8, summary="marker-new",
+           when=datetime(2025, 1, 2, 9, 30, tzinfo=UTC))
+    response = as_coordinator.get("/audit/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert _summaries(response) == ["marker-new", "marker-old"]
+    for header in ("When (UTC)", "Who", "Action", "Object", "Summary", "Client address"):
+        assert f'<th scope="col">{header}</th>' in html
+    assert "2025-01-02 09:30:00" in html and "people #8" in html
+    assert html.count("<h1") == 1
+
+
+def test_the_audit_log_filters_by_user(as_coordinator, coordinator, make_user):
+    other = make_user()
+    _event(coordinator, summary="marker-mine")
+    _event(other, summary="marker-theirs")
+    response = as_coordinator.get(f"/audit/?user_id={other.id}")
+    assert _summaries(response) == ["marker-theirs"]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("object_type=people", ["marker-person-2", "marker-person-1"]),
+    ("object_type=people&object_id=1", ["marker-person-1"]),
+    ("action=export", ["marker-person-2"]),
+])
+def test_the_audit_log_filters_by_object_and_action(as_coordinator, coordinator, query,
+                                                    expected):
+    _event(coordinator, "view", object_type="people", object_id=1, summary="marker-person-1")
+    _event(coordinator, "export", object_type="people", object_id=2, summary="marker-person-2")
+    _event(coordinator, "view", object_type="organizations", object_id=1, summary="marker-org")
+    assert _summaries(as_coordinator.get(f"/audit/?{query}")) == expected
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("date_from=2025-03-02", ["marker-mar-03", "marker-mar-02"]),
+    ("date_to=2025-03-02", ["marker-mar-02", "marker-mar-01"]),
+    ("date_from=2025-03-02&date_to=2025-03-02", ["marker-mar-02"]),
+])
+def test_the_audit_log_filters_by_date_range(as_coordinator, coordinator, query, expected):
+    for day in (1, 2, 3):
+        _event(coordinator, summary=f"marker-mar-0{day}",
+               when=datetime(2025, 3, day, 23, 59, tzinfo=UTC))
+    assert _summaries(as_coordinator.get(f"/audit/?{query}")) == expected
+
+
+def test_the_filter_lists_offer_the_object_types_and_actions_present(as_coordinator,
+                                                                    coordinator):
+    _event(coordinator, "print", object_type="fatality_cases", object_id=3)
+    html = as_coordinator.get("/audit/").get_data(as_text=True)
+    assert '<option value="fatality_cases">fatality_cases</option>' in html
+    assert '<option value="print">print</option>' in html
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("date_from=2025-13-01", "Enter a date as YYYY-MM-DD"),
+    ("date_to=yesterday", "Enter a date as YYYY-MM-DD"),
+    ("date_from=0001-01-01", "Enter a date between 1900 and 2999."),
+    ("date_to=9999-12-31", "Enter a date between 1900 and 2999."),
+    ("date_from=2025-03-02&date_to=2025-03-01", "The end date is before the start date."),
+    ("object_id=abc", "Not a valid integer value."),
+    ("object_id=99999999999999999999", "Enter an id number."),
+    ("user_id=abc", "Choose a user from the list."),
+    ("user_id=999999", "Choose a user from the list."),
+    ("object_type=nothing_like_this", "Choose an object type from the list."),
+])
+def test_bad_filters_get_a_message_at_the_field(as_coordinator, query, message):
+    response = as_coordinator.get(f"/audit/?{query}")
+    assert response.status_code == 400
+    assert re.search(r'class="invalid-feedback d-block">[^<]*' + re.escape(message),
+                     response.get_data(as_text=True))
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(
+    st.sampled_from(["user_id", "object_type", "object_id", "action", "date_from", "date_to",
+                     "page"]),
+    st.text(max_size=40)))
+def test_random_filters_never_cause_an_error(as_coordinator, params):
+    assert as_coordinator.get("/audit/", query_string=params).status_code in (200, 400, 404)
+
+
+def test_the_audit_log_is_paginated(app, as_coordinator, coordinator):
+    for number in range(app.config["PAGE_SIZE"] + 1):
+        _event(coordinator, summary=f"marker-{number:03d}")
+    first = _summaries(as_coordinator.get("/audit/"))
+    second = _summaries(as_coordinator.get("/audit/?page=2"))
+    assert len(first) == app.config["PAGE_SIZE"] and second == ["marker-000"]
+
+
+@pytest.mark.parametrize("role", ["member", "leader"])
+def test_only_coordinators_read_the_audit_log(client, make_user, login, role):
+    login(make_user(role))
+    assert client.get("/audit/").status_code == 403
+
+
+def test_no_audit_route_accepts_anything_but_reading(app):
+    rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/audit")]
+    assert rules
+    for rule in rules:
+        assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_writing_methods_on_the_audit_log_are_not_allowed(as_coordinator, method):
+    assert as_coordinator.open("/audit/", method=method, data={}).status_code == 405
+
+
+# --- append-only ------------------------------------------------------------------------------
+
+def test_an_audit_row_cannot_be_updated_through_the_orm(coordinator):
+    row = _event(coordinator, summary="original")
+    row.summary = "rewritten"
+    with pytest.raises(RuntimeError, match="append-only"):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(AuditEvent, row.id).summary == "original"
+
+
+def test_an_audit_row_cannot_be_deleted_through_the_orm(coordinator):
+    row = _event(coordinator)
+    db.session.delete(row)
+    with pytest.raises(RuntimeError, match="append-only"):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(AuditEvent, row.id) is not None
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_events SET summary = 'rewritten' WHERE id = :id",
+    "DELETE FROM audit_events WHERE id = :id",
+])
+def test_the_database_refuses_to_change_audit_rows(coordinator, statement):
+    row_id = _event(coordinator, summary="original").id
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(text(statement), {"id": row_id})
+    db.session.rollback()
+    assert db.session.scalar(select(AuditEvent.summary).where(AuditEvent.id == row_id)) == (
+        "original")
+    assert db.session.scalar(select(func.count(AuditEvent.id))) >= 1

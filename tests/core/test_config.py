@@ -1,0 +1,66 @@
+"""Configuration: refusing to start without a secret, and database URL spellings."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from coalition import create_app
+from coalition.config import ConfigError, normalize_database_url
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    for name in list(os.environ):
+        if name.startswith("COALITION_") or name in ("DATABASE_URL", "SECRET_KEY", "FLASK_DEBUG"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("COALITION_INSTANCE_PATH", str(tmp_path))
+    return monkeypatch
+
+
+def test_the_app_refuses_to_start_without_a_secret_key(clean_env):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app({"TESTING": False, "SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_demo_mode_starts_without_a_secret_key_and_keeps_one_in_the_instance(clean_env,
+                                                                            tmp_path):
+    clean_env.setenv("COALITION_DEMO", "1")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    secret = (tmp_path / "secret_key").read_text().strip()
+    assert app.config["SECRET_KEY"] == secret and len(secret) >= 32
+
+
+def test_a_secret_key_from_the_environment_is_used(clean_env):
+    clean_env.setenv("SECRET_KEY", "from-the-environment")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("postgres://u:p@db.example:5432/coalition", "postgresql+psycopg://u:p@db.example:5432/coalition"),
+    ("postgresql://u:p@db/coalition", "postgresql+psycopg://u:p@db/coalition"),
+    ("postgresql+psycopg://u:p@db/coalition", "postgresql+psycopg://u:p@db/coalition"),
+    ("sqlite:////srv/coalition.sqlite3", "sqlite:////srv/coalition.sqlite3"),
+])
+def test_database_urls_are_normalized_to_the_psycopg_driver(url, expected):
+    assert normalize_database_url(url) == expected
+
+
+def test_database_url_from_the_environment_is_normalized(clean_env):
+    clean_env.setenv("DATABASE_URL", "postgres://u:p@db.example/coalition")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.example/coalition"
+
+
+def test_a_coalition_variable_of_the_wrong_type_is_a_clear_error(clean_env):
+    clean_env.setenv("COALITION_IDLE_TIMEOUT_MINUTES", "half an hour")
+    with pytest.raises(ConfigError, match="COALITION_IDLE_TIMEOUT_MINUTES"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_coalition_variables_override_the_defaults(clean_env):
+    clean_env.setenv("COALITION_IDLE_TIMEOUT_MINUTES", "45")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["IDLE_TIMEOUT_MINUTES"] == 45
