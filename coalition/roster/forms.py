@@ -1,0 +1,209 @@
+"""Roster forms: shape only (required, length, format, choice offered). Business rules such as
+unique names or affiliations are checked by the services."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from coalition.core.db import MAX_RECORD_ID
+from coalition.roster.models import TABLE_KIND_LABELS
+from coalition.roster.services import NOTES_MAX, web_address_problem
+
+DATE_MESSAGE = "Enter a real date, like 2025-03-31."
+
+
+def options(pairs, *, blank: str | None = None) -> list[SelectChoice]:
+    """Select options from ``(value, label)`` pairs, with an optional empty first option."""
+    choices = [SelectChoice("", blank)] if blank is not None else []
+    return choices + [SelectChoice(str(value), label) for value, label in pairs]
+
+
+STATUS_CHOICES = options([("active", "Active"), ("inactive", "Inactive"), ("all", "All")])
+ROLE_CHOICES = options([("member", "Member"), ("manager", "Manager")])
+KIND_CHOICES = options(TABLE_KIND_LABELS.items(), blank="Choose a kind")
+
+
+def id_or_none(value):
+    """Coerce a select's value to a row id, with '' meaning None; anything else is refused."""
+    if value in (None, "", "None"):
+        return None
+    number = int(value)
+    if not 0 < number <= MAX_RECORD_ID:
+        raise ValueError("not a row id")
+    return number
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def most(limit: int) -> Length:
+    return Length(max=limit, message=f"Use at most {limit} characters.")
+
+
+def choice(label: str, noun: str, *, required: str | None = None, **kwargs) -> SelectField:
+    """A select whose value is an id (or blank); anything not offered gets one clear message."""
+    message = f"Choose {noun} from the list."
+    validators = [InputRequired(required)] if required else [Optional()]
+    return SelectField(label, coerce=id_or_none, validators=validators,
+                       invalid_value_message=message, invalid_choice_message=message, **kwargs)
+
+
+def web_address(form, field):
+    problem = web_address_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+def notes_field(label: str = "Notes") -> TextAreaField:
+    return TextAreaField(label, validators=[Optional(), most(NOTES_MAX)], filters=[strip],
+                         render_kw={"rows": 4})
+
+
+# --- list filters (GET; they change nothing, so no CSRF token) --------------------------------
+
+class OrganizationFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = SearchField("Name contains", validators=[Optional(), most(200)], filters=[strip])
+    sector = choice("Sector", "a sector")
+    table = choice("Seated at table", "a table")
+    status = SelectField("Status", choices=STATUS_CHOICES, default="active",
+                         invalid_choice_message="Choose active, inactive or all.")
+
+
+class PersonFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = SearchField("Name or e-mail contains", validators=[Optional(), most(200)],
+                    filters=[strip])
+    organization = choice("Organization", "an organization")
+    table = choice("Seated at table", "a table")
+    status = SelectField("Status", choices=STATUS_CHOICES, default="active",
+                         invalid_choice_message="Choose active, inactive or all.")
+
+
+# --- organizations and agreements ------------------------------------------------------------
+
+class OrganizationForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter the organization's name."),
+                                           most(200)], filters=[strip])
+    sector_id = choice("Sector", "a sector", required="Choose a sector.")
+    address = StringField("Address", validators=[Optional(), most(300)], filters=[strip])
+    phone = TelField("Phone", validators=[Optional(), most(40)], filters=[strip])
+    website = URLField("Website", validators=[Optional(), most(300), web_address],
+                       filters=[strip], description="For example https://agency.org")
+    notes = notes_field()
+
+
+class OrganizationEditForm(OrganizationForm):
+    is_active = BooleanField("Active", description="Clear to deactivate: the organization "
+                             "stays on record but is no longer listed as a member.")
+    version_id = HiddenField()
+
+
+class AgreementForm(FlaskForm):
+    signed_on = DateField("Signed on", invalid_value_message=DATE_MESSAGE, validators=[
+        InputRequired("Enter the date the agreement was signed.")])
+    expires_on = DateField("Expires on", invalid_value_message=DATE_MESSAGE, validators=[
+        InputRequired("Enter the date the agreement expires.")])
+    reference = StringField("Reference", validators=[Optional(), most(200)], filters=[strip],
+                            description="The agreement's number or file name, if it has one.")
+    notes = notes_field()
+
+    def validate_expires_on(self, field):
+        if self.signed_on.data and field.data and field.data < self.signed_on.data:
+            raise ValidationError("The expiry date must be on or after the date it was signed.")
+
+
+# --- people and affiliations ------------------------------------------------------------------
+
+class PersonForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter the person's name."), most(120)],
+                       filters=[strip])
+    email = EmailField("Email", filters=[strip], validators=[
+        Optional(), most(254),
+        Email("Enter a valid e-mail address, like name@agency.org.", check_deliverability=False),
+    ])
+    phone = TelField("Phone", validators=[Optional(), most(40)], filters=[strip])
+    title = StringField("Job title", validators=[Optional(), most(120)], filters=[strip])
+    notes = notes_field()
+
+
+class PersonNewForm(PersonForm):
+    organization_id = choice("Organization", "an organization",
+                             description="Optional: the organization this person represents.")
+    role_title = StringField("Role at that organization", validators=[Optional(), most(120)],
+                             filters=[strip])
+
+
+class PersonEditForm(PersonForm):
+    is_active = BooleanField("Active", description="Clear to deactivate this person.")
+    version_id = HiddenField()
+
+
+class AffiliationForm(FlaskForm):
+    organization_id = choice("Organization", "an organization",
+                             required="Choose an organization.")
+    role_title = StringField("Role title", validators=[Optional(), most(120)], filters=[strip])
+
+
+# --- tables and seats -----------------------------------------------------------------------
+
+class TableForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter the table's name."), most(120)],
+                       filters=[strip])
+    kind = SelectField("Kind", choices=KIND_CHOICES,
+                       validators=[InputRequired("Choose a kind of table.")],
+                       invalid_choice_message="Choose a kind from the list.")
+    description = notes_field("Description")
+    cadence_days = IntegerField(
+        "Meets every (days)", default=7,
+        invalid_value_message="Enter a whole number of days.",
+        validators=[InputRequired("Enter how often the table meets, in days."),
+                    NumberRange(1, 366, "Enter a number of days between 1 and 366.")])
+
+
+class TableEditForm(TableForm):
+    is_active = BooleanField("Active", description="Clear to deactivate this table.")
+    version_id = HiddenField()
+
+
+class MembershipForm(FlaskForm):
+    person_id = choice("Person", "a person", required="Choose a person.")
+    organization_id = choice(
+        "Sits for organization", "an organization",
+        required="Choose the organization they sit for.",
+        description="One of the organizations the person is affiliated with.")
+    role = SelectField("Role", choices=ROLE_CHOICES, default="member",
+                       invalid_choice_message="Choose member or manager.")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES,
+                       invalid_choice_message="Choose member or manager.")
