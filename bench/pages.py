@@ -1,0 +1,165 @@
+"""Page benchmark at small and large roster data: queries per page and server time.
+
+    .venv/bin/python bench/pages.py [--repeat 30]
+
+Large = a big county: 150 organizations, 600 people, 12 tables, 600 accounts and 50,000 audit
+rows. Times are the Flask test client's wall time per request on this machine (single user); they
+are for comparison between runs on the same machine, not absolute promises.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event, insert  # noqa: E402
+
+from coalition import create_app  # noqa: E402
+from coalition.core.accounts import create_user  # noqa: E402
+from coalition.core.models import AuditEvent, User  # noqa: E402
+from coalition.core.vocab import seed_vocabularies, terms  # noqa: E402
+from coalition.extensions import db  # noqa: E402
+from coalition.roster.models import (  # noqa: E402
+    Affiliation,
+    Agreement,
+    CoalitionTable,
+    Organization,
+    Person,
+    TableMembership,
+)
+
+PASSWORD = "benchmark password 1"
+
+
+def build(orgs: int, people: int, tables: int, audit_rows: int) -> None:
+    seed_vocabularies()
+    sectors = terms("sector")
+    today = date.today()
+    organizations = []
+    for n in range(orgs):
+        org = Organization(name=f"Organization {n:04d}", name_key=f"organization {n:04d}",
+                           sector=sectors[n % len(sectors)])
+        org.agreements.append(Agreement(signed_on=today - timedelta(days=300 + n),
+                                        expires_on=today + timedelta(days=65 - n % 130)))
+        organizations.append(org)
+    db.session.add_all(organizations)
+    kinds = ("coalition", "risk_review", "ofr")
+    table_rows = [CoalitionTable(name=f"Table {n}", name_key=f"table {n}", kind=kinds[n % 3])
+                  for n in range(tables)]
+    db.session.add_all(table_rows)
+    people_rows = []
+    for n in range(people):
+        org = organizations[n % orgs]
+        person = Person(name=f"Person {n:04d}", email=f"person{n}@example.test")
+        person.affiliations.append(Affiliation(organization=org))
+        person.memberships.append(TableMembership(table=table_rows[n % tables], organization=org))
+        people_rows.append(person)
+    db.session.add_all(people_rows)
+    db.session.flush()
+    user, _ = create_user(None, name="Bench Coordinator", email="bench@example.test",
+                          site_role="coordinator", person_id=people_rows[0].id, password=PASSWORD)
+    user.must_change_password = False
+    hashed = user.password_hash
+    db.session.execute(insert(User), [
+        {"name": f"User {n}", "email": f"user{n}@example.test", "password_hash": hashed,
+         "site_role": "member", "person_id": people_rows[n].id, "must_change_password": False}
+        for n in range(1, people)
+    ])
+    start = datetime.now(UTC) - timedelta(days=3650)
+    db.session.execute(insert(AuditEvent), [
+        {"occurred_at": start + timedelta(minutes=n * 100), "user_id": user.id,
+         "actor_label": user.email, "action": ("create", "update", "login")[n % 3],
+         "object_type": "organizations", "object_id": n % orgs, "summary": "benchmark row"}
+        for n in range(audit_rows)
+    ])
+    db.session.commit()
+
+
+def measure(app, repeat: int) -> dict[str, tuple[int, float, float]]:
+    client = app.test_client()
+    with app.app_context():
+        org_id = db.session.scalar(db.select(Organization.id).limit(1))
+        person_id = db.session.scalar(db.select(Person.id).limit(1))
+        table_id = db.session.scalar(db.select(CoalitionTable.id).limit(1))
+        user_id = db.session.scalar(db.select(User.id).limit(1))
+    login_page = client.get("/login")
+    assert login_page.status_code == 200
+    with client.session_transaction() as session:
+        token_raw = session.get("csrf_token")
+    from itsdangerous import URLSafeTimedSerializer
+
+    token = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(token_raw)
+    response = client.post("/login", data={"email": "bench@example.test", "password": PASSWORD,
+                                           "csrf_token": token})
+    assert response.status_code == 302, response.status_code
+    pages = ["/", "/organizations", f"/organizations/{org_id}", "/people", f"/people/{person_id}",
+             "/tables", f"/tables/{table_id}", "/coverage", "/users/", f"/users/{user_id}",
+             "/audit/", "/organizations?q=0042", "/audit/?action=update"]
+    results = {}
+    with app.app_context():
+        engine = db.engine
+    for url in pages:
+        counter = []
+
+        def count(*args, counter=counter):
+            counter.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        response = client.get(url)
+        event.remove(engine, "before_cursor_execute", count)
+        assert response.status_code == 200, (url, response.status_code)
+        timings = []
+        for _ in range(repeat):
+            began = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - began) * 1000)
+        results[url] = (len(counter), statistics.median(timings), max(timings))
+    return results
+
+
+def run(size: str, repeat: int) -> dict:
+    folder = tempfile.mkdtemp(prefix="coalition-bench-")
+    os.environ["COALITION_INSTANCE_PATH"] = folder
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "ARGON2_TIME_COST": 1,
+                      "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"})
+    with app.app_context():
+        db.create_all()
+        if size == "small":
+            build(orgs=5, people=10, tables=3, audit_rows=20)
+        else:
+            build(orgs=150, people=600, tables=12, audit_rows=50_000)
+    return measure(app, repeat)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    small, large = run("small", args.repeat), run("large", args.repeat)
+    print(f"{'page':32} {'queries small':>13} {'queries large':>13} "
+          f"{'median ms':>10} {'max ms':>8}")
+    failures = 0
+    for url, (queries_large, median, worst) in large.items():
+        queries_small = small[url][0]
+        flag = ""
+        if queries_large != queries_small or queries_large > 15:
+            flag += "  QUERIES GROW" if queries_large != queries_small else "  >15 QUERIES"
+            failures += 1
+        if median > 50 or worst > 200:
+            flag += "  SLOW"
+            failures += 1
+        print(f"{url:32} {queries_small:13d} {queries_large:13d} {median:10.1f} {worst:8.1f}{flag}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
