@@ -198,8 +198,7 @@ class MembershipForm(FlaskForm):
     person_id = choice("Person", "a person", required="Choose a person.")
     organization_id = choice(
         "Sits for organization", "an organization",
-        required="Choose the organization they sit for.",
-        description="One of the organizations the person is affiliated with.")
+        description="One of the person's organizations; leave blank if they have only one.")
     role = SelectField("Role", choices=ROLE_CHOICES, default="member",
                        invalid_choice_message="Choose member or manager.")
 

@@ -348,10 +348,12 @@ def agreement_alerts(today: date, warning_days: int) -> list[dict]:
 
 # --- people and affiliations ----------------------------------------------------------------
 
-def _person_values(*, name, email, phone, title, notes) -> dict:
+def _person_values(*, name, email, phone, title, notes, person: Person | None = None) -> dict:
     email = _clean(email, field="email", max_length=254)
     if email and ("@" not in email or any(ch.isspace() for ch in email)):
         raise ServiceError("Enter a valid e-mail address, like name@agency.org.", field="email")
+    if email:
+        _check_email_is_free(email, person)
     return {
         "name": _clean(name, field="name", max_length=120, required="Enter the person's name."),
         "email": email,
@@ -359,6 +361,17 @@ def _person_values(*, name, email, phone, title, notes) -> dict:
         "title": _clean(title, field="title", max_length=120),
         "notes": _clean(notes, field="notes", max_length=NOTES_MAX, multiline=True),
     }
+
+
+def _check_email_is_free(email: str, person: Person | None) -> None:
+    """Two roster entries with one e-mail address are almost always the same person twice."""
+    stmt = select(Person.name).where(func.lower(Person.email) == email.lower())
+    if person is not None:
+        stmt = stmt.where(Person.id != person.id)
+    holder = db.session.scalar(stmt.limit(1))
+    if holder is not None:
+        raise ServiceError(f"{holder} already has this e-mail address on the roster. Open their "
+                           "page instead of adding them twice.", field="email")
 
 
 def _person_facts(person: Person) -> dict:
@@ -399,7 +412,8 @@ def create_person(actor, *, name, email="", phone="", title="", notes="",
 def update_person(actor, person: Person, *, version_id, name, email, phone, title, notes,
                   is_active) -> bool:
     _check_version(person, version_id, "person")
-    values = _person_values(name=name, email=email, phone=phone, title=title, notes=notes)
+    values = _person_values(name=name, email=email, phone=phone, title=title, notes=notes,
+                            person=person)
     before = _person_facts(person)
     for key, value in values.items():
         setattr(person, key, value)
@@ -581,6 +595,8 @@ def seat_person(actor, table: CoalitionTable, *, person_id, organization_id,
         raise ServiceError("Choose a person from the list.", field="person_id")
     if not person.is_active:
         raise ServiceError(f"{person.name} is inactive.", field="person_id")
+    if organization_id in (None, ""):
+        organization_id = _only_organization_of(person)
     org = _organization(organization_id)
     if not org.is_active:
         raise ServiceError(f"{org.name} is inactive.", field="organization_id")
@@ -602,6 +618,21 @@ def seat_person(actor, table: CoalitionTable, *, person_id, organization_id,
     audit.log(actor, "create", membership,
               summary=f"{person.name!r} seated at {table.name!r} for {org.name!r} as {role}")
     return membership
+
+
+def _only_organization_of(person: Person) -> int:
+    """The id of the person's one active organization, for a seat whose organization was left
+    blank; with none or several, the coordinator has to choose."""
+    org_ids = list(db.session.scalars(
+        select(Affiliation.organization_id).join(Organization)
+        .where(Affiliation.person_id == person.id, Organization.is_active.is_(True))))
+    if len(org_ids) == 1:
+        return org_ids[0]
+    if not org_ids:
+        raise ServiceError(f"{person.name} is not affiliated with an active organization. Add "
+                           "the affiliation on their page first.", field="organization_id")
+    raise ServiceError(f"{person.name} belongs to {len(org_ids)} organizations: choose the one "
+                       "they sit for.", field="organization_id")
 
 
 def change_seat_role(actor, membership: TableMembership, role) -> bool:

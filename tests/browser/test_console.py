@@ -14,20 +14,12 @@ from tests.browser.conftest import COORDINATOR
 pytestmark = pytest.mark.browser
 
 
-# Chromium asks for /favicon.ico on its own when a page names no icon; the app has none, and
-# whether that 404 is logged before the checks run depends on timing. It is reported to the lead
-# (fix: an icon link in base.html), not counted here.
-FAVICON = "/favicon.ico"
-
-
 def watch(page) -> list[str]:
     """Collect console errors and warnings, uncaught exceptions and failed requests."""
     problems: list[str] = []
 
     def on_console(message):
         text = message.text
-        if message.location.get("url", "").endswith(FAVICON):
-            return
         if message.type in ("error", "warning") or "Content Security Policy" in text:
             problems.append(f"console {message.type}: {text}")
 
@@ -37,7 +29,7 @@ def watch(page) -> list[str]:
         f"request failed: {request.url} ({request.failure})"))
 
     def on_response(response):
-        if response.status >= 400 and not response.url.endswith(FAVICON):
+        if response.status >= 400:
             problems.append(f"HTTP {response.status}: {response.url}")
 
     page.on("response", on_response)

@@ -75,6 +75,22 @@ def test_bad_person_input_is_refused_at_the_field(as_coordinator, fields, field_
     assert kept in html
 
 
+def test_a_second_person_with_the_same_email_is_refused(as_coordinator, make_person):
+    make_person("Robin Outreach", email="Robin@Eastside.example")
+    response = as_coordinator.post("/people/new", data=_person_form(name="R. Outreach"))
+    assert response.status_code == 400
+    assert "Robin Outreach already has this e-mail address" in error_for(
+        response.get_data(as_text=True), "email")
+    assert count(Person) == 1
+
+
+def test_a_person_keeps_their_own_email_when_edited(as_coordinator, make_person):
+    person = make_person("Robin Outreach", email="robin@eastside.example")
+    response = as_coordinator.post(f"/people/{person.id}/edit",
+                                   data=_edit_form(person, title="Lead"))
+    assert response.status_code == 302
+
+
 def test_an_inactive_organization_cannot_be_the_first_affiliation(as_coordinator, make_org):
     org = make_org("Closed Clinic", is_active=False)
     response = as_coordinator.post("/people/new", data=_person_form(organization_id=str(org.id)))

@@ -163,7 +163,8 @@ def test_the_detail_lists_members_with_organization_sector_and_role(
 # --- seats ----------------------------------------------------------------------------------
 
 def _seat_form(person, org, role="member") -> dict:
-    return {"person_id": str(person.id), "organization_id": str(org.id), "role": role}
+    return {"person_id": str(person.id), "organization_id": str(org.id) if org else "",
+            "role": role}
 
 
 def test_a_coordinator_seats_a_person(as_coordinator, coordinator, make_table, make_org,
@@ -191,6 +192,30 @@ def test_a_person_sits_only_for_an_organization_they_are_affiliated_with(
     assert response.status_code == 400
     assert "Robin Outreach is not affiliated with County Jail" in error_for(
         response.get_data(as_text=True), "organization_id")
+    assert count(TableMembership) == 0
+
+
+def test_a_seat_left_without_organization_uses_the_persons_only_one(
+        as_coordinator, make_table, make_org, make_person):
+    table = make_table()
+    org = make_org("Harbor Recovery")
+    person = make_person("Robin Outreach", organizations=[org])
+    response = as_coordinator.post(f"/tables/{table.id}/members",
+                                   data={**_seat_form(person, org), "organization_id": ""})
+    assert response.status_code == 302
+    membership = db.session.scalar(select(TableMembership))
+    assert (membership.person_id, membership.organization_id) == (person.id, org.id)
+
+
+def test_a_seat_left_without_organization_asks_when_the_person_has_several(
+        as_coordinator, make_table, make_org, make_person):
+    table = make_table()
+    person = make_person("Robin Outreach", organizations=[make_org("A clinic"), make_org("B jail")])
+    response = as_coordinator.post(f"/tables/{table.id}/members",
+                                   data={**_seat_form(person, None), "organization_id": ""})
+    assert response.status_code == 400
+    assert "belongs to 2 organizations" in error_for(response.get_data(as_text=True),
+                                                     "organization_id")
     assert count(TableMembership) == 0
 
 
