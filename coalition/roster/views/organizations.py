@@ -1,0 +1,169 @@
+"""Organization screens: list, detail, add and edit, and their data-sharing agreements."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from coalition.core import vocab
+from coalition.core.errors import ServiceError, apply_to_form
+from coalition.core.models import VocabTerm
+from coalition.extensions import db
+from coalition.roster import services as roster
+from coalition.roster.forms import (
+    AgreementForm,
+    OrganizationEditForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    options,
+)
+from coalition.roster.models import Agreement, Organization
+from coalition.roster.views.blueprint import (
+    _actor,
+    _loaded,
+    _paginate,
+    _status,
+    _table_choices,
+    bp,
+)
+
+
+def _agreement_context() -> dict:
+    return {"today": date.today(), "warning_days": current_app.config["AGREEMENT_WARNING_DAYS"]}
+
+
+def _sector_choices(current_id: int | None = None):
+    pairs = [(term.id, term.label) for term in vocab.terms("sector")]
+    if current_id is not None and current_id not in {term_id for term_id, _ in pairs}:
+        term = db.session.get(VocabTerm, current_id)
+        if term is not None:  # a retired sector stays selectable for the organizations using it
+            pairs.append((term.id, f"{term.label} (retired)"))
+    return options(pairs, blank="Choose a sector")
+
+
+# --- organizations --------------------------------------------------------------------------
+
+@bp.get("/organizations")
+def organization_list():
+    viewer = _actor()
+    form = OrganizationFilterForm(formdata=request.args)
+    form.sector.choices = options([(term.id, term.label)
+                                   for term in vocab.terms("sector", active_only=False)],
+                                  blank="All sectors")
+    form.table.choices = _table_choices(viewer, "Any table")
+    valid = form.validate()
+    filters = {}
+    if valid:
+        filters = {"q": form.q.data, "sector_id": form.sector.data,
+                   "table_id": form.table.data, "status": form.status.data}
+    page = _paginate(roster.organization_query(**filters))
+    return render_template("roster/organization_list.html", form=form, page=page,
+                           **_agreement_context()), (200 if valid else 400)
+
+
+@bp.get("/organizations/<int:org_id>")
+def organization_detail(org_id: int):
+    org = db.get_or_404(Organization, org_id)
+    return render_template("roster/organization_detail.html", org=org,
+                           affiliations=roster.organization_people(org),
+                           seats=roster.organization_seats(_actor(), org),
+                           **_agreement_context())
+
+
+def _organization_values(form) -> dict:
+    return {"name": form.name.data, "sector_id": form.sector_id.data,
+            "address": form.address.data, "phone": form.phone.data,
+            "website": form.website.data, "notes": form.notes.data}
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+def organization_new():
+    form = OrganizationForm()
+    form.sector_id.choices = _sector_choices()
+    if form.validate_on_submit():
+        try:
+            org = roster.create_organization(_actor(), **_organization_values(form))
+        except ServiceError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"{org.name} was added.", "success")
+            return redirect(url_for(".organization_detail", org_id=org.id))
+    return render_template("roster/organization_form.html", form=form, org=None), _status()
+
+
+@bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
+def organization_edit(org_id: int):
+    org = db.get_or_404(Organization, org_id)
+    form = OrganizationEditForm(obj=_loaded(org))
+    form.sector_id.choices = _sector_choices(org.sector_id)
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            changed = roster.update_organization(_actor(), org, version_id=form.version_id.data,
+                                                 is_active=form.is_active.data,
+                                                 **_organization_values(form))
+        except ServiceError as error:
+            db.session.rollback()
+            conflict = isinstance(error, roster.EditConflict)
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"{org.name} was saved." if changed else "Nothing was changed.", "success")
+            return redirect(url_for(".organization_detail", org_id=org.id))
+    if conflict:  # the next save knowingly replaces the version shown
+        form.version_id.data = str(org.version_id)
+    return render_template("roster/organization_form.html", form=form, org=org,
+                           conflict=conflict), _status()
+
+
+def _org_agreement_or_404(org: Organization, agreement_id: int) -> Agreement:
+    agreement = db.get_or_404(Agreement, agreement_id)
+    if agreement.organization_id != org.id:
+        abort(404)
+    return agreement
+
+
+def _agreement_values(form) -> dict:
+    return {"signed_on": form.signed_on.data, "expires_on": form.expires_on.data,
+            "reference": form.reference.data, "notes": form.notes.data}
+
+
+@bp.route("/organizations/<int:org_id>/agreements/new", methods=["GET", "POST"])
+def agreement_new(org_id: int):
+    org = db.get_or_404(Organization, org_id)
+    form = AgreementForm()
+    if form.validate_on_submit():
+        try:
+            roster.add_agreement(_actor(), org, **_agreement_values(form))
+        except ServiceError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"The agreement of {org.name} was recorded.", "success")
+            return redirect(url_for(".organization_detail", org_id=org.id))
+    return render_template("roster/agreement_form.html", form=form, org=org,
+                           agreement=None), _status()
+
+
+@bp.route("/organizations/<int:org_id>/agreements/<int:agreement_id>/edit",
+          methods=["GET", "POST"])
+def agreement_edit(org_id: int, agreement_id: int):
+    org = db.get_or_404(Organization, org_id)
+    agreement = _org_agreement_or_404(org, agreement_id)
+    form = AgreementForm(obj=_loaded(agreement))
+    if form.validate_on_submit():
+        try:
+            roster.update_agreement(_actor(), agreement, **_agreement_values(form))
+        except ServiceError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"The agreement of {org.name} was saved.", "success")
+            return redirect(url_for(".organization_detail", org_id=org.id))
+    return render_template("roster/agreement_form.html", form=form, org=org,
+                           agreement=agreement), _status()
