@@ -218,7 +218,7 @@ def _render_detail(user: User, error: str | None = None, status: int = 200):
     events = db.session.scalars(
         select(AuditEvent)
         .where(or_(about_account, AuditEvent.user_id == user.id))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .order_by(AuditEvent.id.desc())  # append-only: key order is time order
         .limit(20)
     ).all()
     return render_template("accounts/user_detail.html", user=user, events=events,

@@ -25,8 +25,14 @@ def watch(page) -> list[str]:
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: problems.append(
-        f"request failed: {request.url} ({request.failure})"))
+
+    def on_request_failed(request):
+        # A page that navigates away cancels what it was still loading (net::ERR_ABORTED, e.g.
+        # the icon after signing in): not a fault of the page. Errors and refusals still count.
+        if request.failure != "net::ERR_ABORTED":
+            problems.append(f"request failed: {request.url} ({request.failure})")
+
+    page.on("requestfailed", on_request_failed)
 
     def on_response(response):
         if response.status >= 400:
