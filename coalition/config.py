@@ -9,6 +9,7 @@ import json
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class ConfigError(RuntimeError):
@@ -32,6 +33,19 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
     "AGREEMENT_WARNING_DAYS": 60,
     "PAGE_SIZE": 25,
+    # Meetings are entered and shown in the coalition's local time; stored in UTC.
+    "TIMEZONE": "America/New_York",
+    # The confidentiality agreement attendees of case-reviewing tables attest to at each meeting.
+    "CONFIDENTIALITY_AGREEMENT_VERSION": "2026-1",
+    "ACTION_DUE_SOON_DAYS": 7,
+    # Reminder digests: SMTP when MAIL_SERVER is set, otherwise files in OUTBOX_DIR.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_FROM": "coalition@localhost",
+    "OUTBOX_DIR": None,  # defaults to instance/outbox
     "HSTS": False,
     "BACKUP_DIR": None,  # defaults to instance/backups
     # argon2id parameters (RFC 9106 low-memory profile by default).
@@ -90,6 +104,13 @@ def finalize(config: dict, instance_path: str) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'coalition.sqlite3'}"
     if not config.get("BACKUP_DIR"):
         config["BACKUP_DIR"] = str(instance / "backups")
+    if not config.get("OUTBOX_DIR"):
+        config["OUTBOX_DIR"] = str(instance / "outbox")
+    try:
+        ZoneInfo(config["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"TIMEZONE {config['TIMEZONE']!r} is not a known time zone "
+                          "(use a name like America/Chicago).") from exc
     relaxed = config.get("DEMO") or config.get("DEBUG") or config.get("TESTING")
     if not config.get("SECRET_KEY"):
         if not relaxed:

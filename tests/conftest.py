@@ -225,3 +225,63 @@ def seat(app):
         db.session.commit()
         return membership
     return factory
+
+
+@pytest.fixture
+def make_meeting(app, make_table):
+    """A meeting of ``table`` (a new coalition table by default), one hour, a week from now."""
+    from datetime import timedelta
+
+    from coalition.core.db import utcnow
+    from coalition.meetings.models import Meeting
+
+    def factory(table=None, *, starts_at=None, minutes: int = 60, status: str = "scheduled",
+                title: str | None = None, **fields):
+        table = table or make_table()
+        starts_at = starts_at or (utcnow() + timedelta(days=7)).replace(
+            minute=0, second=0, microsecond=0)
+        meeting = Meeting(table=table, title=title or f"{table.name} meeting",
+                          starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes),
+                          status=status, **fields)
+        db.session.add(meeting)
+        db.session.commit()
+        return meeting
+    return factory
+
+
+@pytest.fixture
+def make_agenda_item(app):
+    """An agenda item at the end of ``meeting`` (or in ``table``'s backlog when no meeting)."""
+    from coalition.meetings.models import AgendaItem
+
+    def factory(meeting=None, *, table=None, title: str | None = None,
+                item_type: str = "public", planned_minutes: int = 10, **fields):
+        table = table or meeting.table
+        position = len(meeting.items) if meeting is not None else 0
+        item = AgendaItem(table=table, meeting=meeting, position=position,
+                          title=title or f"Item {next(_counter)}", item_type=item_type,
+                          planned_minutes=planned_minutes, **fields)
+        db.session.add(item)
+        db.session.commit()
+        return item
+    return factory
+
+
+@pytest.fixture
+def make_action_item(app):
+    """An open action item from ``meeting`` owned by ``owner`` (a Person), due in a week."""
+    from datetime import date, timedelta
+
+    from coalition.actions.models import ActionItem
+
+    def factory(meeting, owner, *, due_on=None, title: str | None = None,
+                status: str = "open", agenda_item=None, organization=None, **fields):
+        item = ActionItem(title=title or f"Action {next(_counter)}", owner=owner,
+                          organization=organization, table=meeting.table,
+                          source_meeting_id=meeting.id, source_agenda_item=agenda_item,
+                          due_on=due_on or date.today() + timedelta(days=7), status=status,
+                          **fields)
+        db.session.add(item)
+        db.session.commit()
+        return item
+    return factory

@@ -1,0 +1,1 @@
+"""Action items: owners, due dates, the update log and reminder digests."""

@@ -1,0 +1,1 @@
+"""Meetings: agendas that fill themselves, attendance, attestations, minutes and decisions."""
