@@ -5,7 +5,7 @@ Every name, address and number here is invented.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -172,8 +172,86 @@ def seed_demo(today: date | None = None) -> str:
         user, _ = create_user(None, name=person_name, email=email, site_role=role,
                               person_id=by_name[person_name].id, password=DEMO_PASSWORD)
         user.must_change_password = False
+    meeting_count = seed_demo_meetings(today, by_name)
     summary = (f"{len(orgs)} organizations, {len(people)} people, {len(TABLES)} tables, "
-               f"{seats} seats, {len(DEMO_LOGINS)} demo logins")
+               f"{seats} seats, {meeting_count} meetings, {len(DEMO_LOGINS)} demo logins")
     audit.log(None, "seed_demo", summary=summary)
     db.session.flush()
     return summary
+
+
+def seed_demo_meetings(today: date, by_name: dict[str, Person]) -> int:
+    """Templates for every table; the Situation Table's closed meeting of last week (attendance,
+    minutes, a decision, open action items, one item left undiscussed) and next week's meeting
+    whose agenda the builder filled; the coalition's meeting next month."""
+    from coalition.actions.models import ActionItem
+    from coalition.meetings import services as meetings
+    from coalition.meetings.models import AgendaItem, Attendance, Attestation, Decision
+
+    tables = {t.name: t for t in db.session.scalars(select(CoalitionTable))}
+    for table in tables.values():
+        meetings.ensure_template(table)
+    hub = tables["Alder Situation Table"]
+    seated = {m.person.name: m for m in hub.memberships}
+    dana, andre = by_name["Dana Whitfield"], by_name["Andre Wallace"]
+    times = {"start_time": time(9, 0), "end_time": time(10, 30), "location":
+             "Health Department, Room 2B", "facilitator_id": dana.id, "recorder_id": andre.id}
+    last = meetings.schedule_meeting(None, hub, title="Situation Table weekly review",
+                                     day=today - timedelta(days=7), **times)
+    updates = next(i for i in last.items if i.is_section)
+    new_items = [
+        ("Situation 24-031: outreach plan follow-up", "case", True,
+         "Lead agency Open Door reached the person twice; connected to Harbor Recovery intake."),
+        ("Situation 24-033: housing referral status", "case", False, ""),
+        ("Naloxone kits at the Pier Road shelter", "internal", True,
+         "Shelter staff asked for kits and a short training; Open Door will supply both."),
+    ]
+    added = []
+    for offset, (title, item_type, discussed, minutes) in enumerate(new_items, start=1):
+        item = AgendaItem(table_id=hub.id, meeting=last, title=title, item_type=item_type,
+                          planned_minutes=10, is_discussed=discussed, minutes=minutes,
+                          position=updates.position + offset)
+        db.session.add(item)
+        added.append(item)
+    for later in last.items:
+        if later not in added and later.position > updates.position:
+            later.position += len(added)
+    db.session.flush()
+    for name in ("Dana Whitfield", "Priya Natarajan", "Officer Renee Hart", "Ash Turner",
+                 "Andre Wallace", "Carla Jimenez"):
+        seat_row = seated[name]
+        db.session.add(Attendance(meeting=last, person=seat_row.person,
+                                  organization=seat_row.organization, status="present"))
+        db.session.add(Attestation(meeting=last, person=seat_row.person, method="paper",
+                                   agreement_version=last.agreement_version or "demo"))
+    db.session.add(Attendance(meeting=last, person=seated["Tom Reyes"].person,
+                              organization=seated["Tom Reyes"].organization, status="excused"))
+    db.session.add(Decision(meeting=last, agenda_item=added[2],
+                            text="Open Door supplies naloxone kits and staff training to the "
+                                 "Pier Road shelter."))
+    for title, owner, due_in, source in (
+            ("Send the Harbor Recovery intake summary to the lead agency", "Priya Natarajan",
+             -2, added[0]),
+            ("Deliver 40 naloxone kits and train shelter staff", "Ash Turner", 5, added[2]),
+            ("Confirm the shelter bed for situation 24-031", "James Whitaker", -5, added[0])):
+        seat_row = seated[owner]
+        db.session.add(ActionItem(
+            title=title, owner=seat_row.person, organization=seat_row.organization,
+            table_id=hub.id, source_meeting_id=last.id, source_agenda_item_id=source.id,
+            due_on=today + timedelta(days=due_in),
+            status="done" if owner == "James Whitaker" else "open",
+            completed_on=today - timedelta(days=3) if owner == "James Whitaker" else None))
+    db.session.flush()
+    meetings.mark_scheduled(None, last)
+    meetings.start_meeting(None, last)
+    meetings.close_meeting(None, last)
+    upcoming = meetings.schedule_meeting(None, hub, title="Situation Table weekly review",
+                                         day=today + timedelta(days=7), **times)
+    meetings.mark_scheduled(None, upcoming)
+    coalition = tables["Alder County Overdose Prevention Coalition"]
+    general = meetings.schedule_meeting(
+        None, coalition, title="Coalition monthly meeting", day=today + timedelta(days=30),
+        start_time=time(13, 0), end_time=time(14, 30), location="Alder City Library, Hall A",
+        video_url="https://meet.example.org/alder-coalition", facilitator_id=dana.id)
+    meetings.mark_scheduled(None, general)
+    return 3
