@@ -1,0 +1,368 @@
+"""Running a meeting: attendance, confidentiality attestations, minutes per agenda item (with
+their revisions and edit conflicts), decisions, and action items created on the spot.
+
+Every verb takes the acting user, checks the meeting's state, raises :class:`ServiceError` with
+the form field it belongs to, writes its audit row and flushes. The caller commits. Who may call
+a verb (``can_manage_meeting``, the user's own person) is checked by the views.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from coalition.core import audit
+from coalition.core.errors import ServiceError
+from coalition.extensions import db
+from coalition.meetings.models import (
+    ATTENDANCE_STATUSES,
+    AgendaItem,
+    Attendance,
+    Attestation,
+    Decision,
+    Meeting,
+    MinutesRevision,
+)
+from coalition.roster.models import Organization, Person, TableMembership
+
+ATTENDANCE_OPEN_STATUSES = ("scheduled", "in_progress")
+MINUTES_MAX = 50_000
+DECISION_MAX = 4_000
+GUEST_NAME_MAX = 120
+GUEST_ORGANIZATION_MAX = 200
+
+NOT_RUNNING_MESSAGE = ("Minutes, decisions and action items can be changed only while the meeting "
+                       "is in progress. Nothing was saved.")
+
+
+class MinutesConflict(ServiceError):
+    """Someone saved the item's minutes after this form was loaded: nothing is overwritten."""
+
+    def __init__(self, item: AgendaItem):
+        super().__init__(
+            "Someone else saved the minutes of this item while you were typing. Their text is "
+            "shown below as saved and yours is still in the box: merge them and save again.",
+            field="minutes")
+        latest = item.revisions[-1] if item.revisions else None
+        self.theirs = item.minutes
+        self.saved_by = latest.user.name if latest is not None and latest.user else None
+        self.saved_at = latest.created_at if latest is not None else None
+        self.version_id = item.version_id
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def seated_members(meeting: Meeting) -> list[TableMembership]:
+    """The people seated at the meeting's table with the organization they sit for, by name."""
+    return list(db.session.scalars(
+        select(TableMembership)
+        .join(Person, Person.id == TableMembership.person_id)
+        .where(TableMembership.table_id == meeting.table_id)
+        .options(selectinload(TableMembership.person), selectinload(TableMembership.organization))
+        .order_by(Person.name, TableMembership.id)
+    ))
+
+
+def _seat(meeting: Meeting, person_id, field_name: str) -> TableMembership:
+    seat = None
+    if isinstance(person_id, int) and not isinstance(person_id, bool):
+        seat = db.session.scalar(select(TableMembership).where(
+            TableMembership.table_id == meeting.table_id, TableMembership.person_id == person_id))
+    if seat is None:
+        raise ServiceError("Choose a person seated at this table.", field=field_name)
+    return seat
+
+
+def meeting_attendance(meeting: Meeting) -> list[Attendance]:
+    return list(db.session.scalars(
+        select(Attendance).where(Attendance.meeting_id == meeting.id)
+        .options(selectinload(Attendance.person), selectinload(Attendance.organization))
+        .order_by(Attendance.id)
+    ))
+
+
+def meeting_attestations(meeting: Meeting) -> list[Attestation]:
+    return list(db.session.scalars(
+        select(Attestation).where(Attestation.meeting_id == meeting.id)
+        .options(selectinload(Attestation.person), selectinload(Attestation.recorded_by))
+        .order_by(Attestation.signed_at, Attestation.id)
+    ))
+
+
+@dataclass
+class RunItems:
+    """The agenda items a viewer may see, and how many case items are withheld from them."""
+
+    items: list[AgendaItem]
+    hidden_case_items: int = 0
+    action_items: dict[int, list] = field(default_factory=dict)
+
+
+def run_items(meeting: Meeting, *, show_case_items: bool) -> RunItems:
+    """The meeting's items in order, with revisions, decisions and the action items made from
+    them loaded in a fixed number of queries. Case items are left out unless ``show_case_items``
+    (the caller passes ``can_see_case_items(user, meeting)``)."""
+    from coalition.actions.models import ActionItem
+
+    items = list(db.session.scalars(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+        .options(selectinload(AgendaItem.revisions).selectinload(MinutesRevision.user),
+                 selectinload(AgendaItem.decisions).selectinload(Decision.created_by))
+        .order_by(AgendaItem.position, AgendaItem.id)
+    ))
+    shown = [i for i in items if show_case_items or i.item_type != "case"]
+    actions: dict[int, list] = defaultdict(list)
+    if shown:
+        for action in db.session.scalars(
+                select(ActionItem)
+                .where(ActionItem.source_meeting_id == meeting.id,
+                       ActionItem.source_agenda_item_id.in_([i.id for i in shown]))
+                .options(selectinload(ActionItem.owner), selectinload(ActionItem.organization))
+                .order_by(ActionItem.id)):
+            actions[action.source_agenda_item_id].append(action)
+    return RunItems(items=shown, hidden_case_items=len(items) - len(shown),
+                    action_items=dict(actions))
+
+
+def log_case_items_shown(actor, meeting: Meeting, count: int) -> None:
+    """Case material shown on a screen is a read of case data: one audit row per showing."""
+    if count:
+        audit.log(actor, "view", meeting,
+                  summary=f"{count} case item{'' if count == 1 else 's'} shown while running "
+                          f"{meeting.title!r}")
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+def _check_attendance_open(meeting: Meeting) -> None:
+    if meeting.status not in ATTENDANCE_OPEN_STATUSES:
+        raise ServiceError(f"Attendance is recorded while a meeting is scheduled or in progress; "
+                           f"this one is {meeting.status_label.lower()}. Nothing was saved.")
+
+
+def _check_status(value, field_name: str) -> None:
+    if value not in ATTENDANCE_STATUSES:
+        raise ServiceError("Choose present, absent or excused.", field=field_name)
+
+
+def record_attendance(actor, meeting: Meeting, *, people: dict[int, str | None],
+                      guests: dict[int, str] | None = None) -> int:
+    """Record the whole list at once: ``people`` maps a seated person's id to present, absent,
+    excused or None (not recorded); ``guests`` maps a guest's attendance id to a status.
+
+    Returns how many rows changed; writes one audit row for the list when anything did.
+    """
+    _check_attendance_open(meeting)
+    rows = meeting_attendance(meeting)
+    existing = {a.person_id: a for a in rows if a.person_id is not None}
+    guest_rows = {a.id: a for a in rows if a.person_id is None}
+    seats = {m.person_id: m for m in seated_members(meeting)}
+    changes: list[str] = []
+    for person_id, status in people.items():
+        seat = seats.get(person_id)
+        if seat is None:
+            raise ServiceError("Record attendance for people seated at this table.",
+                               field="people")
+        row = existing.get(person_id)
+        if status in (None, ""):
+            if row is not None:
+                db.session.delete(row)
+                changes.append(f"{seat.person.name}: not recorded")
+            continue
+        _check_status(status, "people")
+        if row is None:
+            db.session.add(Attendance(meeting=meeting, person_id=person_id,
+                                      organization_id=seat.organization_id, status=status))
+        elif row.status == status:
+            continue
+        else:
+            row.status = status
+        changes.append(f"{seat.person.name}: {status}")
+    for attendance_id, status in (guests or {}).items():
+        row = guest_rows.get(attendance_id)
+        if row is None:
+            raise ServiceError("That guest is not on this meeting's list.", field="guests")
+        _check_status(status, "guests")
+        if row.status != status:
+            row.status = status
+            changes.append(f"guest {row.guest_name}: {status}")
+    if changes:
+        db.session.flush()
+        audit.log(actor, "attendance", meeting, summary="; ".join(changes))
+    return len(changes)
+
+
+def add_guest(actor, meeting: Meeting, *, name: str, organization: str = "",
+              status: str = "present") -> Attendance:
+    """A guest who is not on the roster (name and organization as typed)."""
+    _check_attendance_open(meeting)
+    name = (name or "").strip()
+    organization = (organization or "").strip()
+    if not name:
+        raise ServiceError("Enter the guest's name.", field="name")
+    if len(name) > GUEST_NAME_MAX:
+        raise ServiceError(f"Use at most {GUEST_NAME_MAX} characters.", field="name")
+    if len(organization) > GUEST_ORGANIZATION_MAX:
+        raise ServiceError(f"Use at most {GUEST_ORGANIZATION_MAX} characters.",
+                           field="organization")
+    _check_status(status, "status")
+    row = Attendance(meeting=meeting, guest_name=name, guest_organization=organization,
+                     status=status)
+    db.session.add(row)
+    db.session.flush()
+    audit.log(actor, "attendance", meeting,
+              summary=f"guest {name!r}{f' ({organization})' if organization else ''}: {status}")
+    return row
+
+
+# --- confidentiality attestations -----------------------------------------------------------
+
+def agreement_version() -> str:
+    return current_app.config["CONFIDENTIALITY_AGREEMENT_VERSION"]
+
+
+def _check_attestation_open(meeting: Meeting) -> None:
+    if not meeting.table.reviews_cases:
+        raise ServiceError(f"{meeting.table.name} does not review cases: its meetings need no "
+                           "confidentiality attestation.")
+    if meeting.status not in ATTENDANCE_OPEN_STATUSES:
+        raise ServiceError("Attestations are signed while a meeting is scheduled or in progress; "
+                           f"this one is {meeting.status_label.lower()}.")
+
+
+def _existing_attestation(meeting: Meeting, person_id: int) -> Attestation | None:
+    return db.session.scalar(select(Attestation).where(
+        Attestation.meeting_id == meeting.id, Attestation.person_id == person_id))
+
+
+def _attest(actor, meeting: Meeting, seat: TableMembership, method: str,
+            field_name: str | None) -> Attestation:
+    person = seat.person
+    earlier = _existing_attestation(meeting, person.id)
+    if earlier is not None:
+        who = "You have" if method == "in_app" else f"{person.name} has"
+        raise ServiceError(f"{who} already signed the confidentiality agreement for this "
+                           "meeting; a signature is recorded once per person and meeting.",
+                           field=field_name)
+    row = Attestation(meeting=meeting, person=person, method=method,
+                      agreement_version=agreement_version(), recorded_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    how = "in the app" if method == "in_app" else "on paper"
+    audit.log(actor, "attest", row, summary=(
+        f"{person.name} signed the confidentiality agreement (version "
+        f"{row.agreement_version}) {how} for {meeting.title!r}"))
+    return row
+
+
+def sign_attestation(actor, meeting: Meeting) -> Attestation:
+    """The signed-in user confirms the agreement in the app, for their own person."""
+    _check_attestation_open(meeting)
+    if actor.person_id is None:
+        raise ServiceError("Your account is not linked to a person on the roster; ask the "
+                           "coordinator to record your signature on paper.")
+    seat = db.session.scalar(select(TableMembership).where(
+        TableMembership.table_id == meeting.table_id,
+        TableMembership.person_id == actor.person_id))
+    if seat is None:
+        raise ServiceError(f"Only people seated at {meeting.table.name} sign its "
+                           "confidentiality agreement.")
+    return _attest(actor, meeting, seat, "in_app", None)
+
+
+def record_paper_attestation(actor, meeting: Meeting, *, person_id) -> Attestation:
+    """The recorder enters a paper signature for a person seated at the table."""
+    _check_attestation_open(meeting)
+    seat = _seat(meeting, person_id, "person_id")
+    return _attest(actor, meeting, seat, "paper", "person_id")
+
+
+# --- minutes, discussed, decisions, action items -------------------------------------------
+
+def _check_editable(meeting: Meeting) -> None:
+    if not meeting.minutes_editable:
+        raise ServiceError(NOT_RUNNING_MESSAGE)
+
+
+def save_minutes(actor, item: AgendaItem, *, text: str, version_id,
+                 is_discussed: bool) -> bool:
+    """Save an item's minutes and its "discussed" mark from the version the form started from.
+
+    A save on top of someone else's newer save is refused with :class:`MinutesConflict` (their
+    text kept, nothing overwritten). A changed text appends a :class:`MinutesRevision`.
+    Returns whether anything changed.
+    """
+    _check_editable(item.meeting)
+    text = (text or "").replace("\r\n", "\n")
+    if len(text) > MINUTES_MAX:
+        raise ServiceError(f"Use at most {MINUTES_MAX:,} characters.", field="minutes")
+    text_changed = text != item.minutes
+    discussed_changed = bool(is_discussed) != item.is_discussed
+    if not (text_changed or discussed_changed):
+        return False
+    try:
+        started_from = int(version_id)
+    except (TypeError, ValueError):
+        started_from = None
+    if started_from != item.version_id and text_changed:
+        raise MinutesConflict(item)
+    changes = []
+    if text_changed:
+        item.minutes = text
+        item.revisions.append(MinutesRevision(text=text, user_id=actor.id))
+        changes.append(f"minutes saved ({len(text)} characters)")
+    if discussed_changed:
+        item.is_discussed = bool(is_discussed)
+        changes.append("marked discussed" if item.is_discussed else "marked not discussed")
+    try:
+        db.session.flush()
+    except StaleDataError as error:  # a save slipped in between the check and this flush
+        db.session.rollback()
+        raise MinutesConflict(db.session.get(AgendaItem, item.id)) from error
+    audit.log(actor, "minutes", item, summary=f"{item.title!r}: " + "; ".join(changes))
+    return True
+
+
+def add_decision(actor, item: AgendaItem, *, text: str) -> Decision:
+    _check_editable(item.meeting)
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError("Enter the decision.", field="text")
+    if len(text) > DECISION_MAX:
+        raise ServiceError(f"Use at most {DECISION_MAX:,} characters.", field="text")
+    decision = Decision(meeting_id=item.meeting_id, agenda_item=item, text=text,
+                        created_by_id=actor.id)
+    db.session.add(decision)
+    db.session.flush()
+    audit.log(actor, "create", decision, summary=f"decision on {item.title!r}: {text[:200]}")
+    return decision
+
+
+def seat_organizations(meeting: Meeting) -> list[tuple[int, str]]:
+    """The organizations seated at the meeting's table, by name (for the action item form)."""
+    return [(o.id, o.name) for o in db.session.scalars(
+        select(Organization).join(TableMembership,
+                                  TableMembership.organization_id == Organization.id)
+        .where(TableMembership.table_id == meeting.table_id)
+        .distinct().order_by(Organization.name))]
+
+
+def add_action_item(actor, item: AgendaItem, *, title: str, owner_id, due_on,
+                    organization_id=None, priority: str = "normal", description: str = ""):
+    """An action item decided on an agenda item, while the meeting runs. The action items
+    service checks the owner (seated at the table) and the due date, and defaults the
+    organization to the one the owner sits for.
+    """
+    from coalition.actions.services import create_action_item
+
+    meeting = item.meeting
+    _check_editable(meeting)
+    return create_action_item(actor, meeting=meeting, agenda_item=item, title=title,
+                              description=description, owner_id=owner_id,
+                              organization_id=organization_id, due_on=due_on,
+                              priority=priority)
