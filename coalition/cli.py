@@ -80,4 +80,38 @@ def backup_command(output):
     click.echo(f"Backup written to {path}")
 
 
-commands = [seed_vocab_command, seed_demo_command, create_user_command, backup_command]
+@click.command("send-reminders")
+@click.option("--days", type=click.IntRange(0, 365), default=None,
+              help="Include open items due within this many days (default ACTION_DUE_SOON_DAYS).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to send for, YYYY-MM-DD (default: today, local time).")
+@with_appcontext
+def send_reminders_command(days, today):
+    """E-mail each owner a digest of their overdue and due-soon action items (once a day)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from coalition.actions.reminders import pending_digests, send_digest
+    from coalition.core.localtime import local_today
+
+    days = current_app.config["ACTION_DUE_SOON_DAYS"] if days is None else days
+    today = today.date() if today is not None else local_today()
+    sent = items = 0
+    for digest in pending_digests(today, days):
+        person = digest.person.name
+        try:
+            record = send_digest(digest, today)
+        except IntegrityError:
+            db.session.rollback()  # another run sent this person's digest today
+            continue
+        except OSError as error:  # SMTP or file system: report, keep the claim free for a retry
+            db.session.rollback()
+            click.echo(f"Could not send the digest to {person}: {error}", err=True)
+            continue
+        db.session.commit()
+        sent += 1
+        items += record.item_count
+    click.echo(f"Reminders for {today.isoformat()}: {sent} digest(s), {items} item(s).")
+
+
+commands = [seed_vocab_command, seed_demo_command, create_user_command, backup_command,
+            send_reminders_command]

@@ -7,6 +7,8 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import func, select
 
+from coalition.actions import services as actions
+from coalition.core.localtime import local_today
 from coalition.core.permissions import LEADER, has_level, visible_tables_clause
 from coalition.extensions import db
 from coalition.roster import services as roster
@@ -33,6 +35,8 @@ def dashboard_context(user) -> dict:
             .where(TableMembership.person_id == user.person_id)
             .order_by(CoalitionTable.name)
         ))
+    context["my_actions"] = actions.dashboard_counts(
+        user, today=local_today(), soon_days=current_app.config["ACTION_DUE_SOON_DAYS"])
     context["agreement_alerts"] = (
         roster.agreement_alerts(today, warning_days) if has_level(user, LEADER) else []
     )

@@ -1,0 +1,69 @@
+"""Action item forms: shape only. Who may own an item, and which dates make sense, are
+checked by the services."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional
+
+from coalition.actions.models import ACTION_STATUS_LABELS, PRIORITY_LABELS
+from coalition.actions.services import DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX
+from coalition.roster.forms import DATE_MESSAGE, choice, most, options, strip
+
+LIST_STATUS_CHOICES = options([("open", "Open (not done or cancelled)"),
+                               *ACTION_STATUS_LABELS.items(), ("all", "All")])
+MY_STATUS_CHOICES = options([("all", "All (open first)"), ("open", "Open"),
+                             ("closed", "Done or cancelled")])
+STATUS_CHOICES = options(ACTION_STATUS_LABELS.items())
+PRIORITY_CHOICES = options(PRIORITY_LABELS.items())
+STATUS_MESSAGE = "Choose a status from the list."
+
+
+# --- list filters (GET; they change nothing, so no CSRF token) --------------------------------
+
+class ActionFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    table = choice("Table", "a table")
+    organization = choice("Organization", "an organization")
+    owner = choice("Owner", "a person")
+    status = SelectField("Status", choices=LIST_STATUS_CHOICES, default="open",
+                         invalid_choice_message=STATUS_MESSAGE)
+    overdue = BooleanField("Overdue only")
+
+
+class MyItemsFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField("Show", choices=MY_STATUS_CHOICES, default="all",
+                         invalid_choice_message="Choose all, open or done or cancelled.")
+
+
+# --- one item ---------------------------------------------------------------------------------
+
+class ActionUpdateForm(FlaskForm):
+    status = SelectField("Status", choices=STATUS_CHOICES, invalid_choice_message=STATUS_MESSAGE,
+                         validators=[InputRequired(STATUS_MESSAGE)])
+    note = TextAreaField("Note", validators=[Optional(), most(NOTE_MAX)], filters=[strip],
+                         render_kw={"rows": 3},
+                         description="What happened, what is blocking, what comes next.")
+    version_id = HiddenField()
+
+
+class ActionEditForm(FlaskForm):
+    title = StringField("What must be done", filters=[strip],
+                        validators=[DataRequired("Enter what must be done."), most(TITLE_MAX)])
+    description = TextAreaField("Details", validators=[Optional(), most(DESCRIPTION_MAX)],
+                                filters=[strip], render_kw={"rows": 3})
+    owner_id = choice("Owner", "a person seated at this table", required="Choose the owner.")
+    organization_id = choice("Organization", "an organization",
+                             description="Leave blank for the organization the owner sits at "
+                                         "the table for.")
+    due_on = DateField("Due on", invalid_value_message=DATE_MESSAGE,
+                       validators=[InputRequired("Enter the due date.")])
+    priority = SelectField("Priority", choices=PRIORITY_CHOICES, default="normal",
+                           invalid_choice_message="Choose low, normal or high.")
+    version_id = HiddenField()

@@ -1,0 +1,104 @@
+"""Who may reach each action item route: every route × the people around one item."""
+
+from __future__ import annotations
+
+import pytest
+
+from coalition.core.permissions import ROUTES
+
+ACTION_ENDPOINTS = {"actions.my_items", "actions.item_list", "actions.item_export",
+                    "actions.item_detail", "actions.item_update", "actions.item_edit"}
+
+
+def test_every_action_route_is_in_the_permission_table(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
+                 if rule.endpoint.startswith("actions.")}
+    assert endpoints == ACTION_ENDPOINTS
+    assert endpoints <= set(ROUTES)
+
+
+@pytest.mark.parametrize("url", ["/actions/mine", "/actions", "/actions/export.csv"])
+def test_anonymous_visitors_are_sent_to_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("role", ["member", "leader", "coordinator"])
+@pytest.mark.parametrize("url", ["/actions/mine", "/actions", "/actions/export.csv"])
+def test_every_role_reaches_the_lists(client, login, make_user, make_person, role, url):
+    login(make_user(role, person=make_person()))
+    assert client.get(url).status_code == 200
+
+
+def _update(item):
+    return {"status": "in_progress", "note": "", "version_id": item.version_id}
+
+
+def _edit(item, setting):
+    return {"title": "Renamed", "description": "", "owner_id": setting.owner.id,
+            "organization_id": "", "due_on": item.due_on.isoformat(), "priority": "normal",
+            "version_id": item.version_id}
+
+
+# who → (detail, update, edit) status codes for an item of a coalition table owned by Olive
+MATRIX = {
+    "owner": (200, 302, 403),
+    "colleague": (200, 403, 403),
+    "manager": (200, 302, 302),
+    "coordinator": (200, 302, 302),
+    "leader": (200, 403, 403),
+    "unseated member": (200, 403, 403),
+}
+
+
+@pytest.fixture
+def person_for(setting, make_user, make_person):
+    def pick(who: str):
+        return {"owner": lambda: setting.owner_user,
+                "colleague": lambda: setting.colleague_user,
+                "manager": lambda: setting.manager_user,
+                "coordinator": lambda: make_user("coordinator"),
+                "leader": lambda: make_user("leader"),
+                "unseated member": lambda: make_user("member", person=make_person())}[who]()
+    return pick
+
+
+@pytest.mark.parametrize("who", MATRIX)
+@pytest.mark.parametrize("action", [0, 1, 2])
+def test_item_routes_on_a_coalition_table(client, login, setting, make_action_item, person_for,
+                                          who, action):
+    item = make_action_item(setting.meeting, setting.owner)
+    login(person_for(who))
+    if action == 0:
+        response = client.get(f"/actions/{item.id}")
+    elif action == 1:
+        response = client.post(f"/actions/{item.id}/update", data=_update(item))
+    else:
+        response = client.post(f"/actions/{item.id}/edit", data=_edit(item, setting))
+    assert response.status_code == MATRIX[who][action]
+
+
+@pytest.mark.parametrize("suffix", ["", "/update", "/edit"])
+def test_items_of_a_case_reviewing_table_are_404_to_unseated_members(
+        client, login, make_user, make_person, make_table, make_meeting, make_action_item,
+        suffix):
+    item = make_action_item(make_meeting(make_table("ofr")), make_person())
+    login(make_user("member", person=make_person()))
+    method = "GET" if not suffix else "POST"
+    assert client.open(f"/actions/{item.id}{suffix}", method=method).status_code == 404
+
+
+def test_the_owner_sees_their_item_even_at_a_table_they_cannot_see(
+        client, login, make_user, make_person, make_table, make_meeting, make_action_item):
+    owner = make_person()
+    item = make_action_item(make_meeting(make_table("ofr")), owner)
+    login(make_user("member", person=owner))
+    assert client.get(f"/actions/{item.id}").status_code == 200
+
+
+def test_a_post_without_a_csrf_token_is_refused(client, login, setting, make_action_item):
+    item = make_action_item(setting.meeting, setting.owner)
+    login(setting.owner_user)
+    client.add_csrf = False  # from here on, like a forged cross-site request
+    response = client.post(f"/actions/{item.id}/update", data=_update(item))
+    assert response.status_code == 400
