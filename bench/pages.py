@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/pages.py [--repeat 30]
 
-Large = a big county: 150 organizations, 600 people, 12 tables, 600 accounts and 50,000 audit
-rows. Times are the Flask test client's wall time per request on this machine (single user); they
-are for comparison between runs on the same machine, not absolute promises.
+Large = a big county over ten years: 150 organizations, 600 people, 12 tables, 600 accounts,
+50,000 audit rows, 600 meetings with 4,800 agenda items and 25,000 action items. Times are the
+Flask test client's wall time per request on this machine (single user); they are for comparison
+between runs on the same machine, not absolute promises.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, insert  # noqa: E402
 
 from coalition import create_app  # noqa: E402
+from coalition.actions.models import ActionItem  # noqa: E402
 from coalition.core.accounts import create_user  # noqa: E402
 from coalition.core.models import AuditEvent, User  # noqa: E402
 from coalition.core.vocab import seed_vocabularies, terms  # noqa: E402
 from coalition.extensions import db  # noqa: E402
+from coalition.meetings.models import AgendaItem, Attendance, Meeting  # noqa: E402
 from coalition.roster.models import (  # noqa: E402
     Affiliation,
     Agreement,
@@ -39,7 +42,8 @@ from coalition.roster.models import (  # noqa: E402
 PASSWORD = "benchmark password 1"
 
 
-def build(orgs: int, people: int, tables: int, audit_rows: int) -> None:
+def build(orgs: int, people: int, tables: int, audit_rows: int, meetings: int = 0,
+          action_items: int = 0) -> None:
     seed_vocabularies()
     sectors = terms("sector")
     today = date.today()
@@ -80,7 +84,49 @@ def build(orgs: int, people: int, tables: int, audit_rows: int) -> None:
          "object_type": "organizations", "object_id": n % orgs, "summary": "benchmark row"}
         for n in range(audit_rows)
     ])
+    build_meetings(table_rows, people_rows, meetings, action_items)
     db.session.commit()
+
+
+def build_meetings(table_rows, people_rows, meetings: int, action_items: int) -> None:
+    """Weekly meetings spread over the tables (half past, half ahead), eight agenda items and a
+    full attendance list each, and action items owned by people seated at each table."""
+    first = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(
+        weeks=meetings // (2 * len(table_rows)))
+    rows = []
+    for n in range(meetings):
+        table = table_rows[n % len(table_rows)]
+        starts = first + timedelta(weeks=n // len(table_rows), hours=n % len(table_rows))
+        rows.append({"table_id": table.id, "title": f"{table.name} meeting {n}",
+                     "starts_at": starts, "ends_at": starts + timedelta(minutes=90),
+                     "status": "closed" if starts < datetime.now(UTC) else "scheduled"})
+    db.session.execute(insert(Meeting), rows)
+    meeting_rows = db.session.execute(db.select(Meeting.id, Meeting.table_id)).all()
+    seated: dict[int, list] = {}
+    for n, person in enumerate(people_rows):
+        seated.setdefault(table_rows[n % len(table_rows)].id, []).append(person)
+    db.session.execute(insert(AgendaItem), [
+        {"table_id": table_id, "meeting_id": meeting_id, "position": k,
+         "title": f"Item {k} of meeting {meeting_id}", "item_type": ("public", "internal")[k % 2],
+         "planned_minutes": 10, "is_discussed": k % 3 != 0}
+        for meeting_id, table_id in meeting_rows for k in range(8)
+    ])
+    db.session.execute(insert(Attendance), [
+        {"meeting_id": meeting_id, "person_id": person.id, "status": "present",
+         "organization_id": person.affiliations[0].organization_id}
+        for meeting_id, table_id in meeting_rows[: len(meeting_rows) // 2]
+        for person in seated.get(table_id, [])
+    ])
+    today = date.today()
+    db.session.execute(insert(ActionItem), [
+        {"title": f"Action {n}", "owner_id": seated[table_id][n % len(seated[table_id])].id,
+         "table_id": table_id, "source_meeting_id": meeting_id,
+         "due_on": today + timedelta(days=(n % 120) - 60),
+         "status": ("open", "in_progress", "blocked", "done", "cancelled")[n % 5],
+         "priority": "normal"}
+        for n in range(action_items)
+        for meeting_id, table_id in [meeting_rows[n % len(meeting_rows)]]
+    ])
 
 
 def measure(app, repeat: int) -> dict[str, tuple[int, float, float]]:
@@ -90,6 +136,9 @@ def measure(app, repeat: int) -> dict[str, tuple[int, float, float]]:
         person_id = db.session.scalar(db.select(Person.id).limit(1))
         table_id = db.session.scalar(db.select(CoalitionTable.id).limit(1))
         user_id = db.session.scalar(db.select(User.id).limit(1))
+        meeting_id = db.session.scalar(db.select(Meeting.id).where(Meeting.table_id == table_id)
+                                       .order_by(Meeting.starts_at).limit(1))
+        action_id = db.session.scalar(db.select(ActionItem.id).limit(1))
     login_page = client.get("/login")
     assert login_page.status_code == 200
     with client.session_transaction() as session:
@@ -102,7 +151,10 @@ def measure(app, repeat: int) -> dict[str, tuple[int, float, float]]:
     assert response.status_code == 302, response.status_code
     pages = ["/", "/organizations", f"/organizations/{org_id}", "/people", f"/people/{person_id}",
              "/tables", f"/tables/{table_id}", "/coverage", "/users/", f"/users/{user_id}",
-             "/audit/", "/organizations?q=000", "/audit/?action=update"]
+             "/audit/", "/organizations?q=000", "/audit/?action=update",
+             "/meetings", "/meetings?when=past", f"/meetings/{meeting_id}",
+             f"/meetings/{meeting_id}/run", f"/meetings/{meeting_id}/attendance",
+             "/actions/mine", "/actions", "/actions?status=open", f"/actions/{action_id}"]
     results = {}
     with app.app_context():
         engine = db.engine
@@ -134,9 +186,10 @@ def run(size: str, repeat: int) -> dict:
     with app.app_context():
         db.create_all()
         if size == "small":
-            build(orgs=5, people=10, tables=3, audit_rows=20)
+            build(orgs=5, people=10, tables=3, audit_rows=20, meetings=6, action_items=30)
         else:
-            build(orgs=150, people=600, tables=12, audit_rows=50_000)
+            build(orgs=150, people=600, tables=12, audit_rows=50_000, meetings=600,
+                  action_items=25_000)
     return measure(app, repeat)
 
 

@@ -41,9 +41,11 @@ def _default_instance_path() -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    from coalition.actions import models as action_models  # noqa: F401
     from coalition.core import models  # noqa: F401  (tables known to the metadata)
     from coalition.core.login import init_login
     from coalition.extensions import csrf, db, migrate
+    from coalition.meetings import models as meeting_models  # noqa: F401
     from coalition.roster import models as roster_models  # noqa: F401
 
     db.init_app(app)
@@ -65,11 +67,14 @@ def register_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from coalition.actions.views import bp as actions_bp
     from coalition.core.views import accounts_bp, audit_bp, auth_bp
+    from coalition.meetings.views import bp as meetings_bp
     from coalition.reporting.views import bp as main_bp
     from coalition.roster.views import bp as roster_bp
 
-    for blueprint in (auth_bp, accounts_bp, audit_bp, main_bp, roster_bp):
+    for blueprint in (auth_bp, accounts_bp, audit_bp, main_bp, roster_bp, meetings_bp,
+                      actions_bp):
         app.register_blueprint(blueprint)
 
 
@@ -80,9 +85,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from coalition.core import localtime
     from coalition.core.http import register_request_hooks
 
     register_request_hooks(app)
+    localtime.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -49,6 +49,31 @@ ROUTES: dict[str, tuple[str, str]] = {
     "roster.membership_edit": (LOGIN, "change a seat's role: can_manage_table"),
     "roster.membership_remove": (LOGIN, "unseat a person: can_manage_table"),
     "roster.coverage": (LOGIN, "sector coverage of the tables the user may see"),
+    # meetings: scheduling, agendas and templates (the views apply can_view_meeting → 404 and
+    # can_manage_meeting / can_manage_table → 403)
+    "meetings.meeting_list": (LOGIN, "meetings of the tables the user may see"),
+    "meetings.meeting_new": (LOGIN, "schedule a meeting: can_manage_table"),
+    "meetings.meeting_edit": (LOGIN, "edit a meeting: can_manage_meeting"),
+    "meetings.meeting_detail": (LOGIN, "a meeting's agenda: can_view_meeting; case items only "
+                                "with can_see_case_items"),
+    "meetings.meeting_schedule": (LOGIN, "draft → scheduled: can_manage_meeting"),
+    "meetings.meeting_start": (LOGIN, "scheduled → in progress: can_manage_meeting"),
+    "meetings.meeting_close": (LOGIN, "in progress → closed, needs attendance: can_manage_meeting"),
+    "meetings.meeting_reopen": (COORDINATOR, "closed → in progress (audited)"),
+    "meetings.agenda_refresh": (LOGIN, "re-run the due-item rules: can_manage_meeting"),
+    "meetings.item_add": (LOGIN, "add an agenda item: can_manage_meeting"),
+    "meetings.item_edit": (LOGIN, "retitle, retime, retype an item: can_manage_meeting"),
+    "meetings.item_remove": (LOGIN, "remove an agenda item: can_manage_meeting"),
+    "meetings.item_up": (LOGIN, "move an agenda item up: can_manage_meeting"),
+    "meetings.item_down": (LOGIN, "move an agenda item down: can_manage_meeting"),
+    "meetings.item_to_next_meeting": (LOGIN, "move to the next meeting: can_manage_meeting"),
+    "meetings.item_park": (LOGIN, "park an item in the table's backlog: can_manage_meeting"),
+    "meetings.template_edit": (COORDINATOR, "a table's agenda template: can_view_table"),
+    "meetings.section_add": (COORDINATOR, "add a template section"),
+    "meetings.section_edit": (COORDINATOR, "edit a template section"),
+    "meetings.section_remove": (COORDINATOR, "remove a template section"),
+    "meetings.section_up": (COORDINATOR, "move a template section up"),
+    "meetings.section_down": (COORDINATOR, "move a template section down"),
     # accounts and audit
     "accounts.user_list": (COORDINATOR, "accounts"),
     "accounts.user_new": (COORDINATOR, "create an account with a temporary password"),
@@ -58,6 +83,36 @@ ROUTES: dict[str, tuple[str, str]] = {
     "accounts.user_reactivate": (COORDINATOR, "reactivate an account"),
     "accounts.user_reset_password": (COORDINATOR, "issue a new temporary password"),
     "audit.event_list": (COORDINATOR, "the audit log"),
+    # action items: everyone signed in; the object predicates decide per item
+    "actions.my_items": (LOGIN, "the signed-in person's own action items"),
+    "actions.item_list": (LOGIN, "action items of the tables the user may see"),
+    "actions.item_export": (LOGIN, "CSV of the filtered list (same visibility; audited)"),
+    "actions.item_detail": (LOGIN, "one item: can_view_action_item, else 404"),
+    "actions.item_update": (LOGIN, "status and note: can_update_action_item, else 403/404"),
+    "actions.item_edit": (LOGIN, "edit or reassign: can_manage_table, else 403/404"),
+    # meetings: running the meeting (coalition/meetings/views/running.py)
+    "meetings.run_meeting": (LOGIN, "run screen: can_view_meeting (404); case items only with "
+                                    "can_see_case_items; forms for can_manage_meeting"),
+    "meetings.minutes_save": (LOGIN, "save an item's minutes and discussed mark: "
+                                     "can_manage_meeting (403), item of this meeting (404)"),
+    "meetings.decision_add": (LOGIN, "record a decision on an item: can_manage_meeting (403)"),
+    "meetings.action_item_add": (LOGIN, "action item from an item: can_manage_meeting (403)"),
+    "meetings.attendance": (LOGIN, "attendance list: can_view_meeting (404); saving needs "
+                                   "can_manage_meeting (403)"),
+    "meetings.attendance_guest_add": (LOGIN, "add a guest: can_manage_meeting (403)"),
+    "meetings.attest": (LOGIN, "confidentiality agreement: can_view_meeting (404); POST signs "
+                               "for the user's own seated person only"),
+    "meetings.attest_paper": (LOGIN, "record a paper signature: can_manage_meeting (403)"),
+    # meetings: printing and calendars (coalition/meetings/views/printing.py)
+    "meetings.print_options": (LOGIN, "print options of a meeting: can_view_meeting, else 404"),
+    "meetings.agenda_pdf": (LOGIN, "agenda PDF: can_view_meeting (404); confidential variant "
+                                   "needs can_see_case_items (403), audited"),
+    "meetings.minutes_pdf": (LOGIN, "minutes PDF: can_view_meeting (404); case=1 needs "
+                                    "can_see_case_items (403), audited"),
+    "meetings.meeting_ics": (LOGIN, "one meeting as iCalendar: can_view_meeting, else 404"),
+    "meetings.table_calendar": (LOGIN, "a table's calendar feed address: can_view_table, else 404"),
+    "meetings.table_calendar_feed": (PUBLIC, "a table's iCalendar feed for calendar clients: "
+                                             "signed token (salt table-calendar), else 404"),
 }
 
 LEVEL_RANK = {LOGIN: 0, LEADER: 1, COORDINATOR: 2}
@@ -173,3 +228,48 @@ def visible_tables_clause(user):
         return CoalitionTable.id.is_not(None)
     ids = member_table_ids(user)
     return CoalitionTable.kind.not_in(CASE_REVIEW_KINDS) | CoalitionTable.id.in_(ids or [-1])
+
+
+# --- meetings and action items ---------------------------------------------------------------
+
+def can_view_meeting(user, meeting) -> bool:
+    """A meeting is visible to whoever may see its table (else 404)."""
+    return meeting is not None and can_view_table(user, meeting.table)
+
+
+def can_manage_meeting(user, meeting) -> bool:
+    """Coordinators and the table's managers schedule, edit, run, close and reopen meetings."""
+    return meeting is not None and can_manage_table(user, meeting.table)
+
+
+def has_attested(user, meeting) -> bool:
+    """Whether the user's person signed the confidentiality attestation for ``meeting``."""
+    from coalition.meetings.models import Attestation
+
+    person_id = _person_id(user)
+    if person_id is None or meeting is None:
+        return False
+    return db.session.scalar(select(Attestation.id).where(
+        Attestation.meeting_id == meeting.id, Attestation.person_id == person_id)) is not None
+
+
+def can_see_case_items(user, meeting) -> bool:
+    """Case items of a meeting: only people seated at its table, and — at tables that see case
+    data — only once they have signed that meeting's confidentiality attestation."""
+    if meeting is None or not can_view_case_data(user, meeting.table):
+        return False
+    return has_attested(user, meeting)
+
+
+def can_view_action_item(user, item) -> bool:
+    """Action items are visible to whoever may see the table they belong to, and to their owner."""
+    if item is None or not getattr(user, "is_authenticated", False):
+        return False
+    return _person_id(user) == item.owner_id or can_view_table(user, item.table)
+
+
+def can_update_action_item(user, item) -> bool:
+    """The owner updates status and notes; the table's managers and coordinators manage all."""
+    if item is None or not getattr(user, "is_authenticated", False):
+        return False
+    return _person_id(user) == item.owner_id or can_manage_table(user, item.table)

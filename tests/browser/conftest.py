@@ -65,6 +65,7 @@ def _demo_ids() -> dict[str, int]:
 
     from coalition.core.models import User
     from coalition.extensions import db
+    from coalition.meetings.models import Meeting
     from coalition.roster.models import CoalitionTable, Organization, Person
 
     def one(stmt) -> int:
@@ -81,6 +82,12 @@ def _demo_ids() -> dict[str, int]:
         "coalition_table": one(select(CoalitionTable.id).where(
             CoalitionTable.kind == "coalition")),
         "member_user": one(select(User.id).where(User.email == MEMBER)),
+        "past_meeting": one(select(Meeting.id).where(Meeting.status == "closed")
+                            .order_by(Meeting.starts_at).limit(1)),
+        "next_meeting": one(select(Meeting.id).join(CoalitionTable)
+                            .where(Meeting.status == "scheduled",
+                                   CoalitionTable.kind == "risk_review")
+                            .order_by(Meeting.starts_at).limit(1)),
     }
 
 
