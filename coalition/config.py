@@ -46,6 +46,9 @@ DEFAULTS = {
     "MAIL_PASSWORD": "",
     "MAIL_FROM": "coalition@localhost",
     "OUTBOX_DIR": None,  # defaults to instance/outbox
+    # Fernet key(s) encrypting the identity of people in risk situations; comma-separated for
+    # rotation (the first encrypts, all decrypt). Required outside demo/development.
+    "IDENTITY_KEY": None,
     "HSTS": False,
     "BACKUP_DIR": None,  # defaults to instance/backups
     # argon2id parameters (RFC 9106 low-memory profile by default).
@@ -77,6 +80,8 @@ def from_environment(config: dict, environ=os.environ) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(environ["DATABASE_URL"])
     if environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = environ["SECRET_KEY"]
+    if environ.get("IDENTITY_KEY"):
+        config["IDENTITY_KEY"] = environ["IDENTITY_KEY"]
     for name, raw in environ.items():
         if not name.startswith("COALITION_") or name == "COALITION_TEST_DATABASE_URL":
             continue
@@ -121,6 +126,16 @@ def finalize(config: dict, instance_path: str) -> None:
                 "or run in demo mode with COALITION_DEMO=1."
             )
         config["SECRET_KEY"] = _instance_secret(instance)
+    if not config.get("IDENTITY_KEY"):
+        if not relaxed:
+            raise ConfigError(
+                "IDENTITY_KEY is not set. It encrypts the identity of people reviewed at risk "
+                "review tables. Set the IDENTITY_KEY environment variable to a key made with: "
+                "python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())' and keep it safe (without it the "
+                "stored identities cannot be read), or run in demo mode with COALITION_DEMO=1.")
+        config["IDENTITY_KEY"] = _instance_secret(instance, "identity_key", _new_fernet_key)
+    _check_fernet_keys(config["IDENTITY_KEY"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.pop("pool_pre_ping", None)
@@ -128,13 +143,34 @@ def finalize(config: dict, instance_path: str) -> None:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
-def _instance_secret(instance: Path) -> str:
+def _check_fernet_keys(value: str) -> None:
+    from cryptography.fernet import Fernet
+
+    keys = [key.strip() for key in str(value).split(",") if key.strip()]
+    try:
+        if not keys:
+            raise ValueError("empty")
+        for key in keys:
+            Fernet(key.encode())
+    except ValueError as exc:
+        raise ConfigError("IDENTITY_KEY is not a valid key: make one with python -c 'from "
+                          "cryptography.fernet import Fernet; "
+                          "print(Fernet.generate_key().decode())'.") from exc
+
+
+def _new_fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+def _instance_secret(instance: Path, name: str = "secret_key", make=None) -> str:
     """A per-installation secret for demo and development, kept in the instance folder."""
     instance.mkdir(parents=True, exist_ok=True)
-    path = instance / "secret_key"
+    path = instance / name
     if path.exists():
         return path.read_text().strip()
-    value = secrets.token_hex(32)
+    value = make() if make is not None else secrets.token_hex(32)
     path.write_text(value)
     path.chmod(0o600)
     return value

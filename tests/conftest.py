@@ -285,3 +285,26 @@ def make_action_item(app):
         db.session.commit()
         return item
     return factory
+
+
+@pytest.fixture
+def make_situation(app):
+    """A new (undecided) risk situation at ``table`` brought by ``organization``."""
+    from datetime import date
+
+    from coalition.risk.models import RiskSituation
+
+    def factory(table, organization, *, status: str = "new", code: str | None = None,
+                summary: str = "Adult male, overdose last weekend, no stable housing.",
+                **fields):
+        n = next(_counter)
+        values = {"level": "individual", "age_range": "25_34", "consent_status": "verbal"}
+        values.update(fields)
+        situation = RiskSituation(
+            table=table, originating_organization=organization, status=status,
+            code=code or f"RS-TEST-{n:04d}", referral_source="ems",
+            presented_on=values.pop("presented_on", date.today()), summary=summary, **values)
+        db.session.add(situation)
+        db.session.commit()
+        return situation
+    return factory

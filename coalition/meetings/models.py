@@ -146,6 +146,9 @@ class AgendaItem(db.Model):
     # The action item this agenda line reports on (due or overdue when the agenda was built).
     action_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("action_items.id", ondelete="SET NULL", use_alter=True), index=True)
+    # The risk situation this agenda line is about (risk review tables).
+    situation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("risk_situations.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version_id: Mapped[int] = mapped_column(default=1)

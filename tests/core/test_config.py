@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from cryptography.fernet import Fernet
 
 from coalition import create_app
 from coalition.config import ConfigError, normalize_database_url
@@ -13,7 +14,8 @@ from coalition.config import ConfigError, normalize_database_url
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
     for name in list(os.environ):
-        if name.startswith("COALITION_") or name in ("DATABASE_URL", "SECRET_KEY", "FLASK_DEBUG"):
+        if name.startswith("COALITION_") or name in ("DATABASE_URL", "SECRET_KEY", "IDENTITY_KEY",
+                                                     "FLASK_DEBUG"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("COALITION_INSTANCE_PATH", str(tmp_path))
     return monkeypatch
@@ -34,8 +36,30 @@ def test_demo_mode_starts_without_a_secret_key_and_keeps_one_in_the_instance(cle
 
 def test_a_secret_key_from_the_environment_is_used(clean_env):
     clean_env.setenv("SECRET_KEY", "from-the-environment")
+    key = Fernet.generate_key().decode()
+    clean_env.setenv("IDENTITY_KEY", key)
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["IDENTITY_KEY"] == key
+
+
+def test_an_identity_key_that_is_not_a_key_is_a_clear_error(clean_env):
+    clean_env.setenv("SECRET_KEY", "from-the-environment")
+    clean_env.setenv("IDENTITY_KEY", "my-password")
+    with pytest.raises(ConfigError, match="IDENTITY_KEY is not a valid key"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_the_app_refuses_to_start_without_an_identity_key(clean_env):
+    clean_env.setenv("SECRET_KEY", "from-the-environment")
+    with pytest.raises(ConfigError, match="IDENTITY_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_demo_mode_keeps_an_identity_key_in_the_instance(clean_env, tmp_path):
+    clean_env.setenv("COALITION_DEMO", "1")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["IDENTITY_KEY"] == (tmp_path / "identity_key").read_text().strip()
 
 
 @pytest.mark.parametrize(("url", "expected"), [
