@@ -113,5 +113,16 @@ def send_reminders_command(days, today):
     click.echo(f"Reminders for {today.isoformat()}: {sent} digest(s), {items} item(s).")
 
 
+@click.command("purge-rejected")
+@with_appcontext
+def purge_rejected_command():
+    """Delete what rejected risk situations still hold beyond date, agency and reason."""
+    from coalition.risk.services import purge_rejected
+
+    count = purge_rejected()
+    db.session.commit()
+    click.echo(f"Rejected situations purged: {count}.")
+
+
 commands = [seed_vocab_command, seed_demo_command, create_user_command, backup_command,
-            send_reminders_command]
+            send_reminders_command, purge_rejected_command]

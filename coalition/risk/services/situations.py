@@ -1,0 +1,376 @@
+"""Situations: the de-identified description (filter 2), the table's decision (filter 3, with
+the purge on rejection), the lead and assisting agencies, and the conclusion.
+
+Every verb takes the acting user first, raises :class:`ServiceError` (with its form field) when a
+rule is broken, writes its audit row and flushes; the caller commits. Audit summaries never carry
+the description itself, only codes and what changed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from coalition.core import audit
+from coalition.core.db import utcnow
+from coalition.core.errors import ServiceError
+from coalition.core.localtime import local_today, to_local
+from coalition.core.permissions import can_view_situation
+from coalition.core.vocab import get_term
+from coalition.extensions import db
+from coalition.meetings.models import Meeting
+from coalition.risk.models import (
+    AGE_RANGES,
+    CONSENT_STATUSES,
+    LEVELS,
+    OUTCOMES,
+    REFERRAL_SOURCES,
+    RISK_STATUSES,
+    RiskSituation,
+    SituationAgency,
+    SituationDiscussion,
+    SituationIdentity,
+    situation_risk_factors,
+)
+from coalition.risk.services.identifiers import summary_warnings
+from coalition.roster.models import Organization, TableMembership
+
+SUMMARY_MAX = 4000
+TEXT_MAX = 2000
+SHORT_MAX = 60
+CODE_ATTEMPTS = 5
+RISK_FACTOR_VOCABULARY = "risk_factor_category"
+
+# --- queries shared by the risk screens -------------------------------------------------------
+
+def situation_or_404(viewer, situation_id: int) -> RiskSituation:
+    """The situation, or 404 for anyone not seated at its table (coordinators included)."""
+    situation = db.get_or_404(RiskSituation, situation_id)
+    if not can_view_situation(viewer, situation):
+        abort(404)
+    return situation
+
+
+def table_situations_query(table):
+    """The situations of a table, newest first, with what lists show loaded."""
+    return (select(RiskSituation)
+            .where(RiskSituation.table_id == table.id)
+            .options(selectinload(RiskSituation.originating_organization),
+                     selectinload(RiskSituation.agencies)
+                     .selectinload(SituationAgency.organization))
+            .order_by(RiskSituation.presented_on.desc(), RiskSituation.id.desc()))
+
+
+def seated_organizations(table) -> list[Organization]:
+    """The organizations that have someone seated at ``table``, by name."""
+    seated = select(TableMembership.organization_id).where(TableMembership.table_id == table.id)
+    return list(db.session.scalars(
+        select(Organization).where(Organization.id.in_(seated)).order_by(Organization.name)))
+
+
+def _seated_ids(table) -> set[int]:
+    return set(db.session.scalars(select(TableMembership.organization_id).where(
+        TableMembership.table_id == table.id)))
+
+
+# --- creation and edits (filter 2) ------------------------------------------------------------
+
+def _text(value, *, field: str, max_length: int, required: str | None = None) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ServiceError(required, field=field)
+    if len(value) > max_length:
+        raise ServiceError(f"Use at most {max_length} characters.", field=field)
+    return value
+
+
+def _code(value, vocabulary: dict, *, field: str, message: str) -> str:
+    if value not in vocabulary:
+        raise ServiceError(message, field=field)
+    return value
+
+
+def _filter2_values(table, *, originating_organization_id, referral_source, presented_on, level,
+                    age_range, gender, language, consent_status, summary, protective_factors,
+                    risk_factor_ids) -> dict:
+    if originating_organization_id not in _seated_ids(table):
+        raise ServiceError("Choose an organization seated at this table.",
+                           field="originating_organization_id")
+    if not isinstance(presented_on, date):
+        raise ServiceError("Enter the date the situation was presented.", field="presented_on")
+    if presented_on > local_today():
+        raise ServiceError("The date presented cannot be in the future.", field="presented_on")
+    factors = []
+    for term_id in dict.fromkeys(risk_factor_ids or ()):
+        term = get_term(RISK_FACTOR_VOCABULARY, term_id)
+        if term is None:
+            raise ServiceError("Choose risk factors from the list.", field="risk_factor_ids")
+        factors.append(term)
+    return {
+        "originating_organization_id": originating_organization_id,
+        "referral_source": _code(referral_source, REFERRAL_SOURCES, field="referral_source",
+                                 message="Choose how the situation came to the agency."),
+        "presented_on": presented_on,
+        "level": _code(level, LEVELS, field="level", message="Choose the level."),
+        "age_range": _code(age_range, AGE_RANGES, field="age_range",
+                           message="Choose an age range (or Unknown)."),
+        "gender": _text(gender, field="gender", max_length=SHORT_MAX),
+        "language": _text(language, field="language", max_length=SHORT_MAX),
+        "consent_status": _code(consent_status, CONSENT_STATUSES, field="consent_status",
+                                message="Choose the consent status."),
+        "summary": _text(summary, field="summary", max_length=SUMMARY_MAX,
+                         required="Describe the situation (without identifying the person)."),
+        "protective_factors": _text(protective_factors, field="protective_factors",
+                                    max_length=TEXT_MAX),
+        "risk_factors": factors,
+    }
+
+
+def _next_code(year: int) -> str:
+    prefix = f"RS-{year}-"
+    latest = db.session.scalar(
+        select(RiskSituation.code).where(RiskSituation.code.like(f"{prefix}%"))
+        .order_by(func.length(RiskSituation.code).desc(), RiskSituation.code.desc()).limit(1))
+    number = 0
+    if latest is not None:
+        try:
+            number = int(latest[len(prefix):])
+        except ValueError:
+            number = 0
+    return f"{prefix}{number + 1:04d}"
+
+
+def _insert_with_code(situation: RiskSituation, year: int) -> None:
+    """Give the new situation the next code of the year; a concurrent insert that took the same
+    number makes the savepoint fail, and the next number is tried."""
+    for _ in range(CODE_ATTEMPTS):
+        situation.code = _next_code(year)
+        try:
+            with db.session.begin_nested():
+                db.session.add(situation)
+                db.session.flush()
+            return
+        except IntegrityError:
+            continue
+    raise ServiceError("Another situation was saved at the same moment. Please save again.")
+
+
+def create_situation(actor, table, *, originating_organization_id, referral_source,
+                     presented_on, level, age_range, gender="", language="", consent_status,
+                     summary, protective_factors="", risk_factor_ids=(),
+                     referral=None) -> RiskSituation:
+    """Record a new (undecided) situation. ``situation.warnings`` lists what looks like an
+    identifier in the description (the caller shows them; nothing is refused for it)."""
+    if table is None or table.kind != "risk_review":
+        raise ServiceError("Situations are brought to a risk review table.")
+    values = _filter2_values(
+        table, originating_organization_id=originating_organization_id,
+        referral_source=referral_source, presented_on=presented_on, level=level,
+        age_range=age_range, gender=gender, language=language, consent_status=consent_status,
+        summary=summary, protective_factors=protective_factors, risk_factor_ids=risk_factor_ids)
+    if referral is not None and (referral.table_id != table.id or referral.status != "open"):
+        raise ServiceError("This incident report is no longer open at this table.")
+    situation = RiskSituation(table=table, status="new",
+                              created_by_id=actor.id if actor is not None else None, **values)
+    _insert_with_code(situation, presented_on.year)
+    if referral is not None:
+        referral.status = "converted"
+        referral.situation_id = situation.id
+    org = db.session.get(Organization, originating_organization_id)
+    audit.log(actor, "create", situation,
+              summary=f"situation {situation.code} at {table.name} brought by {org.name}"
+                      + (f" from incident report {referral.id}" if referral is not None else ""))
+    db.session.flush()
+    situation.warnings = summary_warnings(situation.summary, situation.protective_factors)
+    return situation
+
+
+def update_situation(actor, situation: RiskSituation, *, originating_organization_id,
+                     referral_source, presented_on, level, age_range, gender="", language="",
+                     consent_status, summary, protective_factors="",
+                     risk_factor_ids=()) -> list[str]:
+    """Correct the description while the table has not decided; returns identifier warnings."""
+    if situation.status != "new":
+        raise ServiceError("Only a situation the table has not decided yet can be edited.")
+    values = _filter2_values(
+        situation.table, originating_organization_id=originating_organization_id,
+        referral_source=referral_source, presented_on=presented_on, level=level,
+        age_range=age_range, gender=gender, language=language, consent_status=consent_status,
+        summary=summary, protective_factors=protective_factors, risk_factor_ids=risk_factor_ids)
+    changed = [key for key, value in values.items() if getattr(situation, key) != value]
+    for key, value in values.items():
+        setattr(situation, key, value)
+    audit.log(actor, "update", situation,
+              summary=f"situation {situation.code}: "
+                      + (", ".join(changed) + " changed" if changed else "no changes"))
+    db.session.flush()
+    return summary_warnings(situation.summary, situation.protective_factors)
+
+
+# --- the table's decision (filter 3) ------------------------------------------------------------
+
+def _agency_ids(table, lead_organization_id, assisting_organization_ids) -> list[int]:
+    seated = _seated_ids(table)
+    if lead_organization_id is None:
+        raise ServiceError("Choose the lead agency.", field="lead_organization_id")
+    if lead_organization_id not in seated:
+        raise ServiceError("Choose a lead agency seated at this table.",
+                           field="lead_organization_id")
+    assisting = list(dict.fromkeys(assisting_organization_ids or ()))
+    if lead_organization_id in assisting:
+        raise ServiceError("The lead agency cannot also be an assisting agency.",
+                           field="assisting_organization_ids")
+    if any(org_id not in seated for org_id in assisting):
+        raise ServiceError("Choose assisting agencies seated at this table.",
+                           field="assisting_organization_ids")
+    return assisting
+
+
+def _apply_agencies(situation, lead_id: int, assisting: list[int]) -> None:
+    """Update the agency rows in place (a delete and re-insert of the same organization would
+    break the unique constraint inside one flush)."""
+    wanted = {lead_id: "lead", **{org_id: "assisting" for org_id in assisting}}
+    for agency in list(situation.agencies):
+        if agency.organization_id in wanted:
+            agency.role = wanted.pop(agency.organization_id)
+        else:
+            situation.agencies.remove(agency)
+    for org_id, role in wanted.items():
+        situation.agencies.append(SituationAgency(organization_id=org_id, role=role))
+
+
+def _agency_names(lead_id: int, assisting: list[int]) -> str:
+    names = dict(db.session.execute(select(Organization.id, Organization.name).where(
+        Organization.id.in_([lead_id, *assisting]))).all())
+    text = f"lead {names.get(lead_id)}"
+    if assisting:
+        text += "; assisting " + ", ".join(names.get(org_id, "?") for org_id in assisting)
+    return text
+
+
+def purge_situation(situation: RiskSituation) -> None:
+    """Keep only the date presented, the originating agency, status, decision date and reason."""
+    situation.level = situation.age_range = situation.consent_status = None
+    situation.gender = situation.language = situation.summary = ""
+    situation.protective_factors = ""
+    situation.risk_factors = []
+    situation.agencies.clear()
+    situation.identity = None
+    situation.attempts.clear()
+    situation.accepted_at = situation.first_contact_at = None
+    situation.risk_status = situation.outcome = situation.concluded_on = None
+    situation.conclusion_note = ""
+    for discussion in situation.discussions:
+        discussion.note = ""
+
+
+def decide_situation(actor, situation: RiskSituation, *, accepted: bool, meeting=None,
+                     reason: str = "", lead_organization_id=None,
+                     assisting_organization_ids=()) -> None:
+    """The table's decision: accepted (acutely elevated risk) with its agencies, or rejected with
+    a reason, in which case everything but the minimal fields is purged in this transaction."""
+    if situation.status != "new":
+        raise ServiceError("The table has already decided on this situation.")
+    if meeting is not None and meeting.table_id != situation.table_id:
+        raise ServiceError("Choose a meeting of this table.", field="meeting_id")
+    if accepted:
+        assisting = _agency_ids(situation.table, lead_organization_id,
+                                assisting_organization_ids)
+        _apply_agencies(situation, lead_organization_id, assisting)
+        situation.status = "accepted"
+        situation.accepted_at = utcnow()
+        situation.rejection_reason = ""
+        detail = _agency_names(lead_organization_id, assisting)
+    else:
+        reason = _text(reason, field="reason", max_length=TEXT_MAX,
+                       required="Give the reason the situation is not acutely elevated risk.")
+        purge_situation(situation)
+        situation.status = "rejected"
+        situation.rejection_reason = reason
+        detail = "description, risk factors, agencies and identity purged"
+    situation.decided_on = to_local(meeting.starts_at).date() if meeting else local_today()
+    situation.decision_meeting_id = meeting.id if meeting is not None else None
+    audit.log(actor, "accept" if accepted else "reject", situation,
+              summary=f"situation {situation.code} {situation.status}: {detail}")
+    db.session.flush()
+
+
+def set_agencies(actor, situation: RiskSituation, *, lead_organization_id,
+                 assisting_organization_ids=()) -> None:
+    """Change the lead and assisting agencies of an accepted situation."""
+    if situation.status != "accepted":
+        raise ServiceError("Agencies are assigned to accepted, open situations only.")
+    assisting = _agency_ids(situation.table, lead_organization_id, assisting_organization_ids)
+    _apply_agencies(situation, lead_organization_id, assisting)
+    audit.log(actor, "agencies", situation,
+              summary=f"situation {situation.code}: "
+                      f"{_agency_names(lead_organization_id, assisting)}")
+    db.session.flush()
+
+
+# --- conclusion -------------------------------------------------------------------------------
+
+def conclude_situation(actor, situation: RiskSituation, *, concluded_on, risk_status, outcome,
+                       note: str = "") -> None:
+    if situation.status != "accepted":
+        raise ServiceError("Only an accepted, open situation can be concluded.")
+    if not isinstance(concluded_on, date):
+        raise ServiceError("Enter the date the situation was concluded.", field="concluded_on")
+    accepted_on = to_local(situation.accepted_at).date() if situation.accepted_at else None
+    if accepted_on is not None and concluded_on < accepted_on:
+        raise ServiceError(f"The situation was accepted on {accepted_on.isoformat()}; it "
+                           "cannot be concluded before that.", field="concluded_on")
+    if concluded_on > local_today():
+        raise ServiceError("The conclusion date cannot be in the future.", field="concluded_on")
+    situation.risk_status = _code(risk_status, RISK_STATUSES, field="risk_status",
+                                  message="Choose whether the risk was lowered.")
+    situation.outcome = _code(outcome, OUTCOMES, field="outcome", message="Choose the outcome.")
+    situation.conclusion_note = _text(note, field="note", max_length=TEXT_MAX)
+    situation.concluded_on = concluded_on
+    situation.status = "concluded"
+    audit.log(actor, "conclude", situation,
+              summary=f"situation {situation.code} concluded on {concluded_on.isoformat()}: "
+                      f"{RISK_STATUSES[situation.risk_status]}, {OUTCOMES[situation.outcome]}")
+    db.session.flush()
+
+
+# --- leftovers of rejected situations -----------------------------------------------------------
+
+def _leftover_clause():
+    sid = RiskSituation.id
+    return or_(
+        RiskSituation.level.is_not(None), RiskSituation.age_range.is_not(None),
+        RiskSituation.consent_status.is_not(None), RiskSituation.gender != "",
+        RiskSituation.language != "", RiskSituation.summary != "",
+        RiskSituation.protective_factors != "", RiskSituation.conclusion_note != "",
+        select(situation_risk_factors.c.situation_id)
+        .where(situation_risk_factors.c.situation_id == sid).exists(),
+        select(SituationAgency.id).where(SituationAgency.situation_id == sid).exists(),
+        select(SituationIdentity.id).where(SituationIdentity.situation_id == sid).exists(),
+        select(SituationDiscussion.id).where(SituationDiscussion.situation_id == sid,
+                                             SituationDiscussion.note != "").exists(),
+    )
+
+
+def purge_rejected() -> int:
+    """Purge what rejected situations still hold beyond the minimal fields (a safety net for
+    rows written around the service); returns how many situations were purged. Idempotent."""
+    situations = list(db.session.scalars(select(RiskSituation).where(
+        RiskSituation.status == "rejected", _leftover_clause())))
+    for situation in situations:
+        purge_situation(situation)
+        audit.log(None, "purge", situation,
+                  summary=f"rejected situation {situation.code}: leftover data purged")
+    db.session.flush()
+    return len(situations)
+
+
+def decision_meetings(table, limit: int = 12) -> list[Meeting]:
+    """Recent and upcoming meetings of ``table`` a decision can be attached to."""
+    return list(db.session.scalars(
+        select(Meeting).where(Meeting.table_id == table.id, Meeting.status != "draft")
+        .order_by(Meeting.starts_at.desc()).limit(limit)))

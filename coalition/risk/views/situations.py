@@ -1,0 +1,354 @@
+"""Risk review routes: a new situation (filter 2), its page, edits while undecided, the table's
+decision (filter 3), agencies, identity (filter 4, with the audited reveal) and the conclusion.
+
+Who may reach each route is in ``core.permissions.ROUTES``; the views add the object checks:
+a situation is 404 to anyone not seated at its table (coordinators included) and 403 to seated
+people who may see it but not do what they asked.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from coalition.core.errors import ServiceError, apply_to_form
+from coalition.core.localtime import local_today, to_local
+from coalition.core.permissions import (
+    can_manage_situation,
+    can_record_outreach,
+    can_reveal_identity,
+    can_view_case_data,
+    is_assigned_agency_member,
+    seat_organization_id,
+)
+from coalition.core.vocab import terms
+from coalition.extensions import db
+from coalition.risk import services as risk
+from coalition.risk.forms import (
+    AgenciesForm,
+    ConclusionForm,
+    DecisionForm,
+    IdentityForm,
+    SituationForm,
+)
+from coalition.risk.models import (
+    AGE_RANGES,
+    CONSENT_STATUSES,
+    LEVELS,
+    OUTCOMES,
+    REFERRAL_SOURCES,
+    RISK_STATUSES,
+    OutreachReferral,
+    RiskSituation,
+)
+from coalition.risk.services.situations import RISK_FACTOR_VOCABULARY
+from coalition.risk.views import bp
+from coalition.roster.forms import id_or_none, options
+from coalition.roster.models import CoalitionTable
+
+LABELS = {"referral_source": REFERRAL_SOURCES, "level": LEVELS, "age_range": AGE_RANGES,
+          "consent_status": CONSENT_STATUSES, "risk_status": RISK_STATUSES,
+          "outcome": OUTCOMES}
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _situation(situation_id: int) -> RiskSituation:
+    return risk.situation_or_404(_actor(), situation_id)
+
+
+def _managed(situation_id: int) -> RiskSituation:
+    situation = _situation(situation_id)
+    if not can_manage_situation(_actor(), situation):
+        abort(403)
+    return situation
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _org_choices(table, blank: str | None = "Choose…"):
+    return options([(org.id, org.name) for org in risk.seated_organizations(table)], blank=blank)
+
+
+def _not_now(situation: RiskSituation, message: str):
+    flash(message, "warning")
+    return redirect(url_for(".situation_detail", situation_id=situation.id))
+
+
+# --- filter 2: a new situation, edits while undecided -----------------------------------------
+
+def _situation_form(table, form: SituationForm) -> SituationForm:
+    form.originating_organization_id.choices = _org_choices(table)
+    form.risk_factor_ids.choices = options([(term.id, term.label)
+                                            for term in terms(RISK_FACTOR_VOCABULARY)])
+    return form
+
+
+def _filter2_arguments(form: SituationForm) -> dict:
+    return {name: getattr(form, name).data for name in (
+        "originating_organization_id", "referral_source", "presented_on", "level", "age_range",
+        "gender", "language", "consent_status", "summary", "protective_factors",
+        "risk_factor_ids")}
+
+
+def _open_referral(table, referral_id) -> OutreachReferral | None:
+    try:
+        referral_id = id_or_none(referral_id)
+    except (TypeError, ValueError):
+        abort(404)
+    if referral_id is None:
+        return None
+    referral = db.session.get(OutreachReferral, referral_id)
+    if referral is None or referral.table_id != table.id:
+        abort(404)
+    return referral
+
+
+def _flash_warnings(warnings) -> None:
+    for warning in warnings:
+        flash(warning, "warning")
+
+
+@bp.route("/tables/<int:table_id>/situations/new", methods=["GET", "POST"])
+def situation_new(table_id: int):
+    viewer = _actor()
+    table = db.get_or_404(CoalitionTable, table_id)
+    if table.kind != "risk_review" or not can_view_case_data(viewer, table):
+        abort(404)
+    form = _situation_form(table, SituationForm())
+    referral = _open_referral(table, form.referral_id.data if request.method == "POST"
+                              else request.args.get("referral"))
+    if request.method == "GET":
+        form.presented_on.data = local_today()
+        form.originating_organization_id.data = seat_organization_id(viewer, table)
+        if referral is not None:
+            form.referral_id.data = str(referral.id)
+            form.referral_source.data = "incident_import"
+            form.presented_on.data = min(to_local(referral.occurred_at).date(), local_today())
+            if referral.organization_id is not None:
+                form.originating_organization_id.data = referral.organization_id
+    elif form.validate_on_submit():
+        try:
+            situation = risk.create_situation(viewer, table, referral=referral,
+                                              **_filter2_arguments(form))
+        except ServiceError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"Situation {situation.code} was recorded for the table's decision.",
+                  "success")
+            _flash_warnings(situation.warnings)
+            return redirect(url_for(".situation_detail", situation_id=situation.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("risk/situation_new.html", form=form, table=table, situation=None,
+                           referral=referral), status
+
+
+@bp.route("/situations/<int:situation_id>/edit", methods=["GET", "POST"])
+def situation_edit(situation_id: int):
+    viewer = _actor()
+    situation = _situation(situation_id)
+    originating = seat_organization_id(viewer, situation.table) == \
+        situation.originating_organization_id
+    if not (originating or can_manage_situation(viewer, situation)):
+        abort(403)
+    if situation.status != "new":
+        return _not_now(situation, "The table has decided on this situation; its description "
+                                   "can no longer be edited.")
+    form = _situation_form(situation.table, SituationForm(obj=situation))
+    if request.method == "GET":
+        form.risk_factor_ids.data = [term.id for term in situation.risk_factors]
+    elif form.validate_on_submit():
+        try:
+            warnings = risk.update_situation(viewer, situation, **_filter2_arguments(form))
+        except ServiceError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash("The description was saved.", "success")
+            _flash_warnings(warnings)
+            return redirect(url_for(".situation_detail", situation_id=situation.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("risk/situation_new.html", form=form, table=situation.table,
+                           situation=situation, referral=None), status
+
+
+# --- the situation's page and the reveal ------------------------------------------------------
+
+def _render_detail(situation: RiskSituation, *, revealed: dict | None = None):
+    viewer = _actor()
+    may_manage = can_manage_situation(viewer, situation)
+    assigned = is_assigned_agency_member(viewer, situation)
+    warnings = risk.identifier_warnings(situation) \
+        if (may_manage or assigned) and situation.status in ("new", "accepted") else []
+    response = make_response(render_template(
+        "risk/situation_detail.html", situation=situation, labels=LABELS, revealed=revealed,
+        may_manage=may_manage,
+        may_edit=situation.status == "new" and (may_manage or seat_organization_id(
+            viewer, situation.table) == situation.originating_organization_id),
+        may_identify=situation.status == "accepted" and (assigned or may_manage),
+        may_reveal=can_reveal_identity(viewer, situation) and situation.identity is not None,
+        may_conclude=can_record_outreach(viewer, situation), warnings=warnings))
+    return _no_store(response)
+
+
+@bp.get("/situations/<int:situation_id>")
+def situation_detail(situation_id: int):
+    return _render_detail(_situation(situation_id))
+
+
+@bp.post("/situations/<int:situation_id>/reveal")
+def situation_reveal(situation_id: int):
+    viewer = _actor()
+    situation = _situation(situation_id)
+    if not can_reveal_identity(viewer, situation):
+        abort(403)
+    if situation.identity is None:
+        return _not_now(situation, "No identity has been recorded for this situation yet.")
+    revealed = risk.reveal_identity(viewer, situation)
+    db.session.commit()
+    return _render_detail(situation, revealed=revealed)
+
+
+# --- filter 3: the table's decision, agencies -------------------------------------------------
+
+def _decision_form(situation: RiskSituation, form: DecisionForm) -> DecisionForm:
+    form.meeting_id.choices = options(
+        [(m.id, f"{m.title} ({to_local(m.starts_at):%b %-d, %Y})")
+         for m in risk.decision_meetings(situation.table)], blank="No meeting")
+    form.lead_organization_id.choices = _org_choices(situation.table)
+    form.assisting_organization_ids.choices = _org_choices(situation.table, blank=None)
+    return form
+
+
+@bp.route("/situations/<int:situation_id>/decide", methods=["GET", "POST"])
+def situation_decide(situation_id: int):
+    viewer = _actor()
+    situation = _managed(situation_id)
+    if situation.status != "new":
+        return _not_now(situation, "The table has already decided on this situation.")
+    form = _decision_form(situation, DecisionForm())
+    if form.validate_on_submit():
+        meeting = None
+        if form.meeting_id.data is not None:
+            meeting = next((m for m in risk.decision_meetings(situation.table)
+                            if m.id == form.meeting_id.data), None)
+        try:
+            risk.decide_situation(
+                viewer, situation, accepted=form.decision.data == "accept", meeting=meeting,
+                reason=form.reason.data, lead_organization_id=form.lead_organization_id.data,
+                assisting_organization_ids=form.assisting_organization_ids.data or ())
+        except ServiceError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"Situation {situation.code} was accepted." if situation.status == "accepted"
+                  else f"Situation {situation.code} was rejected; its description was deleted.",
+                  "success")
+            return redirect(url_for(".situation_detail", situation_id=situation.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("risk/situation_decide.html", form=form, situation=situation), status
+
+
+@bp.route("/situations/<int:situation_id>/agencies", methods=["GET", "POST"])
+def situation_agencies(situation_id: int):
+    viewer = _actor()
+    situation = _managed(situation_id)
+    if situation.status != "accepted":
+        return _not_now(situation, "Agencies are assigned to accepted, open situations only.")
+    form = AgenciesForm()
+    form.lead_organization_id.choices = _org_choices(situation.table)
+    form.assisting_organization_ids.choices = _org_choices(situation.table, blank=None)
+    if request.method == "GET":
+        form.lead_organization_id.data = next(
+            (a.organization_id for a in situation.agencies if a.role == "lead"), None)
+        form.assisting_organization_ids.data = [
+            a.organization_id for a in situation.agencies if a.role == "assisting"]
+    elif form.validate_on_submit():
+        try:
+            risk.set_agencies(viewer, situation,
+                              lead_organization_id=form.lead_organization_id.data,
+                              assisting_organization_ids=form.assisting_organization_ids.data
+                              or ())
+        except ServiceError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash("The agencies were saved.", "success")
+            return redirect(url_for(".situation_detail", situation_id=situation.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("risk/situation_agencies.html", form=form,
+                           situation=situation), status
+
+
+# --- filter 4: identity -----------------------------------------------------------------------
+
+@bp.route("/situations/<int:situation_id>/identity", methods=["GET", "POST"])
+def situation_identity(situation_id: int):
+    viewer = _actor()
+    situation = _situation(situation_id)
+    if not (is_assigned_agency_member(viewer, situation)
+            or can_manage_situation(viewer, situation)):
+        abort(403)
+    if situation.status != "accepted":
+        return _not_now(situation, "Identity is recorded only once the table has accepted the "
+                                   "situation, while it is open.")
+    form = IdentityForm()
+    if form.validate_on_submit():
+        try:
+            risk.save_identity(viewer, situation, name=form.name.data,
+                               birth_date=form.birth_date.data, location=form.location.data,
+                               phone=form.phone.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash("The identity was saved, encrypted.", "success")
+            _flash_warnings(risk.identifier_warnings(situation))
+            return redirect(url_for(".situation_detail", situation_id=situation.id))
+    status = 400 if request.method == "POST" else 200
+    return _no_store(make_response(render_template(
+        "risk/situation_identity.html", form=form, situation=situation), status))
+
+
+# --- conclusion -------------------------------------------------------------------------------
+
+@bp.route("/situations/<int:situation_id>/conclude", methods=["GET", "POST"])
+def situation_conclude(situation_id: int):
+    viewer = _actor()
+    situation = _situation(situation_id)
+    if situation.status != "accepted":
+        if not can_manage_situation(viewer, situation) \
+                and not is_assigned_agency_member(viewer, situation):
+            abort(403)
+        return _not_now(situation, "Only an accepted, open situation can be concluded.")
+    if not can_record_outreach(viewer, situation):
+        abort(403)
+    form = ConclusionForm()
+    if request.method == "GET":
+        form.concluded_on.data = local_today()
+    elif form.validate_on_submit():
+        try:
+            risk.conclude_situation(viewer, situation, concluded_on=form.concluded_on.data,
+                                    risk_status=form.risk_status.data,
+                                    outcome=form.outcome.data, note=form.note.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"Situation {situation.code} was concluded.", "success")
+            return redirect(url_for(".situation_detail", situation_id=situation.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("risk/situation_conclude.html", form=form,
+                           situation=situation), status
