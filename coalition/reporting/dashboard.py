@@ -11,6 +11,7 @@ from coalition.actions import services as actions
 from coalition.core.localtime import local_today
 from coalition.core.permissions import LEADER, has_level, visible_tables_clause
 from coalition.extensions import db
+from coalition.risk.services import metrics as risk_metrics
 from coalition.roster import services as roster
 from coalition.roster.models import CoalitionTable, Organization, Person, TableMembership
 
@@ -37,6 +38,7 @@ def dashboard_context(user) -> dict:
         ))
     context["my_actions"] = actions.dashboard_counts(
         user, today=local_today(), soon_days=current_app.config["ACTION_DUE_SOON_DAYS"])
+    context["risk_cards"] = risk_metrics.dashboard_cards(user)
     context["agreement_alerts"] = (
         roster.agreement_alerts(today, warning_days) if has_level(user, LEADER) else []
     )

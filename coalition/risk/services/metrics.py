@@ -1,0 +1,325 @@
+"""The risk review table's board, its CSV export and its aggregate measures.
+
+Everything here is de-identified: the board and the export name situations by code only (never
+identity, never the summary); the measures are counts and rates. Each function issues a fixed
+number of queries however many situations a table holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, distinct, func, select
+
+from coalition.actions.services import csv_safe
+from coalition.core.db import utcnow
+from coalition.core.localtime import local_today, to_local
+from coalition.extensions import db
+from coalition.risk.models import (
+    ENGAGED_RESULTS,
+    OUTCOMES,
+    REFERRAL_SOURCES,
+    RISK_STATUSES,
+    SITUATION_STATUSES,
+    OutreachAttempt,
+    RiskSituation,
+    SituationAgency,
+)
+from coalition.risk.services.outreach import (
+    CONTACT_TARGET_HOURS,
+    hours_between,
+    is_overdue_for_contact,
+)
+from coalition.roster.models import CoalitionTable, Organization, TableMembership
+
+BOARD_SECTIONS = {
+    "new": "New (awaiting the table's decision)",
+    "awaiting_contact": "Accepted, awaiting first contact",
+    "in_outreach": "In outreach (contact made)",
+    "concluded": "Concluded this month",
+}
+DECIDED_STATUSES = ("accepted", "rejected", "concluded")
+ACCEPTED_STATUSES = ("accepted", "concluded")
+CSV_COLUMNS = ("Code", "Status", "Presented on", "Decided on", "Accepted on",
+               "First contact on", "Hours to first contact", "Referral source",
+               "Originating agency", "Lead agency", "Assisting agencies", "Concluded on",
+               "Risk status", "Outcome")
+
+
+# --- the board ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One situation on the board: its code and timing, nothing that identifies the person."""
+
+    id: int
+    code: str
+    status: str
+    section: str
+    presented_on: date
+    decided_on: date | None
+    accepted_at: datetime | None
+    first_contact_at: datetime | None
+    concluded_on: date | None
+    referral_source: str
+    originating_organization_id: int
+    risk_status: str | None
+    outcome: str | None
+    age_days: int  # days since presented
+    hours_since_acceptance: float | None
+    hours_to_first_contact: float | None
+    overdue: bool  # accepted more than 48 hours ago with no contact
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOMES.get(self.outcome, "") if self.outcome else ""
+
+    @property
+    def status_label(self) -> str:
+        return SITUATION_STATUSES[self.status]
+
+
+def month_start(today: date) -> date:
+    return today.replace(day=1)
+
+
+def _section(status: str, first_contact_at) -> str:
+    if status == "new":
+        return "new"
+    if status == "concluded":
+        return "concluded"
+    return "in_outreach" if first_contact_at is not None else "awaiting_contact"
+
+
+def board_rows(table: CoalitionTable, *, today: date | None = None,
+               now: datetime | None = None) -> list[BoardRow]:
+    """The table's open situations and those concluded this (local) month: one query."""
+    today = today or local_today()
+    now = now or utcnow()
+    columns = (RiskSituation.id, RiskSituation.code, RiskSituation.status,
+               RiskSituation.presented_on, RiskSituation.decided_on, RiskSituation.accepted_at,
+               RiskSituation.first_contact_at, RiskSituation.concluded_on,
+               RiskSituation.referral_source, RiskSituation.originating_organization_id,
+               RiskSituation.risk_status, RiskSituation.outcome)
+    stmt = (select(*columns)
+            .where(RiskSituation.table_id == table.id,
+                   RiskSituation.status.in_(("new", "accepted"))
+                   | ((RiskSituation.status == "concluded")
+                      & (RiskSituation.concluded_on >= month_start(today))))
+            .order_by(RiskSituation.presented_on, RiskSituation.id))
+    rows = []
+    for (id_, code, status, presented_on, decided_on, accepted_at, first_contact_at,
+         concluded_on, referral_source, origin_id, risk_status,
+         outcome) in db.session.execute(stmt):
+        rows.append(BoardRow(
+            id=id_, code=code, status=status, section=_section(status, first_contact_at),
+            presented_on=presented_on, decided_on=decided_on, accepted_at=accepted_at,
+            first_contact_at=first_contact_at, concluded_on=concluded_on,
+            referral_source=referral_source, originating_organization_id=origin_id,
+            risk_status=risk_status, outcome=outcome,
+            age_days=(today - presented_on).days,
+            hours_since_acceptance=(hours_between(accepted_at, now)
+                                    if status == "accepted" else None),
+            hours_to_first_contact=hours_between(accepted_at, first_contact_at),
+            overdue=is_overdue_for_contact(status, accepted_at, first_contact_at, now)))
+    return rows
+
+
+def board_sections(rows: list[BoardRow]) -> dict[str, list[BoardRow]]:
+    """The board's rows grouped in section order (every section present, maybe empty)."""
+    sections: dict[str, list[BoardRow]] = {key: [] for key in BOARD_SECTIONS}
+    for row in rows:
+        sections[row.section].append(row)
+    return sections
+
+
+def risk_review_tables(user) -> list[CoalitionTable]:
+    """The risk review tables the user's person sits at, by name."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return []
+    return list(db.session.scalars(
+        select(CoalitionTable)
+        .join(TableMembership, TableMembership.table_id == CoalitionTable.id)
+        .where(TableMembership.person_id == person_id, CoalitionTable.kind == "risk_review")
+        .order_by(CoalitionTable.name)))
+
+
+# --- the CSV export -------------------------------------------------------------------------
+
+def _agency_names(situation_ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    """``{situation id: {"lead": [...], "assisting": [...]}}`` in one query."""
+    names: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"lead": [], "assisting": []})
+    if not situation_ids:
+        return names
+    for situation_id, role, name in db.session.execute(
+            select(SituationAgency.situation_id, SituationAgency.role, Organization.name)
+            .join(Organization, Organization.id == SituationAgency.organization_id)
+            .where(SituationAgency.situation_id.in_(situation_ids))
+            .order_by(Organization.name)):
+        names[situation_id][role].append(name)
+    return names
+
+
+def _organization_names(ids) -> dict[int, str]:
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all())
+
+
+def _local_date(moment: datetime | None) -> str:
+    return to_local(moment).date().isoformat() if moment is not None else ""
+
+
+def board_csv(rows: list[BoardRow]) -> str:
+    """The board's situations as CSV text: codes, dates, agencies and outcome; no identity,
+    no summary; every cell formula-safe. Two queries whatever the number of rows."""
+    agencies = _agency_names([row.id for row in rows])
+    origins = _organization_names(row.originating_organization_id for row in rows)
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        named = agencies[row.id]
+        writer.writerow([csv_safe(cell) for cell in (
+            row.code, row.status_label, row.presented_on.isoformat(),
+            row.decided_on.isoformat() if row.decided_on else "",
+            _local_date(row.accepted_at), _local_date(row.first_contact_at),
+            "" if row.hours_to_first_contact is None else row.hours_to_first_contact,
+            REFERRAL_SOURCES.get(row.referral_source, row.referral_source),
+            origins.get(row.originating_organization_id, ""),
+            "; ".join(named["lead"]), "; ".join(named["assisting"]),
+            row.concluded_on.isoformat() if row.concluded_on else "",
+            RISK_STATUSES.get(row.risk_status, "") if row.risk_status else "",
+            row.outcome_label,
+        )])
+    return out.getvalue()
+
+
+# --- measures -------------------------------------------------------------------------------
+
+def _rate(part: int, whole: int) -> float | None:
+    """A percentage with one decimal, or None when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def _situation_filter(table_ids, since: date | None):
+    clause = RiskSituation.table_id.in_(list(table_ids))
+    if since is not None:
+        clause = clause & (RiskSituation.presented_on >= since)
+    return clause
+
+
+def _headline(table_ids: list[int], *, since: date | None, now: datetime) -> dict[int, dict]:
+    """Presented, % accepted, median hours to first contact and open past 48 hours, per table:
+    two queries whatever the number of tables and situations."""
+    where = _situation_filter(table_ids, since)
+    late = now - timedelta(hours=CONTACT_TARGET_HOURS)
+    counts = {table_id: {"presented": 0, "decided": 0, "accepted": 0, "open_past_48h": 0}
+              for table_id in table_ids}
+    for table_id, presented, decided, accepted, overdue in db.session.execute(
+            select(RiskSituation.table_id, func.count(RiskSituation.id),
+                   func.count(case((RiskSituation.status.in_(DECIDED_STATUSES), 1))),
+                   func.count(case((RiskSituation.status.in_(ACCEPTED_STATUSES), 1))),
+                   func.count(case(((RiskSituation.status == "accepted")
+                                    & RiskSituation.first_contact_at.is_(None)
+                                    & (RiskSituation.accepted_at < late), 1))))
+            .where(where).group_by(RiskSituation.table_id)):
+        counts[table_id] = {"presented": presented, "decided": decided, "accepted": accepted,
+                            "open_past_48h": overdue}
+    hours: dict[int, list[float]] = defaultdict(list)
+    for table_id, accepted_at, first_contact_at in db.session.execute(
+            select(RiskSituation.table_id, RiskSituation.accepted_at,
+                   RiskSituation.first_contact_at)
+            .where(where, RiskSituation.accepted_at.is_not(None),
+                   RiskSituation.first_contact_at.is_not(None))):
+        hours[table_id].append((first_contact_at - accepted_at).total_seconds() / 3600)
+    return {table_id: dict(
+        presented=c["presented"], decided=c["decided"], accepted=c["accepted"],
+        accepted_pct=_rate(c["accepted"], c["decided"]),
+        median_hours_to_first_contact=_median(hours[table_id]),
+        open_past_48h=c["open_past_48h"]) for table_id, c in counts.items()}
+
+
+def table_metrics(table: CoalitionTable, *, since: date | None = None,
+                  now: datetime | None = None) -> dict:
+    """The table's aggregate measures (situations presented on or after ``since``, if given).
+
+    - ``presented``, ``decided``, ``accepted``, ``accepted_pct`` (of decided situations);
+    - ``median_hours_to_first_contact`` (acceptance → first contact, situations with contact);
+    - ``open_past_48h``: accepted more than 48 hours ago, no contact yet;
+    - ``outcomes``: concluded situations per outcome (every outcome listed, zeros included);
+    - ``engagement``: situations with an engaged attempt ÷ situations with any attempt;
+    - ``by_team``: police present vs not, attempts with contact ÷ attempts;
+    - ``by_referral_source``: per source, situations engaged ÷ situations with an attempt.
+
+    Aggregates only: no code, no identity. Six queries whatever the data.
+    """
+    now = now or utcnow()
+    metrics = _headline([table.id], since=since, now=now)[table.id]
+    where = _situation_filter([table.id], since)
+
+    outcomes = {code: 0 for code in OUTCOMES}
+    for outcome, count in db.session.execute(
+            select(RiskSituation.outcome, func.count(RiskSituation.id))
+            .where(where, RiskSituation.outcome.is_not(None))
+            .group_by(RiskSituation.outcome)):
+        outcomes[outcome] = count
+    metrics["outcomes"] = [{"code": code, "label": OUTCOMES[code], "count": outcomes[code]}
+                           for code in OUTCOMES]
+
+    engaged = OutreachAttempt.result.in_(ENGAGED_RESULTS)
+    by_source: dict[str, tuple[int, int]] = {}
+    for source, reached, contacted in db.session.execute(
+            select(RiskSituation.referral_source,
+                   func.count(distinct(OutreachAttempt.situation_id)),
+                   func.count(distinct(case((engaged, OutreachAttempt.situation_id)))))
+            .join(RiskSituation, RiskSituation.id == OutreachAttempt.situation_id)
+            .where(where).group_by(RiskSituation.referral_source)):
+        by_source[source] = (reached, contacted)
+    reached_total = sum(reached for reached, _ in by_source.values())
+    engaged_total = sum(contacted for _, contacted in by_source.values())
+    metrics["engagement"] = {"situations_with_attempt": reached_total,
+                             "situations_engaged": engaged_total,
+                             "rate": _rate(engaged_total, reached_total)}
+    metrics["by_referral_source"] = [
+        {"code": code, "label": label, "situations_with_attempt": by_source[code][0],
+         "situations_engaged": by_source[code][1],
+         "rate": _rate(by_source[code][1], by_source[code][0])}
+        for code, label in REFERRAL_SOURCES.items() if code in by_source]
+
+    by_team = {True: (0, 0), False: (0, 0)}
+    for police_present, attempts, contacted in db.session.execute(
+            select(OutreachAttempt.police_present, func.count(OutreachAttempt.id),
+                   func.count(case((engaged, 1))))
+            .join(RiskSituation, RiskSituation.id == OutreachAttempt.situation_id)
+            .where(where).group_by(OutreachAttempt.police_present)):
+        by_team[bool(police_present)] = (attempts, contacted)
+    metrics["by_team"] = [
+        {"police_present": flag, "label": label, "attempts": by_team[flag][0],
+         "attempts_with_contact": by_team[flag][1],
+         "rate": _rate(by_team[flag][1], by_team[flag][0])}
+        for flag, label in ((True, "Police on the team"), (False, "No police on the team"))]
+    return metrics
+
+
+def dashboard_cards(user, *, now: datetime | None = None) -> list[dict]:
+    """One card per risk review table the user sits at (presented, % accepted, median hours to
+    first contact, open past 48 hours): three queries however many tables and situations."""
+    tables = risk_review_tables(user)
+    if not tables:
+        return []
+    headline = _headline([table.id for table in tables], since=None, now=now or utcnow())
+    return [dict(headline[table.id], table_id=table.id, table_name=table.name)
+            for table in tables]

@@ -1,0 +1,250 @@
+"""The risk review table's board, its index, its CSV export: grouping, flags, permissions,
+de-identification, audit and flat query counts."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from coalition.core.db import utcnow
+from coalition.core.localtime import local_today
+from coalition.core.models import AuditEvent
+from coalition.extensions import db
+from coalition.risk.models import SituationAgency
+from coalition.risk.services import metrics
+from tests.roster.conftest import counting_queries
+
+SUMMARY = "Lives behind the hardware store on Elm, uses alone."
+
+
+@pytest.fixture
+def situations(risk_setting, make_situation):
+    """One situation per board section, plus three that must not be on the board."""
+    table, police = risk_setting.table, risk_setting.police
+    today = local_today()
+    now = utcnow()
+
+    def make(code, status="accepted", **fields):
+        situation = make_situation(table, police, status=status, code=code, summary=SUMMARY,
+                                   **fields)
+        if status in ("accepted", "concluded"):
+            db.session.add(SituationAgency(situation=situation,
+                                           organization=risk_setting.harm_reduction,
+                                           role="lead"))
+            db.session.commit()
+        return situation
+
+    made = {
+        "new": make("RS-NEW", status="new", presented_on=today - timedelta(days=3)),
+        "late": make("RS-LATE", accepted_at=now - timedelta(hours=50)),
+        "waiting": make("RS-WAIT", accepted_at=now - timedelta(hours=5)),
+        "contacted": make("RS-CONTACT", accepted_at=now - timedelta(hours=80),
+                          first_contact_at=now - timedelta(hours=60)),
+        "concluded": make("RS-DONE", status="concluded", accepted_at=now - timedelta(days=2),
+                          first_contact_at=now - timedelta(days=1), concluded_on=today,
+                          outcome="connected", risk_status="lowered"),
+        "old": make("RS-OLD", status="concluded", accepted_at=now - timedelta(days=90),
+                    concluded_on=today.replace(day=1) - timedelta(days=1),
+                    outcome="refused", risk_status="still_elevated"),
+        "rejected": make_situation(table, police, status="rejected", code="RS-REJ",
+                                   summary="", level=None, age_range=None,
+                                   consent_status=None),
+        "elsewhere": make_situation(risk_setting.other_table, police, code="RS-ELSEWHERE"),
+    }
+    return made
+
+
+def _codes(sections, key):
+    return [row.code for row in sections[key]]
+
+
+# --- grouping and flags ---------------------------------------------------------------------
+
+def test_the_board_groups_situations_by_stage(risk_setting, situations):
+    sections = metrics.board_sections(metrics.board_rows(risk_setting.table))
+    assert {key: _codes(sections, key) for key in sections} == {
+        "new": ["RS-NEW"], "awaiting_contact": ["RS-LATE", "RS-WAIT"],
+        "in_outreach": ["RS-CONTACT"], "concluded": ["RS-DONE"]}
+
+
+def test_the_board_flags_only_situations_past_48_hours_without_contact(risk_setting,
+                                                                      situations):
+    rows = metrics.board_rows(risk_setting.table)
+    assert [row.code for row in rows if row.overdue] == ["RS-LATE"]
+
+
+def test_a_new_situation_shows_its_age_in_days(risk_setting, situations):
+    rows = {row.code: row for row in metrics.board_rows(risk_setting.table)}
+    assert rows["RS-NEW"].age_days == 3
+
+
+def test_an_accepted_situation_shows_hours_since_acceptance(risk_setting, situations):
+    rows = {row.code: row for row in metrics.board_rows(risk_setting.table)}
+    assert 4.9 <= rows["RS-WAIT"].hours_since_acceptance <= 5.1
+
+
+def test_the_board_page_shows_codes_and_the_flag_but_no_summary(client, login, risk_setting,
+                                                                situations):
+    login(risk_setting.police_user)
+    html = client.get(f"/tables/{risk_setting.table.id}/risk-board").get_data(as_text=True)
+    assert "RS-LATE" in html and "No contact after 48 hours" in html
+    assert "hardware store" not in html
+    assert "RS-OLD" not in html and "RS-REJ" not in html and "RS-ELSEWHERE" not in html
+
+
+def test_viewing_the_board_is_audited(client, login, risk_setting, situations):
+    login(risk_setting.police_user)
+    client.get(f"/tables/{risk_setting.table.id}/risk-board")
+    rows = list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "view", AuditEvent.object_type == "coalition_tables")))
+    assert len(rows) == 1 and rows[0].object_id == risk_setting.table.id
+
+
+# --- the index ------------------------------------------------------------------------------
+
+def test_the_index_redirects_to_the_only_board(client, login, risk_setting):
+    login(risk_setting.harm_user)
+    response = client.get("/risk")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/tables/{risk_setting.table.id}/risk-board")
+
+
+def test_the_index_lists_several_boards(client, login, risk_setting, seat):
+    seat(risk_setting.harm_user.person, risk_setting.other_table, risk_setting.harm_reduction)
+    login(risk_setting.harm_user)
+    html = client.get("/risk").get_data(as_text=True)
+    assert "Hub of Test County" in html and "Another Hub" in html
+
+
+def test_the_index_tells_an_unseated_user_there_is_nothing(client, login, risk_setting):
+    login(risk_setting.unseated_coordinator)
+    response = client.get("/risk")
+    assert response.status_code == 200
+    assert "not seated at a risk review table" in response.get_data(as_text=True)
+
+
+# --- permissions ----------------------------------------------------------------------------
+
+ROUTES = ["/tables/{id}/risk-board", "/tables/{id}/risk-board.csv", "/tables/{id}/risk-report"]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("who, status", [
+    ("police_user", 200), ("harm_user", 200), ("coordinator", 200),
+    ("outsider", 404), ("unseated_coordinator", 404)])
+def test_who_may_see_the_board_export_and_report(client, login, risk_setting, route, who,
+                                                 status):
+    login(getattr(risk_setting, who))
+    assert client.get(route.format(id=risk_setting.table.id)).status_code == status
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_table_that_is_not_a_risk_review_table_has_no_board(client, login, make_table,
+                                                              make_person, make_org, seat,
+                                                              make_user, route):
+    ofr = make_table("ofr")
+    person = make_person()
+    seat(person, ofr, make_org())
+    login(make_user("member", person=person))
+    assert client.get(route.format(id=ofr.id)).status_code == 404
+
+
+@pytest.mark.parametrize("route", ROUTES + ["/risk"])
+def test_anonymous_users_are_sent_to_sign_in(client, risk_setting, route):
+    response = client.get(route.format(id=risk_setting.table.id))
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# --- the CSV export -------------------------------------------------------------------------
+
+def _export(client, login, risk_setting):
+    login(risk_setting.police_user)
+    response = client.get(f"/tables/{risk_setting.table.id}/risk-board.csv")
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_the_export_lists_the_board_situations_by_code(client, login, risk_setting, situations):
+    rows = _export(client, login, risk_setting)
+    assert rows[0] == list(metrics.CSV_COLUMNS)
+    assert sorted(row[0] for row in rows[1:]) == ["RS-CONTACT", "RS-DONE", "RS-LATE",
+                                                  "RS-NEW", "RS-WAIT"]
+
+
+def test_the_export_names_agencies_and_outcome(client, login, risk_setting, situations):
+    rows = {row[0]: dict(zip(metrics.CSV_COLUMNS, row, strict=True))
+            for row in _export(client, login, risk_setting)[1:]}
+    done = rows["RS-DONE"]
+    assert (done["Lead agency"], done["Outcome"], done["Originating agency"]) == (
+        "Harm Reduction Test Org", "Connected to services", "Test County Police")
+    assert done["Hours to first contact"] == "24.0"
+
+
+def test_the_export_is_de_identified(client, login, risk_setting, situations):
+    text = "\n".join(",".join(row) for row in _export(client, login, risk_setting))
+    assert "hardware store" not in text
+    assert "25_34" not in text and "Summary" not in text
+
+
+def test_the_export_is_audited_once(client, login, risk_setting, situations):
+    _export(client, login, risk_setting)
+    rows = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")))
+    assert len(rows) == 1
+    assert rows[0].object_id == risk_setting.table.id and "5" in rows[0].summary
+
+
+def test_the_export_guards_against_formulas(client, login, risk_setting, make_situation,
+                                            make_org):
+    make_situation(risk_setting.table, make_org("=HYPERLINK(\"http://x\")"), code="=1+1")
+    rows = _export(client, login, risk_setting)
+    assert rows[1][0] == "'=1+1"
+    assert rows[1][8].startswith("'=HYPERLINK")
+
+
+# --- query counts ---------------------------------------------------------------------------
+
+def _grow(risk_setting, make_situation, size: int, start: int):
+    now = utcnow()
+    for n in range(start, start + size):
+        status = ("new", "accepted", "concluded")[n % 3]
+        fields = {}
+        if status != "new":
+            fields = {"accepted_at": now - timedelta(hours=n + 1)}
+        if status == "concluded":
+            fields.update(concluded_on=local_today(), outcome="informed", risk_status="lowered")
+        situation = make_situation(risk_setting.table, risk_setting.police, status=status,
+                                   code=f"RS-Q-{n:04d}", **fields)
+        if status != "new":
+            db.session.add(SituationAgency(situation=situation,
+                                           organization=risk_setting.harm_reduction,
+                                           role="lead"))
+    db.session.commit()
+
+
+def test_board_pages_issue_the_same_number_of_queries_whatever_the_data(
+        client, login, risk_setting, make_situation):
+    table_id = risk_setting.table.id
+    pages = ["/", "/risk", f"/tables/{table_id}/risk-board",
+             f"/tables/{table_id}/risk-board.csv", f"/tables/{table_id}/risk-report",
+             f"/tables/{table_id}/risk-report?since={date.today().replace(day=1)}"]
+    login(risk_setting.harm_user)
+
+    def counts():
+        result = {}
+        for url in pages:
+            with counting_queries() as statements:
+                response = client.get(url)
+            assert response.status_code in (200, 302), url
+            result[url] = len(statements)
+        return result
+
+    _grow(risk_setting, make_situation, 3, 0)
+    small = counts()
+    _grow(risk_setting, make_situation, 30, 3)
+    large = counts()
+    assert large == small
+    assert max(large.values()) <= 15, large
