@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     from coalition.core.login import init_login
     from coalition.extensions import csrf, db, migrate
     from coalition.meetings import models as meeting_models  # noqa: F401
+    from coalition.risk import models as risk_models  # noqa: F401
     from coalition.roster import models as roster_models  # noqa: F401
 
     db.init_app(app)
@@ -71,11 +72,16 @@ def register_blueprints(app: Flask) -> None:
     from coalition.core.views import accounts_bp, audit_bp, auth_bp
     from coalition.meetings.views import bp as meetings_bp
     from coalition.reporting.views import bp as main_bp
+    from coalition.risk.views import bp as risk_bp
     from coalition.roster.views import bp as roster_bp
 
     for blueprint in (auth_bp, accounts_bp, audit_bp, main_bp, roster_bp, meetings_bp,
-                      actions_bp):
+                      actions_bp, risk_bp):
         app.register_blueprint(blueprint)
+
+    from coalition.risk import init_app as init_risk
+
+    init_risk(app)  # situations on risk review agendas, and their discussion history
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -7,6 +7,9 @@ unsaved rows, or existing rows (a backlog item) to move onto the agenda — and 
 ``contents`` (what is already on the agenda) shows is there. Later capabilities append their own
 rule with :func:`register_due_rule` (open risk situations to update, cases selected for the
 meeting, recommendations due for a status update). Every rule issues a fixed number of queries.
+A rule registered with ``section="Title"`` has its items placed at the end of the agenda's section
+of that title (when the agenda has one); the others go under the first section that receives due
+items.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class AgendaContents:
     items: list[AgendaItem]
     action_item_ids: set[int] = field(default_factory=set)
     carried_from_ids: set[int] = field(default_factory=set)
+    situation_ids: set[int] = field(default_factory=set)
 
     @classmethod
     def of(cls, meeting: Meeting) -> AgendaContents:
@@ -52,18 +56,28 @@ class AgendaContents:
             .order_by(AgendaItem.position, AgendaItem.id)))
         return cls(items=items,
                    action_item_ids={i.action_item_id for i in items if i.action_item_id},
-                   carried_from_ids={i.carried_from_id for i in items if i.carried_from_id})
+                   carried_from_ids={i.carried_from_id for i in items if i.carried_from_id},
+                   situation_ids={i.situation_id for i in items if i.situation_id})
 
 
 DueRule = Callable[[Meeting, AgendaContents], list[AgendaItem]]
 DUE_ITEM_RULES: list[DueRule] = []
+# rule → title of the agenda section its items go under (rules not listed: the due slot)
+DUE_RULE_SECTIONS: dict[DueRule, str] = {}
 
 
-def register_due_rule(rule: DueRule) -> DueRule:
-    """Add ``rule`` to the rules that fill agendas (usable as a decorator); idempotent."""
-    if rule not in DUE_ITEM_RULES:
-        DUE_ITEM_RULES.append(rule)
-    return rule
+def register_due_rule(rule: DueRule | None = None, *, section: str | None = None):
+    """Add ``rule`` to the rules that fill agendas; idempotent. Usable as a decorator, bare or
+    as ``@register_due_rule(section="New situations")`` to place the rule's items at the end of
+    that section of the agenda (falling back to the due slot when the agenda has no such
+    section)."""
+    def add(fn: DueRule) -> DueRule:
+        if fn not in DUE_ITEM_RULES:
+            DUE_ITEM_RULES.append(fn)
+        if section:
+            DUE_RULE_SECTIONS[fn] = section
+        return fn
+    return add if rule is None else add(rule)
 
 
 @register_due_rule
@@ -88,7 +102,8 @@ def due_action_items(meeting: Meeting, contents: AgendaContents) -> list[AgendaI
 def carried_over_items(meeting: Meeting, contents: AgendaContents) -> list[AgendaItem]:
     """Items of the table's previous meeting that were not discussed, or that have open action
     items sourced from them, copied with ``carried_from_id`` (sections and action-item lines,
-    which :func:`due_action_items` handles, are not carried)."""
+    which :func:`due_action_items` handles, and items about a risk situation, which the
+    situation rules list while the situation is open, are not carried)."""
     previous = previous_meeting(meeting)
     if previous is None:
         return []
@@ -98,6 +113,7 @@ def carried_over_items(meeting: Meeting, contents: AgendaContents) -> list[Agend
         select(AgendaItem).where(AgendaItem.meeting_id == previous.id,
                                  AgendaItem.is_section.is_(False),
                                  AgendaItem.action_item_id.is_(None),
+                                 AgendaItem.situation_id.is_(None),
                                  or_(AgendaItem.is_discussed.is_(False), open_action))
         .order_by(AgendaItem.position, AgendaItem.id))
     return [AgendaItem(table_id=meeting.table_id, carried_from_id=item.id, title=item.title,
@@ -136,6 +152,17 @@ def build_agenda(actor, meeting: Meeting) -> int:
     return refresh_due_items(actor, meeting, _audit_label="build_agenda")
 
 
+def _section_end(items: list[AgendaItem], titles) -> int | None:
+    """The position after the items of the first section whose title is in ``titles``."""
+    for index, item in enumerate(items):
+        if item.is_section and item.title in titles:
+            end = index + 1
+            while end < len(items) and not items[end].is_section:
+                end += 1
+            return items[end - 1].position + 1
+    return None
+
+
 def _due_slot(contents: AgendaContents, meeting: Meeting) -> int:
     """The position where due items go: after the items of the first section whose template
     section receives due items, else at the end."""
@@ -143,14 +170,26 @@ def _due_slot(contents: AgendaContents, meeting: Meeting) -> int:
         select(AgendaTemplateSection.title).where(
             AgendaTemplateSection.table_id == meeting.table_id,
             AgendaTemplateSection.receives_due_items.is_(True))))
+    slot = _section_end(contents.items, receiving)
+    if slot is not None:
+        return slot
     items = contents.items
-    for index, item in enumerate(items):
-        if item.is_section and item.title in receiving:
-            end = index + 1
-            while end < len(items) and not items[end].is_section:
-                end += 1
-            return items[end - 1].position + 1
     return (items[-1].position + 1) if items else 0
+
+
+def _insert(meeting: Meeting, contents: AgendaContents, slot: int,
+            new_items: list[AgendaItem]) -> None:
+    """Put ``new_items`` at ``slot``, shifting the items from there down."""
+    db.session.execute(
+        update(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                 AgendaItem.position >= slot)
+        .values(position=AgendaItem.position + len(new_items))
+        .execution_options(synchronize_session="evaluate"))
+    for offset, item in enumerate(new_items):
+        item.meeting_id = meeting.id
+        item.position = slot + offset
+        db.session.add(item)
+    contents.items = sorted([*contents.items, *new_items], key=lambda i: i.position)
 
 
 def refresh_due_items(actor, meeting: Meeting, *, _audit_label: str = "refresh_agenda") -> int:
@@ -158,26 +197,28 @@ def refresh_due_items(actor, meeting: Meeting, *, _audit_label: str = "refresh_a
     _check_editable(meeting, adding=True)
     contents = AgendaContents.of(meeting)
     new_items: list[AgendaItem] = []
+    by_section: dict[str, list[AgendaItem]] = {}
     for rule in DUE_ITEM_RULES:
         found = rule(meeting, contents)
-        new_items.extend(found)
+        section = DUE_RULE_SECTIONS.get(rule)
+        if section and any(i.is_section and i.title == section for i in contents.items):
+            by_section.setdefault(section, []).extend(found)
+        else:
+            new_items.extend(found)
         contents.action_item_ids.update(i.action_item_id for i in found if i.action_item_id)
         contents.carried_from_ids.update(i.carried_from_id for i in found if i.carried_from_id)
-    if new_items:
-        slot = _due_slot(contents, meeting)
-        db.session.execute(
-            update(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
-                                     AgendaItem.position >= slot)
-            .values(position=AgendaItem.position + len(new_items))
-            .execution_options(synchronize_session="evaluate"))
-        for offset, item in enumerate(new_items):
-            item.meeting_id = meeting.id
-            item.position = slot + offset
-            db.session.add(item)
+        contents.situation_ids.update(i.situation_id for i in found if i.situation_id)
+    added = len(new_items) + sum(len(found) for found in by_section.values())
+    if added:
+        if new_items:
+            _insert(meeting, contents, _due_slot(contents, meeting), new_items)
+        for section, found in by_section.items():
+            if found:
+                _insert(meeting, contents, _section_end(contents.items, {section}), found)
         db.session.flush()
         db.session.expire(meeting, ["items"])
-    audit.log(actor, _audit_label, meeting, summary=f"{len(new_items)} due item(s) added")
-    return len(new_items)
+    audit.log(actor, _audit_label, meeting, summary=f"{added} due item(s) added")
+    return added
 
 
 # --- reading the agenda -------------------------------------------------------------------

@@ -9,6 +9,7 @@ a verb (``can_manage_meeting``, the user's own person) is checked by the views.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -38,6 +39,18 @@ GUEST_ORGANIZATION_MAX = 200
 
 NOT_RUNNING_MESSAGE = ("Minutes, decisions and action items can be changed only while the meeting "
                        "is in progress. Nothing was saved.")
+
+# Called as ``hook(actor, item)`` after an item's minutes or "discussed" mark were saved (in the
+# same transaction); later capabilities register theirs (a risk situation's discussion history).
+MinutesHook = Callable[[object, AgendaItem], None]
+MINUTES_SAVED_HOOKS: list[MinutesHook] = []
+
+
+def register_minutes_hook(hook: MinutesHook) -> MinutesHook:
+    """Add ``hook`` to what runs after minutes are saved (usable as a decorator); idempotent."""
+    if hook not in MINUTES_SAVED_HOOKS:
+        MINUTES_SAVED_HOOKS.append(hook)
+    return hook
 
 
 class MinutesConflict(ServiceError):
@@ -325,6 +338,8 @@ def save_minutes(actor, item: AgendaItem, *, text: str, version_id,
         db.session.rollback()
         raise MinutesConflict(db.session.get(AgendaItem, item.id)) from error
     audit.log(actor, "minutes", item, summary=f"{item.title!r}: " + "; ".join(changes))
+    for hook in MINUTES_SAVED_HOOKS:
+        hook(actor, item)
     return True
 
 
