@@ -113,6 +113,46 @@ ROUTES: dict[str, tuple[str, str]] = {
     "meetings.table_calendar": (LOGIN, "a table's calendar feed address: can_view_table, else 404"),
     "meetings.table_calendar_feed": (PUBLIC, "a table's iCalendar feed for calendar clients: "
                                              "signed token (salt table-calendar), else 404"),
+    # risk review: outreach attempts, the table's board and engagement report
+    # (coalition/risk/views/outreach.py and board.py)
+    "risk.attempt_new": (LOGIN, "log an outreach attempt: can_view_situation (404); "
+                                "can_record_outreach (403)"),
+    "risk.board_index": (LOGIN, "the risk review tables the user sits at (one: its board)"),
+    "risk.board": (LOGIN, "a risk review table's board, codes only: can_view_case_data, else "
+                          "404; audited"),
+    "risk.board_export": (LOGIN, "CSV of the board's de-identified situations: "
+                                 "can_view_case_data, else 404; audited export"),
+    "risk.engagement_report": (LOGIN, "aggregate outreach and engagement measures: "
+                                      "can_view_case_data, else 404"),
+    # risk review: incident import and outreach referrals (coalition/risk/views/imports.py)
+    "risk.incident_import": (LOGIN, "upload form and preview (saves nothing): can_view_case_data "
+                                    "(404), can_manage_table (403)"),
+    "risk.incident_import_confirm": (LOGIN, "import the signed, re-validated file, all or "
+                                            "nothing: can_view_case_data (404), "
+                                            "can_manage_table (403); audited"),
+    "risk.referral_list": (LOGIN, "a table's outreach referrals: can_view_case_data, else 404; "
+                                  "audited"),
+    "risk.referral_dismiss": (LOGIN, "dismiss a referral with a reason: can_view_case_data "
+                                     "(404), can_manage_table (403); audited"),
+    # risk review: situations (coalition/risk/views/situations.py); hidden → 404 for anyone not
+    # seated at the table, coordinators included
+    "risk.situation_new": (LOGIN, "bring a situation (filter 2): risk review table and "
+                                  "can_view_case_data, else 404"),
+    "risk.situation_detail": (LOGIN, "a situation's page: can_view_situation, else 404; "
+                                     "not cached"),
+    "risk.situation_edit": (LOGIN, "edit the description while new: can_view_situation (404); "
+                                   "originating agency or can_manage_situation (403)"),
+    "risk.situation_decide": (LOGIN, "accept or reject (filter 3, purge on rejection): "
+                                     "can_view_situation (404), can_manage_situation (403)"),
+    "risk.situation_agencies": (LOGIN, "lead and assisting agencies: can_view_situation (404), "
+                                       "can_manage_situation (403)"),
+    "risk.situation_identity": (LOGIN, "record the encrypted identity (filter 4): "
+                                       "can_view_situation (404); assigned agency or "
+                                       "can_manage_situation (403)"),
+    "risk.situation_reveal": (LOGIN, "reveal the identity (POST, audited, no-store): "
+                                     "can_view_situation (404), can_reveal_identity (403)"),
+    "risk.situation_conclude": (LOGIN, "conclude an accepted situation: can_view_situation "
+                                       "(404), can_record_outreach (403)"),
 }
 
 LEVEL_RANK = {LOGIN: 0, LEADER: 1, COORDINATOR: 2}
@@ -273,3 +313,56 @@ def can_update_action_item(user, item) -> bool:
     if item is None or not getattr(user, "is_authenticated", False):
         return False
     return _person_id(user) == item.owner_id or can_manage_table(user, item.table)
+
+
+# --- risk review situations ------------------------------------------------------------------
+
+def seat_organization_id(user, table) -> int | None:
+    """The organization the user's person sits for at ``table`` (None if not seated)."""
+    from coalition.roster.models import TableMembership
+
+    person_id = _person_id(user)
+    if person_id is None or table is None:
+        return None
+    return db.session.scalar(select(TableMembership.organization_id).where(
+        TableMembership.table_id == table.id, TableMembership.person_id == person_id))
+
+
+def can_view_situation(user, situation) -> bool:
+    """A situation is case data: only people seated at its table see it (else 404)."""
+    return situation is not None and can_view_case_data(user, situation.table)
+
+
+def can_manage_situation(user, situation) -> bool:
+    """Deciding, assigning agencies and correcting a situation: the table's managers and
+    coordinators — and only if they sit at the table (need-to-know holds for them too)."""
+    return can_view_situation(user, situation) and can_manage_table(user, situation.table)
+
+
+def is_assigned_agency_member(user, situation) -> bool:
+    """Whether the user sits at the table for the lead or an assisting agency of the situation."""
+    from coalition.risk.models import SituationAgency
+
+    if not can_view_situation(user, situation):
+        return False
+    org_id = seat_organization_id(user, situation.table)
+    if org_id is None:
+        return False
+    return db.session.scalar(select(SituationAgency.id).where(
+        SituationAgency.situation_id == situation.id,
+        SituationAgency.organization_id == org_id)) is not None
+
+
+def can_reveal_identity(user, situation) -> bool:
+    """Identity is revealed only to members of the lead and assisting agencies, and only once
+    the situation was accepted."""
+    return (situation is not None and situation.status in ("accepted", "concluded")
+            and is_assigned_agency_member(user, situation))
+
+
+def can_record_outreach(user, situation) -> bool:
+    """Outreach attempts and the conclusion are recorded by the assigned agencies (and by the
+    table's managers)."""
+    return (situation is not None and situation.status == "accepted"
+            and (is_assigned_agency_member(user, situation)
+                 or can_manage_situation(user, situation)))

@@ -66,6 +66,7 @@ def _demo_ids() -> dict[str, int]:
     from coalition.core.models import User
     from coalition.extensions import db
     from coalition.meetings.models import Meeting
+    from coalition.risk.models import RiskSituation
     from coalition.roster.models import CoalitionTable, Organization, Person
 
     def one(stmt) -> int:
@@ -84,6 +85,9 @@ def _demo_ids() -> dict[str, int]:
         "member_user": one(select(User.id).where(User.email == MEMBER)),
         "past_meeting": one(select(Meeting.id).where(Meeting.status == "closed")
                             .order_by(Meeting.starts_at).limit(1)),
+        "situation": one(select(RiskSituation.id).where(RiskSituation.code == "RS-2026-0031")),
+        "new_situation": one(select(RiskSituation.id).where(RiskSituation.status == "new")
+                             .order_by(RiskSituation.id).limit(1)),
         "next_meeting": one(select(Meeting.id).join(CoalitionTable)
                             .where(Meeting.status == "scheduled",
                                    CoalitionTable.kind == "risk_review")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 
 from coalition.core.errors import ServiceError, apply_to_form
-from coalition.core.permissions import can_manage_table, can_view_table
+from coalition.core.permissions import can_manage_table, can_view_case_data, can_view_table
 from coalition.extensions import db
 from coalition.roster import services as roster
 from coalition.roster.forms import MembershipForm, RoleForm, TableEditForm, TableForm, options
@@ -67,6 +67,7 @@ def _render_table(table: CoalitionTable, *, membership_form=None, role_forms=Non
         forms.update(role_forms or {})
     return render_template("roster/table_detail.html", table=table, members=members,
                            coverage=roster.table_coverage(members), manage=manage,
+                           case_access=can_view_case_data(viewer, table),
                            membership_form=membership_form, role_forms=forms,
                            error=error), status
 
