@@ -16,7 +16,7 @@ from coalition.core.models import AuditEvent
 from coalition.extensions import db
 from coalition.risk import services as risk
 from coalition.risk.models import IncidentImport, OutreachReferral
-from coalition.risk.services import imports
+from coalition.risk.services import imports, incident_csv
 from tests.test_query_counts import counting_queries
 
 SAMPLE = Path(__file__).resolve().parents[2] / "static/samples/overdose_incidents_sample.csv"
@@ -356,7 +356,7 @@ def test_a_failure_in_the_middle_of_the_insert_rolls_everything_back(as_manager,
     data = csv_bytes(*(good_row(f"M-{n}") for n in range(1, 10)))
     # the duplicate check misses the stored referral (as if it were added concurrently), so the
     # database's unique constraint refuses the fifth row
-    monkeypatch.setattr(imports, "_existing_keys", lambda rows: set())
+    monkeypatch.setattr(incident_csv, "_existing_keys", lambda rows: set())
     payload = payload_of(upload(as_manager, hub.table, data))
     before = counts()
     response = confirm(as_manager, hub.table, payload)
@@ -370,7 +370,7 @@ def test_the_service_rolls_back_cleanly_after_a_constraint_hit(app, hub, monkeyp
                           filename="first.csv")
     db.session.commit()
     before = counts()
-    monkeypatch.setattr(imports, "_existing_keys", lambda rows: set())
+    monkeypatch.setattr(incident_csv, "_existing_keys", lambda rows: set())
     with pytest.raises(risk.ImportRejected):
         risk.import_incidents(hub.manager, hub.table,
                               data=csv_bytes(good_row("K-1"), good_row("K-2"), good_row("K-3")),
