@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 
 from coalition.actions import services as actions
 from coalition.actions.forms import (
@@ -130,13 +129,10 @@ def _visible_item_or_404(item_id: int) -> ActionItem:
 
 
 def _meeting_url(item: ActionItem) -> str | None:
-    """The source meeting's page, once the meetings blueprint has one."""
+    """The source meeting's page (None for items born elsewhere)."""
     if item.source_meeting_id is None:
         return None
-    try:
-        return url_for("meetings.meeting_detail", meeting_id=item.source_meeting_id)
-    except BuildError:
-        return None
+    return url_for("meetings.meeting_detail", meeting_id=item.source_meeting_id)
 
 
 def _update_form(item: ActionItem, form: ActionUpdateForm | None = None) -> ActionUpdateForm:

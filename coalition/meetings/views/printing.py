@@ -114,9 +114,7 @@ def feed_token(table: CoalitionTable) -> str:
 
 
 def _meeting_page_url(meeting: Meeting) -> str:
-    endpoint = ("meetings.meeting_detail" if "meetings.meeting_detail" in current_app.view_functions
-                else "meetings.print_options")
-    return url_for(endpoint, meeting_id=meeting.id, _external=True)
+    return url_for("meetings.meeting_detail", meeting_id=meeting.id, _external=True)
 
 
 def _ics_response(data: bytes, filename: str) -> Response:

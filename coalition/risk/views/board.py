@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from werkzeug.routing import BuildError
 from wtforms import DateField
 from wtforms.validators import Optional
 
@@ -33,13 +32,7 @@ def _risk_table_or_404(table_id: int) -> CoalitionTable:
 
 
 def _situation_urls(rows) -> dict[int, str]:
-    urls = {}
-    for row in rows:
-        try:
-            urls[row.id] = url_for("risk.situation_detail", situation_id=row.id)
-        except BuildError:
-            return {}
-    return urls
+    return {row.id: url_for("risk.situation_detail", situation_id=row.id) for row in rows}
 
 
 @bp.get("/risk")

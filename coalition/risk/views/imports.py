@@ -190,7 +190,7 @@ def _render_list(table, *, dismiss_forms: dict | None = None, errors: list[str] 
     body = render_template(
         "risk/referral_list.html", table=table, page=page, filters=filters,
         may_manage=may_manage, statuses=REFERRAL_STATUSES, errors=errors or [],
-        can_convert="risk.situation_new" in current_app.view_functions, dismiss_forms=forms)
+        dismiss_forms=forms)
     if page.items:  # after rendering: the commit expires what the page shows
         audit.log(viewer, "view", table,
                   summary=f"outreach referrals: {len(page.items)} shown (page {page.page})")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from coalition.core.db import utcnow
 from coalition.core.errors import ServiceError, apply_to_form
@@ -24,11 +23,7 @@ def _actor():
 
 
 def situation_url(situation) -> str:
-    """The situation's page (or its table's board while that page is not there)."""
-    try:
-        return url_for("risk.situation_detail", situation_id=situation.id)
-    except BuildError:
-        return url_for("risk.board", table_id=situation.table_id)
+    return url_for("risk.situation_detail", situation_id=situation.id)
 
 
 @bp.app_context_processor
