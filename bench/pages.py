@@ -3,7 +3,8 @@
     .venv/bin/python bench/pages.py [--repeat 30]
 
 Large = a big county over ten years: 150 organizations, 600 people, 12 tables, 600 accounts,
-50,000 audit rows, 600 meetings with 4,800 agenda items and 25,000 action items. Times are the
+50,000 audit rows, 600 meetings with 4,800 agenda items, 25,000 action items, 6,000 risk
+situations with 6,000 outreach attempts and 3,000 incident referrals. Times are the
 Flask test client's wall time per request on this machine (single user); they are for comparison
 between runs on the same machine, not absolute promises.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -30,6 +32,12 @@ from coalition.core.models import AuditEvent, User  # noqa: E402
 from coalition.core.vocab import seed_vocabularies, terms  # noqa: E402
 from coalition.extensions import db  # noqa: E402
 from coalition.meetings.models import AgendaItem, Attendance, Meeting  # noqa: E402
+from coalition.risk.models import (  # noqa: E402
+    OutreachAttempt,
+    OutreachReferral,
+    RiskSituation,
+    SituationAgency,
+)
 from coalition.roster.models import (  # noqa: E402
     Affiliation,
     Agreement,
@@ -43,7 +51,7 @@ PASSWORD = "benchmark password 1"
 
 
 def build(orgs: int, people: int, tables: int, audit_rows: int, meetings: int = 0,
-          action_items: int = 0) -> None:
+          action_items: int = 0, situations: int = 0) -> None:
     seed_vocabularies()
     sectors = terms("sector")
     today = date.today()
@@ -85,7 +93,63 @@ def build(orgs: int, people: int, tables: int, audit_rows: int, meetings: int = 
         for n in range(audit_rows)
     ])
     build_meetings(table_rows, people_rows, meetings, action_items)
+    build_situations(table_rows, people_rows, situations)
     db.session.commit()
+
+
+def build_situations(table_rows, people_rows, situations: int) -> None:
+    """Situations at the risk review tables (the bench user also sits at the first one), half
+    of them accepted with a lead agency and an attempt, and half as many incident referrals."""
+    review = [t for t in table_rows if t.kind == "risk_review"]
+    first = people_rows[0]
+    db.session.add(TableMembership(table=review[0], person=first,
+                                   organization_id=first.affiliations[0].organization_id,
+                                   role="manager"))
+    seats: dict[int, list[int]] = {}
+    for n, person in enumerate(people_rows):
+        table = table_rows[n % len(table_rows)]
+        seats.setdefault(table.id, []).append(person.affiliations[0].organization_id)
+    seats[review[0].id].append(first.affiliations[0].organization_id)
+    now = datetime.now(UTC)
+    statuses = ("new", "accepted", "accepted", "concluded", "rejected")
+    rows = []
+    for n in range(situations):
+        table = review[n % len(review)]
+        status = statuses[n % len(statuses)]
+        presented = (now - timedelta(days=n % 700)).date()
+        row = {"code": f"RS-B-{n:05d}", "table_id": table.id, "status": status,
+               "originating_organization_id": seats[table.id][n % len(seats[table.id])],
+               "referral_source": "ems", "presented_on": presented, "gender": "",
+               "language": "", "summary": "", "protective_factors": "",
+               "rejection_reason": "Not acutely elevated" if status == "rejected" else "",
+               "conclusion_note": ""}
+        if status != "rejected":
+            row.update(level="individual", age_range="25_34", consent_status="verbal",
+                       summary="Benchmark situation")
+        if status in ("accepted", "concluded"):
+            row.update(accepted_at=now - timedelta(days=n % 700),
+                       first_contact_at=now - timedelta(days=n % 700, hours=-20))
+        if status == "concluded":
+            row.update(concluded_on=presented + timedelta(days=1) if n % 700 else presented,
+                       risk_status="lowered", outcome="connected")
+        rows.append(row)
+    db.session.execute(insert(RiskSituation), rows)
+    accepted = db.session.execute(
+        db.select(RiskSituation.id, RiskSituation.table_id, RiskSituation.accepted_at)
+        .where(RiskSituation.accepted_at.is_not(None))).all()
+    db.session.execute(insert(SituationAgency), [
+        {"situation_id": sid, "organization_id": seats[tid][0], "role": "lead"}
+        for sid, tid, _ in accepted])
+    db.session.execute(insert(OutreachAttempt), [
+        {"situation_id": sid, "attempted_at": at + timedelta(hours=k * 10 + 2),
+         "organization_id": seats[tid][0], "mode": "phone", "team": "peer",
+         "police_present": False, "result": ("no_contact", "contact_person")[k]}
+        for sid, tid, at in accepted for k in range(2)])
+    db.session.execute(insert(OutreachReferral), [
+        {"table_id": review[n % len(review)].id, "agency": "Bench EMS",
+         "incident_number": f"B-{n:05d}", "occurred_at": now - timedelta(hours=n),
+         "status": ("open", "converted", "dismissed")[n % 3]}
+        for n in range(situations // 2)])
 
 
 def build_meetings(table_rows, people_rows, meetings: int, action_items: int) -> None:
@@ -139,6 +203,10 @@ def measure(app, repeat: int) -> dict[str, tuple[int, float, float]]:
         meeting_id = db.session.scalar(db.select(Meeting.id).where(Meeting.table_id == table_id)
                                        .order_by(Meeting.starts_at).limit(1))
         action_id = db.session.scalar(db.select(ActionItem.id).limit(1))
+        review_id = db.session.scalar(db.select(CoalitionTable.id).where(
+            CoalitionTable.kind == "risk_review").order_by(CoalitionTable.id).limit(1))
+        situation_id = db.session.scalar(db.select(RiskSituation.id).where(
+            RiskSituation.table_id == review_id, RiskSituation.status == "accepted").limit(1))
     login_page = client.get("/login")
     assert login_page.status_code == 200
     with client.session_transaction() as session:
@@ -154,7 +222,9 @@ def measure(app, repeat: int) -> dict[str, tuple[int, float, float]]:
              "/audit/", "/organizations?q=000", "/audit/?action=update",
              "/meetings", "/meetings?when=past", f"/meetings/{meeting_id}",
              f"/meetings/{meeting_id}/run", f"/meetings/{meeting_id}/attendance",
-             "/actions/mine", "/actions", "/actions?status=open", f"/actions/{action_id}"]
+             "/actions/mine", "/actions", "/actions?status=open", f"/actions/{action_id}",
+             f"/tables/{review_id}/risk-board", f"/tables/{review_id}/risk-report",
+             f"/tables/{review_id}/referrals", f"/situations/{situation_id}"]
     results = {}
     with app.app_context():
         engine = db.engine
@@ -173,7 +243,9 @@ def measure(app, repeat: int) -> dict[str, tuple[int, float, float]]:
             began = time.perf_counter()
             client.get(url)
             timings.append((time.perf_counter() - began) * 1000)
-        results[url] = (len(counter), statistics.median(timings), max(timings))
+        # the same page at both sizes, whatever its record ids
+        label = re.sub(r"/\d+", "/<id>", url)
+        results[label] = (len(counter), statistics.median(timings), max(timings))
     return results
 
 
@@ -186,10 +258,11 @@ def run(size: str, repeat: int) -> dict:
     with app.app_context():
         db.create_all()
         if size == "small":
-            build(orgs=5, people=10, tables=3, audit_rows=20, meetings=6, action_items=30)
+            build(orgs=5, people=10, tables=3, audit_rows=20, meetings=6, action_items=30,
+                  situations=10)
         else:
             build(orgs=150, people=600, tables=12, audit_rows=50_000, meetings=600,
-                  action_items=25_000)
+                  action_items=25_000, situations=6_000)
     return measure(app, repeat)
 
 

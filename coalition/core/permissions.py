@@ -8,7 +8,7 @@ are called by views, exports and reports alike.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -205,18 +205,29 @@ def _person_id(user) -> int | None:
     return getattr(user, "person_id", None) if user is not None else None
 
 
-def table_role(user, table) -> str | None:
-    """The user's role at ``table`` (``member``/``manager``) through their person, or None."""
+def _seat(user, table) -> tuple[str | None, int | None]:
+    """``(role, organization id)`` of the user's person at ``table``, ``(None, None)`` if not
+    seated. One page asks several predicates about the same table: within a request the answer
+    is kept in ``flask.g`` (seats are not changed and then checked again in one request)."""
     from coalition.roster.models import TableMembership
 
     person_id = _person_id(user)
     if person_id is None or table is None:
-        return None
-    return db.session.scalar(
-        select(TableMembership.role).where(
-            TableMembership.table_id == table.id, TableMembership.person_id == person_id
-        )
-    )
+        return None, None
+    key = (person_id, table.id)
+    cache = g.setdefault("_seats", {}) if has_request_context() else {}
+    if key not in cache:
+        row = db.session.execute(
+            select(TableMembership.role, TableMembership.organization_id).where(
+                TableMembership.table_id == table.id, TableMembership.person_id == person_id)
+        ).first()
+        cache[key] = (row.role, row.organization_id) if row is not None else (None, None)
+    return cache[key]
+
+
+def table_role(user, table) -> str | None:
+    """The user's role at ``table`` (``member``/``manager``) through their person, or None."""
+    return _seat(user, table)[0]
 
 
 def member_table_ids(user) -> set[int]:
@@ -319,13 +330,7 @@ def can_update_action_item(user, item) -> bool:
 
 def seat_organization_id(user, table) -> int | None:
     """The organization the user's person sits for at ``table`` (None if not seated)."""
-    from coalition.roster.models import TableMembership
-
-    person_id = _person_id(user)
-    if person_id is None or table is None:
-        return None
-    return db.session.scalar(select(TableMembership.organization_id).where(
-        TableMembership.table_id == table.id, TableMembership.person_id == person_id))
+    return _seat(user, table)[1]
 
 
 def can_view_situation(user, situation) -> bool:
@@ -348,9 +353,13 @@ def is_assigned_agency_member(user, situation) -> bool:
     org_id = seat_organization_id(user, situation.table)
     if org_id is None:
         return False
-    return db.session.scalar(select(SituationAgency.id).where(
-        SituationAgency.situation_id == situation.id,
-        SituationAgency.organization_id == org_id)) is not None
+    key = (situation.id, org_id)
+    cache = g.setdefault("_assigned", {}) if has_request_context() else {}
+    if key not in cache:
+        cache[key] = db.session.scalar(select(SituationAgency.id).where(
+            SituationAgency.situation_id == situation.id,
+            SituationAgency.organization_id == org_id)) is not None
+    return cache[key]
 
 
 def can_reveal_identity(user, situation) -> bool:
