@@ -18,3 +18,21 @@ def apply_to_form(form, error: ServiceError) -> bool:
         return False
     field.errors = list(field.errors) + [error.message]
     return True
+
+
+def save_or_show(form, action):
+    """Run one service call for ``form`` the way every view does: commit what it did, or roll it
+    all back and show its :class:`ServiceError` at the form's field.
+
+    Returns ``(True, result)`` after the commit, ``(False, error)`` when the rule refused.
+    """
+    from coalition.extensions import db
+
+    try:
+        result = action()
+    except ServiceError as error:
+        db.session.rollback()
+        apply_to_form(form, error)
+        return False, error
+    db.session.commit()
+    return True, result

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from coalition.core.errors import ServiceError, apply_to_form
+from coalition.core.errors import ServiceError, save_or_show
 from coalition.core.localtime import to_local
 from coalition.core.permissions import (
     can_manage_meeting,
@@ -126,13 +126,9 @@ def meeting_new(table_id: int):
         form = MeetingForm()
     _people_choices(form, table)
     if form.validate_on_submit():
-        try:
-            meeting = meetings.schedule_meeting(_actor(), table, **_meeting_values(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, meeting = save_or_show(
+            form, lambda: meetings.schedule_meeting(_actor(), table, **_meeting_values(form)))
+        if saved:
             flash(f"{meeting.title} was scheduled as a draft; its agenda was built from the "
                   "template and what is due.", "success")
             return _to_detail(meeting)
@@ -152,14 +148,9 @@ def meeting_edit(meeting_id: int):
         form = MeetingEditForm()
     _people_choices(form, meeting.table)
     if form.validate_on_submit():
-        try:
-            changed = meetings.update_meeting(_actor(), meeting, version_id=form.version_id.data,
-                                              **_meeting_values(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, changed = save_or_show(form, lambda: meetings.update_meeting(
+            _actor(), meeting, version_id=form.version_id.data, **_meeting_values(form)))
+        if saved:
             flash("The meeting was saved." if changed else "Nothing was changed.", "success")
             return _to_detail(meeting)
     return render_template("meetings/meeting_form.html", form=form, table=meeting.table,
@@ -238,15 +229,10 @@ def item_add(meeting_id: int):
     meeting = _managed_meeting(meeting_id)
     form = AgendaItemForm()
     if form.validate_on_submit():
-        try:
-            item = meetings.add_item(_actor(), meeting, title=form.title.data,
-                                     item_type=form.item_type.data,
-                                     planned_minutes=form.planned_minutes.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, item = save_or_show(form, lambda: meetings.add_item(
+            _actor(), meeting, title=form.title.data, item_type=form.item_type.data,
+            planned_minutes=form.planned_minutes.data))
+        if saved:
             flash(f"{item.title} was added to the agenda.", "success")
             return _to_detail(meeting)
     return _render_detail(meeting, item_form=form, status=400)
@@ -259,15 +245,10 @@ def item_edit(meeting_id: int, item_id: int):
     form = AgendaItemForm(formdata=None, obj=item) if request.method == "GET" \
         else AgendaItemForm()
     if form.validate_on_submit():
-        try:
-            changed = meetings.update_item(_actor(), item, title=form.title.data,
-                                           item_type=form.item_type.data,
-                                           planned_minutes=form.planned_minutes.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, changed = save_or_show(form, lambda: meetings.update_item(
+            _actor(), item, title=form.title.data, item_type=form.item_type.data,
+            planned_minutes=form.planned_minutes.data))
+        if saved:
             flash("The item was saved." if changed else "Nothing was changed.", "success")
             return _to_detail(meeting)
     return render_template("meetings/item_form.html", form=form, meeting=meeting,
@@ -329,16 +310,10 @@ def section_add(table_id: int):
     table = _template_table(table_id)
     form = SectionForm()
     if form.validate_on_submit():
-        try:
-            section = meetings.add_section(_actor(), table, title=form.title.data,
-                                           planned_minutes=form.planned_minutes.data,
-                                           item_type=form.item_type.data,
-                                           receives_due_items=form.receives_due_items.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, section = save_or_show(form, lambda: meetings.add_section(
+            _actor(), table, title=form.title.data, planned_minutes=form.planned_minutes.data,
+            item_type=form.item_type.data, receives_due_items=form.receives_due_items.data))
+        if saved:
             flash(f"{section.title} was added to the template.", "success")
             return _to_template(table)
     return template_edit(table_id, form=form, status=400)
@@ -351,16 +326,10 @@ def section_edit(table_id: int, section_id: int):
     section = _section_of(table, section_id)
     form = SectionForm(formdata=None, obj=section) if request.method == "GET" else SectionForm()
     if form.validate_on_submit():
-        try:
-            changed = meetings.update_section(
-                _actor(), section, title=form.title.data,
-                planned_minutes=form.planned_minutes.data, item_type=form.item_type.data,
-                receives_due_items=form.receives_due_items.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, changed = save_or_show(form, lambda: meetings.update_section(
+            _actor(), section, title=form.title.data, planned_minutes=form.planned_minutes.data,
+            item_type=form.item_type.data, receives_due_items=form.receives_due_items.data))
+        if saved:
             flash("The section was saved." if changed else "Nothing was changed.", "success")
             return _to_template(table)
     return render_template("meetings/section_form.html", form=form, table=table,

@@ -7,7 +7,7 @@ from datetime import date
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from coalition.core import vocab
-from coalition.core.errors import ServiceError, apply_to_form
+from coalition.core.errors import save_or_show
 from coalition.core.models import VocabTerm
 from coalition.extensions import db
 from coalition.roster import services as roster
@@ -82,13 +82,9 @@ def organization_new():
     form = OrganizationForm()
     form.sector_id.choices = _sector_choices()
     if form.validate_on_submit():
-        try:
-            org = roster.create_organization(_actor(), **_organization_values(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, org = save_or_show(
+            form, lambda: roster.create_organization(_actor(), **_organization_values(form)))
+        if saved:
             flash(f"{org.name} was added.", "success")
             return redirect(url_for(".organization_detail", org_id=org.id))
     return render_template("roster/organization_form.html", form=form, org=None), _status()
@@ -101,18 +97,13 @@ def organization_edit(org_id: int):
     form.sector_id.choices = _sector_choices(org.sector_id)
     conflict = False
     if form.validate_on_submit():
-        try:
-            changed = roster.update_organization(_actor(), org, version_id=form.version_id.data,
-                                                 is_active=form.is_active.data,
-                                                 **_organization_values(form))
-        except ServiceError as error:
-            db.session.rollback()
-            conflict = isinstance(error, roster.EditConflict)
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"{org.name} was saved." if changed else "Nothing was changed.", "success")
+        saved, outcome = save_or_show(form, lambda: roster.update_organization(
+            _actor(), org, version_id=form.version_id.data, is_active=form.is_active.data,
+            **_organization_values(form)))
+        if saved:
+            flash(f"{org.name} was saved." if outcome else "Nothing was changed.", "success")
             return redirect(url_for(".organization_detail", org_id=org.id))
+        conflict = isinstance(outcome, roster.EditConflict)
     if conflict:  # the next save knowingly replaces the version shown
         form.version_id.data = str(org.version_id)
     return render_template("roster/organization_form.html", form=form, org=org,
@@ -136,13 +127,9 @@ def agreement_new(org_id: int):
     org = db.get_or_404(Organization, org_id)
     form = AgreementForm()
     if form.validate_on_submit():
-        try:
-            roster.add_agreement(_actor(), org, **_agreement_values(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, _ = save_or_show(
+            form, lambda: roster.add_agreement(_actor(), org, **_agreement_values(form)))
+        if saved:
             flash(f"The agreement of {org.name} was recorded.", "success")
             return redirect(url_for(".organization_detail", org_id=org.id))
     return render_template("roster/agreement_form.html", form=form, org=org,
@@ -156,13 +143,9 @@ def agreement_edit(org_id: int, agreement_id: int):
     agreement = _org_agreement_or_404(org, agreement_id)
     form = AgreementForm(obj=_loaded(agreement))
     if form.validate_on_submit():
-        try:
-            roster.update_agreement(_actor(), agreement, **_agreement_values(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, _ = save_or_show(
+            form, lambda: roster.update_agreement(_actor(), agreement, **_agreement_values(form)))
+        if saved:
             flash(f"The agreement of {org.name} was saved.", "success")
             return redirect(url_for(".organization_detail", org_id=org.id))
     return render_template("roster/agreement_form.html", form=form, org=org,

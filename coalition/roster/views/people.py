@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from coalition.core.errors import ServiceError, apply_to_form
+from coalition.core.errors import ServiceError, save_or_show
 from coalition.extensions import db
 from coalition.roster import services as roster
 from coalition.roster.forms import (
@@ -76,15 +76,10 @@ def person_new():
     form.organization_id.choices = options(roster.organization_names(),
                                            blank="No organization yet")
     if form.validate_on_submit():
-        try:
-            person = roster.create_person(_actor(), organization_id=form.organization_id.data,
-                                          role_title=form.role_title.data,
-                                          **_person_values(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, person = save_or_show(form, lambda: roster.create_person(
+            _actor(), organization_id=form.organization_id.data,
+            role_title=form.role_title.data, **_person_values(form)))
+        if saved:
             flash(f"{person.name} was added.", "success")
             return redirect(url_for(".person_detail", person_id=person.id))
     return render_template("roster/person_form.html", form=form, person=None), _status()
@@ -96,18 +91,13 @@ def person_edit(person_id: int):
     form = PersonEditForm(obj=_loaded(person))
     conflict = False
     if form.validate_on_submit():
-        try:
-            changed = roster.update_person(_actor(), person, version_id=form.version_id.data,
-                                           is_active=form.is_active.data,
-                                           **_person_values(form))
-        except ServiceError as error:
-            db.session.rollback()
-            conflict = isinstance(error, roster.EditConflict)
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"{person.name} was saved." if changed else "Nothing was changed.", "success")
+        saved, outcome = save_or_show(form, lambda: roster.update_person(
+            _actor(), person, version_id=form.version_id.data, is_active=form.is_active.data,
+            **_person_values(form)))
+        if saved:
+            flash(f"{person.name} was saved." if outcome else "Nothing was changed.", "success")
             return redirect(url_for(".person_detail", person_id=person.id))
+        conflict = isinstance(outcome, roster.EditConflict)
     if conflict:
         form.version_id.data = str(person.version_id)
     return render_template("roster/person_form.html", form=form, person=person,
@@ -119,15 +109,10 @@ def affiliation_add(person_id: int):
     person = db.get_or_404(Person, person_id)
     form = _affiliation_form(AffiliationForm())
     if form.validate_on_submit():
-        try:
-            affiliation = roster.add_affiliation(_actor(), person,
-                                                 organization_id=form.organization_id.data,
-                                                 role_title=form.role_title.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, affiliation = save_or_show(form, lambda: roster.add_affiliation(
+            _actor(), person, organization_id=form.organization_id.data,
+            role_title=form.role_title.data))
+        if saved:
             flash(f"{person.name} is now affiliated with {affiliation.organization.name}.",
                   "success")
             return redirect(url_for(".person_detail", person_id=person.id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 
-from coalition.core.errors import ServiceError, apply_to_form
+from coalition.core.errors import ServiceError, save_or_show
 from coalition.core.permissions import can_manage_table, can_view_case_data, can_view_table
 from coalition.extensions import db
 from coalition.roster import services as roster
@@ -86,13 +86,9 @@ def _table_values(form) -> dict:
 def table_new():
     form = TableForm()
     if form.validate_on_submit():
-        try:
-            table = roster.create_table(_actor(), **_table_values(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, table = save_or_show(
+            form, lambda: roster.create_table(_actor(), **_table_values(form)))
+        if saved:
             flash(f"{table.name} was created.", "success")
             return redirect(url_for(".table_detail", table_id=table.id))
     return render_template("roster/table_form.html", form=form, table=None), _status()
@@ -104,17 +100,13 @@ def table_edit(table_id: int):
     form = TableEditForm(obj=_loaded(table))
     conflict = False
     if form.validate_on_submit():
-        try:
-            changed = roster.update_table(_actor(), table, version_id=form.version_id.data,
-                                          is_active=form.is_active.data, **_table_values(form))
-        except ServiceError as error:
-            db.session.rollback()
-            conflict = isinstance(error, roster.EditConflict)
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"{table.name} was saved." if changed else "Nothing was changed.", "success")
+        saved, outcome = save_or_show(form, lambda: roster.update_table(
+            _actor(), table, version_id=form.version_id.data, is_active=form.is_active.data,
+            **_table_values(form)))
+        if saved:
+            flash(f"{table.name} was saved." if outcome else "Nothing was changed.", "success")
             return redirect(url_for(".table_detail", table_id=table.id))
+        conflict = isinstance(outcome, roster.EditConflict)
     if conflict:
         form.version_id.data = str(table.version_id)
     return render_template("roster/table_form.html", form=form, table=table,
@@ -126,15 +118,10 @@ def membership_add(table_id: int):
     table = _managed_table(table_id)
     form = _membership_form(MembershipForm())
     if form.validate_on_submit():
-        try:
-            membership = roster.seat_person(_actor(), table, person_id=form.person_id.data,
-                                            organization_id=form.organization_id.data,
-                                            role=form.role.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, membership = save_or_show(form, lambda: roster.seat_person(
+            _actor(), table, person_id=form.person_id.data,
+            organization_id=form.organization_id.data, role=form.role.data))
+        if saved:
             flash(f"{membership.person.name} now sits at {table.name}.", "success")
             return redirect(url_for(".table_detail", table_id=table.id))
     return _render_table(table, membership_form=form, status=400)
@@ -146,13 +133,9 @@ def membership_edit(table_id: int, membership_id: int):
     membership = _table_membership_or_404(table, membership_id)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
-            changed = roster.change_seat_role(_actor(), membership, form.role.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved, changed = save_or_show(
+            form, lambda: roster.change_seat_role(_actor(), membership, form.role.data))
+        if saved:
             name = membership.person.name
             flash(f"{name} is now a {membership.role} of {table.name}." if changed
                   else "Nothing was changed.", "success")
