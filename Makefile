@@ -6,11 +6,12 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test lint install install-dev browser migrate seed backup bench clean help
+.PHONY: run test test-tz lint install install-dev browser migrate seed backup bench clean help
 
 help:
 	@echo "make run     serve the demo coalition on http://$(HOST):$(PORT) (PORT=... to change)"
 	@echo "make test    run the whole test suite (SQLite; PostgreSQL too when COALITION_TEST_DATABASE_URL is set)"
+	@echo "make test-tz the suite without the browser under a far time zone (Pacific/Kiritimati)"
 	@echo "make lint    ruff check"
 	@echo "make backup  write a consistent database backup under instance/backups"
 	@echo "make bench   query-count and page-time benchmark at large data"
@@ -48,6 +49,9 @@ run: migrate
 
 test: install-dev browser
 	$(BIN)/pytest -q -p no:cacheprovider
+
+test-tz: install-dev
+	TZ=Pacific/Kiritimati $(BIN)/pytest -q -p no:cacheprovider -m "not browser"
 
 lint: install-dev
 	$(BIN)/ruff check .

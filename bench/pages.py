@@ -18,7 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,6 +28,7 @@ from sqlalchemy import event, insert  # noqa: E402
 from coalition import create_app  # noqa: E402
 from coalition.actions.models import ActionItem  # noqa: E402
 from coalition.core.accounts import create_user  # noqa: E402
+from coalition.core.localtime import local_today  # noqa: E402
 from coalition.core.models import AuditEvent, User  # noqa: E402
 from coalition.core.vocab import seed_vocabularies, terms  # noqa: E402
 from coalition.extensions import db  # noqa: E402
@@ -54,7 +55,7 @@ def build(orgs: int, people: int, tables: int, audit_rows: int, meetings: int = 
           action_items: int = 0, situations: int = 0) -> None:
     seed_vocabularies()
     sectors = terms("sector")
-    today = date.today()
+    today = local_today()
     organizations = []
     for n in range(orgs):
         org = Organization(name=f"Organization {n:04d}", name_key=f"organization {n:04d}",
@@ -181,7 +182,7 @@ def build_meetings(table_rows, people_rows, meetings: int, action_items: int) ->
         for meeting_id, table_id in meeting_rows[: len(meeting_rows) // 2]
         for person in seated.get(table_id, [])
     ])
-    today = date.today()
+    today = local_today()
     db.session.execute(insert(ActionItem), [
         {"title": f"Action {n}", "owner_id": seated[table_id][n % len(seated[table_id])].id,
          "table_id": table_id, "source_meeting_id": meeting_id,

@@ -41,13 +41,9 @@ def _default_instance_path() -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from coalition.actions import models as action_models  # noqa: F401
-    from coalition.core import models  # noqa: F401  (tables known to the metadata)
+    from coalition.core import models  # noqa: F401  (core tables known to the metadata)
     from coalition.core.login import init_login
     from coalition.extensions import csrf, db, migrate
-    from coalition.meetings import models as meeting_models  # noqa: F401
-    from coalition.risk import models as risk_models  # noqa: F401
-    from coalition.roster import models as roster_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
@@ -68,20 +64,15 @@ def register_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from coalition.actions.views import bp as actions_bp
+    """Core's own screens, then each domain: its models, blueprint, route permissions, agenda
+    subjects, action-item sources, agenda rules, minutes hooks and dashboard cards."""
+    from coalition import actions, meetings, reporting, risk, roster
     from coalition.core.views import accounts_bp, audit_bp, auth_bp
-    from coalition.meetings.views import bp as meetings_bp
-    from coalition.reporting.views import bp as main_bp
-    from coalition.risk.views import bp as risk_bp
-    from coalition.roster.views import bp as roster_bp
 
-    for blueprint in (auth_bp, accounts_bp, audit_bp, main_bp, roster_bp, meetings_bp,
-                      actions_bp, risk_bp):
+    for blueprint in (auth_bp, accounts_bp, audit_bp):
         app.register_blueprint(blueprint)
-
-    from coalition.risk import init_app as init_risk
-
-    init_risk(app)  # situations on risk review agendas, and their discussion history
+    for domain in (roster, meetings, actions, risk, reporting):
+        domain.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

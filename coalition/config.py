@@ -28,6 +28,7 @@ DEFAULTS = {
     "REMEMBER_COOKIE_DURATION": 0,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "IDLE_TIMEOUT_MINUTES": 30,
+    "SESSION_LIFETIME_HOURS": 12,  # a session ends this long after sign-in, however active
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,

@@ -10,15 +10,19 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import re
+from contextlib import contextmanager
 
 import pytest
 from flask import g, request_started
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import text
+from sqlalchemy import event, func, select, text
 
 from coalition import create_app
 from coalition.core.accounts import create_user
+from coalition.core.localtime import local_today
+from coalition.core.models import AuditEvent
 from coalition.core.vocab import seed_vocabularies, term_by_code
 from coalition.extensions import db
 
@@ -139,6 +143,73 @@ def runner(app):
 
 
 _counter = itertools.count(1)
+
+
+# --- helpers every test package uses ------------------------------------------------------------
+
+def count(model) -> int:
+    """How many rows ``model`` has."""
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def audit_rows(action: str | None = None, object_type: str | None = None,
+               object_id: int | None = None) -> list[AuditEvent]:
+    stmt = select(AuditEvent).order_by(AuditEvent.id)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if object_type:
+        stmt = stmt.where(AuditEvent.object_type == object_type)
+    if object_id is not None:
+        stmt = stmt.where(AuditEvent.object_id == object_id)
+    return list(db.session.scalars(stmt))
+
+
+@contextmanager
+def counting_queries():
+    """Count the SQL statements run inside the block: ``with counting_queries() as seen:``."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+
+
+def error_for(html: str, field_id: str) -> str:
+    """The error text shown next to the field ``field_id`` (empty if none)."""
+    match = re.search(rf'<div id="{re.escape(field_id)}-error"[^>]*>(.*?)</div>', html, re.S)
+    return match.group(1).strip() if match else ""
+
+
+def hidden_value(html: str, name: str) -> str:
+    match = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*value="([^"]*)"', html)
+    assert match, f"no hidden {name} field on the page"
+    return match.group(1)
+
+
+def sector_id(code: str) -> str:
+    return str(term_by_code("sector", code).id)
+
+
+@pytest.fixture
+def coordinator(make_user):
+    return make_user("coordinator", name="Casey Coordinator")
+
+
+@pytest.fixture
+def as_coordinator(client, login, coordinator):
+    """The shared ``client``, signed in as a coordinator."""
+    return login(coordinator)
+
+
+@pytest.fixture
+def today(app):
+    """The coalition's date (never the host's: the suite runs in any time zone)."""
+    return local_today()
 
 
 @pytest.fixture
@@ -270,16 +341,17 @@ def make_agenda_item(app):
 @pytest.fixture
 def make_action_item(app):
     """An open action item from ``meeting`` owned by ``owner`` (a Person), due in a week."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from coalition.actions.models import ActionItem
 
     def factory(meeting, owner, *, due_on=None, title: str | None = None,
                 status: str = "open", agenda_item=None, organization=None, **fields):
+        fields.setdefault("is_case", agenda_item is not None and agenda_item.item_type == "case")
         item = ActionItem(title=title or f"Action {next(_counter)}", owner=owner,
                           organization=organization, table=meeting.table,
                           source_meeting_id=meeting.id, source_agenda_item=agenda_item,
-                          due_on=due_on or date.today() + timedelta(days=7), status=status,
+                          due_on=due_on or local_today() + timedelta(days=7), status=status,
                           **fields)
         db.session.add(item)
         db.session.commit()
@@ -290,8 +362,6 @@ def make_action_item(app):
 @pytest.fixture
 def make_situation(app):
     """A new (undecided) risk situation at ``table`` brought by ``organization``."""
-    from datetime import date
-
     from coalition.risk.models import RiskSituation
 
     def factory(table, organization, *, status: str = "new", code: str | None = None,
@@ -303,7 +373,7 @@ def make_situation(app):
         situation = RiskSituation(
             table=table, originating_organization=organization, status=status,
             code=code or f"RS-TEST-{n:04d}", referral_source="ems",
-            presented_on=values.pop("presented_on", date.today()), summary=summary, **values)
+            presented_on=values.pop("presented_on", local_today()), summary=summary, **values)
         db.session.add(situation)
         db.session.commit()
         return situation

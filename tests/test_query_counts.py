@@ -1,27 +1,11 @@
 """List pages and the dashboard issue the same number of queries however much data there is."""
 
-from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import event
-
 from coalition.extensions import db
+from tests.conftest import counting_queries
 
 PAGES = ["/", "/organizations", "/people", "/tables", "/coverage", "/users/", "/audit/"]
-
-
-@contextmanager
-def counting_queries():
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def _grow_roster(make_org, make_person, make_table, seat, make_user, size: int):

@@ -1,1 +1,17 @@
 """Action items: owners, due dates, the update log and reminder digests."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Register the action item routes and permissions, the "action item" agenda subject with
+    the rule that puts items due on agendas, and the "My action items" dashboard card."""
+    from coalition.actions import agenda, cards, models  # noqa: F401
+    from coalition.actions.permissions import ROUTES
+    from coalition.actions.views import bp
+    from coalition.core.permissions import register_routes
+
+    register_routes(ROUTES)
+    app.register_blueprint(bp)
+    agenda.register()
+    cards.register()

@@ -3,13 +3,12 @@ checked by the services."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from coalition.actions.models import ACTION_STATUS_LABELS, PRIORITY_LABELS
 from coalition.actions.services import DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX
-from coalition.roster.forms import DATE_MESSAGE, choice, most, options, strip
+from coalition.core.fields import FilterForm, Form, choice, date_field, most, options, strip
 
 LIST_STATUS_CHOICES = options([("open", "Open (not done or cancelled)"),
                                *ACTION_STATUS_LABELS.items(), ("all", "All")])
@@ -22,10 +21,7 @@ STATUS_MESSAGE = "Choose a status from the list."
 
 # --- list filters (GET; they change nothing, so no CSRF token) --------------------------------
 
-class ActionFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class ActionFilterForm(FilterForm):
     table = choice("Table", "a table")
     organization = choice("Organization", "an organization")
     owner = choice("Owner", "a person")
@@ -34,17 +30,14 @@ class ActionFilterForm(FlaskForm):
     overdue = BooleanField("Overdue only")
 
 
-class MyItemsFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class MyItemsFilterForm(FilterForm):
     status = SelectField("Show", choices=MY_STATUS_CHOICES, default="all",
                          invalid_choice_message="Choose all, open or done or cancelled.")
 
 
 # --- one item ---------------------------------------------------------------------------------
 
-class ActionUpdateForm(FlaskForm):
+class ActionUpdateForm(Form):
     status = SelectField("Status", choices=STATUS_CHOICES, invalid_choice_message=STATUS_MESSAGE,
                          validators=[InputRequired(STATUS_MESSAGE)])
     note = TextAreaField("Note", validators=[Optional(), most(NOTE_MAX)], filters=[strip],
@@ -53,7 +46,7 @@ class ActionUpdateForm(FlaskForm):
     version_id = HiddenField()
 
 
-class ActionEditForm(FlaskForm):
+class ActionEditForm(Form):
     title = StringField("What must be done", filters=[strip],
                         validators=[DataRequired("Enter what must be done."), most(TITLE_MAX)])
     description = TextAreaField("Details", validators=[Optional(), most(DESCRIPTION_MAX)],
@@ -62,8 +55,12 @@ class ActionEditForm(FlaskForm):
     organization_id = choice("Organization", "an organization",
                              description="Leave blank for the organization the owner sits at "
                                          "the table for.")
-    due_on = DateField("Due on", invalid_value_message=DATE_MESSAGE,
-                       validators=[InputRequired("Enter the due date.")])
+    due_on = date_field("Due on", required="Enter the due date.")
     priority = SelectField("Priority", choices=PRIORITY_CHOICES, default="normal",
                            invalid_choice_message="Choose low, normal or high.")
     version_id = HiddenField()
+
+
+class ExportForm(Form):
+    """The CSV download is a POST (it is audited): the list's filters travel as hidden fields
+    and are read again by :class:`ActionFilterForm`."""

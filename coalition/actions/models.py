@@ -27,8 +27,9 @@ PRIORITY_LABELS = {"low": "Low", "normal": "Normal", "high": "High"}
 class ActionItem(db.Model):
     """Something the coalition must do, with an owner, a due date and where it came from.
 
-    Its source is one foreign key per kind of source (a meeting now; a recommendation or a case
-    later), with a CHECK that exactly one is set.
+    Its source is one foreign key per kind of source, declared by the domain that owns the source
+    (``actions.sources``), with a CHECK that exactly one is set. ``is_case`` marks an item born
+    of case material: it inherits the case's need-to-know and is elsewhere named by code only.
     """
 
     __tablename__ = "action_items"
@@ -36,8 +37,6 @@ class ActionItem(db.Model):
         CheckConstraint("status IN ('open', 'in_progress', 'blocked', 'done', 'cancelled')",
                         name="status"),
         CheckConstraint("priority IN ('low', 'normal', 'high')", name="priority"),
-        CheckConstraint("(CASE WHEN source_meeting_id IS NULL THEN 0 ELSE 1 END) = 1",
-                        name="exactly_one_source"),
         Index("ix_action_items_owner_id_status_due_on", "owner_id", "status", "due_on"),
         Index("ix_action_items_table_id_status_due_on", "table_id", "status", "due_on"),
     )
@@ -53,10 +52,7 @@ class ActionItem(db.Model):
     due_on: Mapped[date] = mapped_column(Date)
     priority: Mapped[str] = mapped_column(String(10), default="normal")
     status: Mapped[str] = mapped_column(String(20), default="open")
-    source_meeting_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    source_agenda_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_items.id", ondelete="SET NULL"), index=True)
+    is_case: Mapped[bool] = mapped_column(default=False)
     completed_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -66,12 +62,15 @@ class ActionItem(db.Model):
     owner: Mapped[Person] = relationship()
     organization: Mapped[Organization | None] = relationship()
     table: Mapped[CoalitionTable] = relationship()
-    source_meeting = relationship("Meeting", foreign_keys=[source_meeting_id])
-    source_agenda_item = relationship("AgendaItem", foreign_keys=[source_agenda_item_id])
     updates: Mapped[list[ActionUpdate]] = relationship(
         back_populates="action_item", order_by="ActionUpdate.id", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def code(self) -> str:
+        """The item's name where its title may not be shown (a case action item)."""
+        return f"AI-{self.id:05d}"
 
     @property
     def is_open(self) -> bool:

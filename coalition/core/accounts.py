@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from coalition.core import audit
 from coalition.core.auth import (
     end_all_sessions,
+    end_other_sessions,
     hash_password,
     normalize_email,
     password_problem,
     temporary_password,
     verify_password,
 )
+from coalition.core.concurrency import check_version
 from coalition.core.db import db
 from coalition.core.errors import ServiceError
-from coalition.core.models import SITE_ROLES, User
-
-CONFLICT_MESSAGE = ("Someone else changed this account while you were editing. "
-                    "Review the current values and save again.")
+from coalition.core.models import SITE_ROLES, AuditEvent, User
+from coalition.core.text import clean
 
 
-class EditConflict(ServiceError):
-    """The account changed after the editor loaded it; nothing was saved."""
-
-    def __init__(self):
-        super().__init__(CONFLICT_MESSAGE)
+def _person_model():
+    """The roster's Person, reached through the account's link to it (core imports no
+    domain)."""
+    return User.person.property.mapper.class_
 
 
 def _check_email_free(email: str, user_id: int | None = None) -> str:
@@ -39,9 +39,7 @@ def _check_email_free(email: str, user_id: int | None = None) -> str:
 def _check_person(person_id: int | None, user_id: int | None = None):
     if person_id is None:
         return None
-    from coalition.roster.models import Person
-
-    person = db.session.get(Person, person_id)
+    person = db.session.get(_person_model(), person_id)
     if person is None:
         raise ServiceError("Choose a person from the roster.", field="person_id")
     taken = db.session.scalar(select(User.id).where(User.person_id == person_id))
@@ -56,9 +54,7 @@ def create_user(actor: User | None, *, name: str, email: str, site_role: str,
     must be changed at first sign-in. Returns the user and the password to hand over."""
     if site_role not in SITE_ROLES:
         raise ServiceError("Choose a role.", field="site_role")
-    name = (name or "").strip()
-    if not name:
-        raise ServiceError("Enter a name.", field="name")
+    name = clean(name, field="name", max_length=120, required="Enter a name.")
     email = _check_email_free(email)
     _check_person(person_id)
     must_change = password is None
@@ -77,16 +73,13 @@ def create_user(actor: User | None, *, name: str, email: str, site_role: str,
 
 
 def update_user(actor: User, user: User, *, name: str, email: str, site_role: str,
-                person_id: int | None, version_id: int | None = None) -> User:
-    if version_id is not None and version_id != user.version_id:
-        raise EditConflict()
+                person_id: int | None, version_id) -> User:
+    check_version(user, version_id, "account")
     if site_role not in SITE_ROLES:
         raise ServiceError("Choose a role.", field="site_role")
     if user.id == actor.id and site_role != "coordinator" and user.is_coordinator:
         raise ServiceError("You cannot remove your own coordinator role.", field="site_role")
-    name = (name or "").strip()
-    if not name:
-        raise ServiceError("Enter a name.", field="name")
+    name = clean(name, field="name", max_length=120, required="Enter a name.")
     email = _check_email_free(email, user.id)
     _check_person(person_id, user.id)
     before = {"name": user.name, "email": user.email, "site_role": user.site_role,
@@ -130,8 +123,10 @@ def reset_password(actor: User, user: User) -> str:
     return password
 
 
-def change_password(user: User, *, current: str, new: str) -> None:
-    """The user changes their own password (required after a temporary one)."""
+def change_password(user: User, *, current: str, new: str, keep_token: str | None = None
+                    ) -> None:
+    """The user changes their own password (required after a temporary one). Every other
+    session of theirs ends: whoever else was signed in with the old password is signed out."""
     if not verify_password(user, current):
         raise ServiceError("Your current password is not correct.", field="current_password")
     if new == current:
@@ -142,5 +137,51 @@ def change_password(user: User, *, current: str, new: str) -> None:
         raise ServiceError(problem, field="new_password")
     user.password_hash = hash_password(new)
     user.must_change_password = False
+    ended = end_other_sessions(user, keep_token, "password_changed")
     db.session.flush()
-    audit.log(user, "change_password", user, summary="password changed")
+    audit.log(user, "change_password", user,
+              summary=f"password changed; {ended} other session(s) ended")
+
+
+# --- what the account screens list ------------------------------------------------------------
+
+def linkable_people(user: User | None = None) -> list[tuple[int, str]]:
+    """``(id, name)`` of active roster people without an account (plus the one already linked
+    to ``user``)."""
+    person = _person_model()
+    condition = ~exists().where(User.person_id == person.id) & person.is_active
+    if user is not None and user.person_id is not None:
+        condition = condition | (person.id == user.person_id)
+    return [(row.id, row.name) for row in db.session.execute(
+        select(person.id, person.name).where(condition).order_by(person.name, person.id))]
+
+
+def user_query(*, q: str | None = None, role: str | None = None, active: str | None = None):
+    """Accounts matching the list's filters, by name."""
+    stmt = select(User).options(selectinload(User.person)).order_by(func.lower(User.name),
+                                                                     User.id)
+    query = (q or "").strip().lower()
+    if query:
+        stmt = stmt.where(or_(func.lower(User.name).contains(query, autoescape=True),
+                              User.email.contains(query, autoescape=True)))
+    if role:
+        stmt = stmt.where(User.site_role == role)
+    if active:
+        stmt = stmt.where(User.is_active_account.is_(active == "1"))
+    return stmt
+
+
+def recent_events(viewer: User, user: User, limit: int = 20):
+    """The latest audit rows about an account or by it, as ``viewer`` may read them."""
+    about_account = (AuditEvent.object_type == audit.object_type_of(user)) & (
+        AuditEvent.object_id == user.id)
+    visible = or_(AuditEvent.case_table_id.is_(None),
+                  AuditEvent.case_table_id.in_(audit.case_tables_of(viewer) or [-1]))
+    return (select(AuditEvent).where(or_(about_account, AuditEvent.user_id == user.id), visible)
+            .order_by(AuditEvent.id.desc()).limit(limit))  # append-only: key order is time order
+
+
+def audit_values(column) -> list[str]:
+    """The distinct values of an audit column (the audit screen's filter choices)."""
+    return list(db.session.scalars(select(column).where(column.is_not(None)).distinct()
+                                   .order_by(column)))

@@ -1,20 +1,40 @@
-"""The append-only audit log. Services call :func:`log`; nothing updates or deletes a row."""
+"""The append-only audit log. Services call :func:`log`; nothing updates or deletes a row.
+
+Rows name objects by type, id and code; what people typed about a case never goes into a
+summary. A row about case material carries the table whose need-to-know covers it
+(``case_table_id``): the audit screen shows such rows only to coordinators seated at that table.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
 from flask import has_request_context, request
-from sqlalchemy import event, select
+from sqlalchemy import event, or_, select
 
 from coalition.core.db import UTC, db
 from coalition.core.models import AuditEvent, User
 
 SYSTEM_LABEL = "system"
+_case_tables_of = [lambda user: set()]
+
+
+def set_case_tables_provider(provider) -> None:
+    """How to know the tables whose case material a user may see (the roster registers it:
+    ``core`` knows no seat)."""
+    _case_tables_of[0] = provider
+
+
+def case_tables_of(user) -> set[int]:
+    return set(_case_tables_of[0](user))
 
 
 def client_address() -> str | None:
-    """The requesting client's address, or None outside a request (CLI, tests of services)."""
+    """The requesting client's address, or None outside a request (CLI, tests of services).
+
+    Behind a reverse proxy this is the address the proxy reports, as far as ``PROXY_COUNT``
+    trusted proxies vouch for it (``werkzeug``'s ProxyFix, set up in ``core.http``).
+    """
     if has_request_context():
         return (request.remote_addr or "")[:64] or None
     return None
@@ -24,12 +44,19 @@ def object_type_of(obj) -> str:
     return getattr(obj, "__tablename__", type(obj).__name__.lower())
 
 
+def _table_id(case_table) -> int | None:
+    if case_table is None or isinstance(case_table, int):
+        return case_table
+    return case_table.id
+
+
 def log(actor: User | None, action: str, obj=None, summary: str = "", *,
         object_type: str | None = None, object_id: int | None = None,
-        actor_label: str | None = None) -> AuditEvent:
+        actor_label: str | None = None, case_table=None) -> AuditEvent:
     """Add one audit row to the current transaction (the caller commits it with the change).
 
     ``obj`` is any mapped object; it is flushed first so new objects have their id.
+    ``case_table`` (a table or its id) marks a row about that table's case material.
     """
     if obj is not None:
         if obj.id is None:
@@ -44,6 +71,7 @@ def log(actor: User | None, action: str, obj=None, summary: str = "", *,
         object_id=object_id,
         summary=summary[:4000],
         client_address=client_address(),
+        case_table_id=_table_id(case_table),
     )
     db.session.add(row)
     return row
@@ -63,13 +91,17 @@ def describe_changes(before: dict, after: dict) -> str:
     return "; ".join(parts) or "no changes"
 
 
-def events_query(*, user_id: int | None = None, object_type: str | None = None,
-                 object_id: int | None = None, action: str | None = None,
-                 date_from: date | None = None, date_to: date | None = None):
-    """The filtered audit list, newest first (used by the audit screen)."""
+def events_query(*, case_tables: set[int] | None = None, user_id: int | None = None,
+                 object_type: str | None = None, object_id: int | None = None,
+                 action: str | None = None, date_from: date | None = None,
+                 date_to: date | None = None):
+    """The filtered audit list, newest first (used by the audit screen). Rows about case
+    material appear only when their table is in ``case_tables`` (the viewer's seats)."""
     # Rows are only ever appended, so the key orders them by time and the primary key index
     # serves the sort however large the log grows.
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    stmt = stmt.where(or_(AuditEvent.case_table_id.is_(None),
+                          AuditEvent.case_table_id.in_(case_tables or [-1])))
     if user_id is not None:
         stmt = stmt.where(AuditEvent.user_id == user_id)
     if object_type:

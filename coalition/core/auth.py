@@ -14,13 +14,13 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
-from sqlalchemy import func, select, update
+from flask import current_app, g
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from coalition.core import audit
 from coalition.core.db import db, utcnow
-from coalition.core.models import LoginFailure, User, UserSession
+from coalition.core.models import AuditEvent, LoginFailure, User, UserSession
 
 GENERIC_LOGIN_ERROR = "Email or password is incorrect."
 THROTTLED_LOGIN_ERROR = "Too many failed sign-in attempts. Wait a few minutes and try again."
@@ -162,9 +162,12 @@ def _token_hash(token: str) -> str:
 
 
 def load_session_user(user_id: str, token: str | None) -> tuple[User | None, str | None]:
-    """The user of a live session, or ``(None, reason)`` where reason is ``idle`` or ``ended``.
+    """The user of a live session, or ``(None, reason)`` where reason is ``idle``, ``expired``
+    or ``ended``.
 
-    Also refreshes the session's last-seen time (at most once a minute).
+    Nothing is written here (the request's own transaction stays the view's): ending a session
+    that timed out, and refreshing its last-seen time (at most once a minute), are noted in
+    ``g`` and written after the response by :func:`record_session_activity`.
     """
     if not token:
         return None, "ended"
@@ -179,16 +182,44 @@ def load_session_user(user_id: str, token: str | None) -> tuple[User | None, str
     if not user.is_active:
         return None, "ended"
     now = utcnow()
-    idle = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
-    if now - row.last_seen_at > idle:
-        row.ended_at, row.end_reason = now, "idle"
-        audit.log(user, "session_timeout", user, summary="signed out for inactivity")
-        db.session.commit()
+    config = current_app.config
+    if now - row.created_at > timedelta(hours=config["SESSION_LIFETIME_HOURS"]):
+        g.session_activity = ("expired", row.id, user.id, user.email)
+        return None, "expired"
+    if now - row.last_seen_at > timedelta(minutes=config["IDLE_TIMEOUT_MINUTES"]):
+        g.session_activity = ("idle", row.id, user.id, user.email)
         return None, "idle"
     if now - row.last_seen_at > TOUCH_INTERVAL:
-        row.last_seen_at = now
-        db.session.commit()
+        g.session_activity = ("touch", row.id, user.id, user.email)
     return user, None
+
+
+SESSION_END_SUMMARIES = {"idle": ("session_timeout", "signed out for inactivity"),
+                         "expired": ("session_expired", "signed out: the session reached its "
+                                                        "maximum lifetime")}
+
+
+def record_session_activity() -> None:
+    """After a response: end the session that timed out (with its audit row) or refresh its
+    last-seen time, in a short transaction of its own."""
+    activity = g.pop("session_activity", None)
+    if activity is None:
+        return
+    kind, session_id, user_id, email = activity
+    now = utcnow()
+    with db.engine.begin() as connection:
+        if kind == "touch":
+            connection.execute(update(UserSession).where(UserSession.id == session_id)
+                               .values(last_seen_at=now))
+            return
+        connection.execute(update(UserSession).where(UserSession.id == session_id,
+                                                     UserSession.ended_at.is_(None))
+                           .values(ended_at=now, end_reason=kind))
+        action, summary = SESSION_END_SUMMARIES[kind]
+        connection.execute(insert(AuditEvent).values(
+            occurred_at=now, user_id=user_id, actor_label=email[:254], action=action,
+            object_type="users", object_id=user_id, summary=summary,
+            client_address=audit.client_address()))
 
 
 def end_session(user: User, token: str | None, reason: str = "logout") -> None:
@@ -200,6 +231,15 @@ def end_session(user: User, token: str | None, reason: str = "logout") -> None:
             .values(ended_at=utcnow(), end_reason=reason)
         )
     audit.log(user, "logout", user, summary="signed out")
+
+
+def end_other_sessions(user: User, keep_token: str | None, reason: str) -> int:
+    """End every live session of ``user`` but the one of ``keep_token``. The caller commits."""
+    stmt = (update(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None)))
+    if keep_token:
+        stmt = stmt.where(UserSession.token_hash != _token_hash(keep_token))
+    return db.session.execute(stmt.values(ended_at=utcnow(), end_reason=reason)).rowcount or 0
 
 
 def end_all_sessions(user: User, reason: str) -> int:
@@ -220,7 +260,8 @@ def prune_login_failures(older_than: timedelta = timedelta(days=1)) -> int:
 
 
 __all__ = [
-    "GENERIC_LOGIN_ERROR", "authenticate", "end_all_sessions", "end_session", "hash_password",
+    "GENERIC_LOGIN_ERROR", "authenticate", "end_all_sessions", "end_other_sessions",
+    "end_session", "hash_password", "record_session_activity",
     "load_session_user", "normalize_email", "password_problem", "temporary_password",
     "verify_password",
 ]

@@ -10,6 +10,13 @@ from sqlalchemy.types import TypeDecorator
 
 MAX_RECORD_ID = 2**31 - 1  # the largest id an INTEGER key holds (PostgreSQL's is 32 bits)
 
+
+def valid_id(value) -> int | None:
+    """``value`` as a row id, or None if it cannot be one (not an int, <= 0, too large)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_RECORD_ID:
+        return None
+    return value
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -42,6 +49,19 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def database_answers() -> bool:
+    """Whether the database answers a trivial query (the health check)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False
+    return True
 
 
 def is_sqlite() -> bool:

@@ -1,10 +1,6 @@
 """Forms for signing in, passwords, accounts and the audit filter."""
 
-from datetime import date
-
-from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -24,37 +20,22 @@ from wtforms.validators import (
 )
 
 from coalition.core.db import MAX_RECORD_ID
+from coalition.core.fields import FilterForm, Form, date_field, record_id
 from coalition.core.models import SITE_ROLE_LABELS
 
 ROLE_CHOICES = [SelectChoice(code, label) for code, label in SITE_ROLE_LABELS.items()]
 
 
-def optional_int(value):
-    """Coerce a select's value to int, with '' meaning None."""
-    if value in (None, "", "None"):
-        return None
-    number = int(value)
-    if not 0 < number <= MAX_RECORD_ID:
-        raise ValueError("not a record id")
-    return number
-
-
-def no_control_characters(form, field):
-    """Refuse NUL and other control characters (PostgreSQL cannot store NUL in text)."""
-    if field.data and any(ord(char) < 32 or 127 <= ord(char) < 160 for char in field.data):
-        raise ValidationError("Remove the invisible control characters from this field.")
-
-
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = StringField("Email", validators=[InputRequired("Enter your e-mail address."),
-                                             Length(max=254), no_control_characters])
+                                             Length(max=254)])
     password = PasswordField("Password", validators=[InputRequired("Enter your password."),
                                                      Length(max=256)])
     next = HiddenField()
     submit = SubmitField("Sign in")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         "Current password",
         validators=[InputRequired("Enter your current password."), Length(max=256)],
@@ -73,9 +54,8 @@ class ChangePasswordForm(FlaskForm):
             raise ValidationError("The two new passwords do not match.")
 
 
-class UserForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired("Enter a name."), Length(max=120),
-                                           no_control_characters])
+class UserForm(Form):
+    name = StringField("Name", validators=[InputRequired("Enter a name."), Length(max=120)])
     email = EmailField("Email", validators=[
         InputRequired("Enter an e-mail address."), Length(max=254),
         Email("Enter a valid e-mail address, like name@agency.org.", check_deliverability=False),
@@ -83,7 +63,7 @@ class UserForm(FlaskForm):
     site_role = SelectField("Role", choices=ROLE_CHOICES,
                             validators=[InputRequired("Choose a role.")],
                             invalid_choice_message="Choose a role from the list.")
-    person_id = SelectField("Person in the roster", coerce=optional_int, validators=[Optional()],
+    person_id = SelectField("Person in the roster", coerce=record_id, validators=[Optional()],
                             validate_choice=True,
                             invalid_value_message="Choose a person from the list.",
                             invalid_choice_message="Choose a person from the list.")
@@ -91,32 +71,16 @@ class UserForm(FlaskForm):
     submit = SubmitField("Save account")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form for POST buttons (deactivate, reset password, remove...): CSRF only."""
 
     submit = SubmitField("Confirm")
 
 
-# Dates outside this range are refused rather than passed on to date arithmetic and SQL.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2999, 12, 31)
-BAD_DATE = "Enter a date as YYYY-MM-DD, for example 2025-03-31."
-LARGEST_ID = 2**31 - 1
-
-
-def _date_in_range(form, field):
-    if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
-        raise ValidationError(f"Enter a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}.")
-
-
-class UserFilterForm(FlaskForm):
+class UserFilterForm(FilterForm):
     """Search and filters of the account list (a GET form)."""
 
-    class Meta:
-        csrf = False  # a GET filter form changes nothing
-
-    q = StringField("Name or e-mail contains",
-                    validators=[Optional(), Length(max=200), no_control_characters])
+    q = StringField("Name or e-mail contains", validators=[Optional(), Length(max=200)])
     role = SelectField("Role", choices=[SelectChoice("", "Any role")] + ROLE_CHOICES,
                        validators=[Optional()], validate_choice=True,
                        invalid_choice_message="Choose a role from the list.")
@@ -129,11 +93,8 @@ class UserFilterForm(FlaskForm):
     submit = SubmitField("Search")
 
 
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET filter form changes nothing
-
-    user_id = SelectField("User", coerce=optional_int, validators=[Optional()],
+class AuditFilterForm(FilterForm):
+    user_id = SelectField("User", coerce=record_id, validators=[Optional()],
                           validate_choice=True,
                           invalid_value_message="Choose a user from the list.",
                           invalid_choice_message="Choose a user from the list.")
@@ -141,14 +102,13 @@ class AuditFilterForm(FlaskForm):
                               invalid_choice_message="Choose an object type from the list.")
     object_id = IntegerField(
         "Object id",
-        validators=[Optional(), NumberRange(min=1, max=LARGEST_ID, message="Enter an id number.")],
+        validators=[Optional(),
+                    NumberRange(min=1, max=MAX_RECORD_ID, message="Enter an id number.")],
     )
     action = SelectField("Action", validators=[Optional()], validate_choice=True,
                          invalid_choice_message="Choose an action from the list.")
-    date_from = DateField("From", validators=[Optional(), _date_in_range],
-                          invalid_value_message=BAD_DATE)
-    date_to = DateField("To", validators=[Optional(), _date_in_range],
-                        invalid_value_message=BAD_DATE)
+    date_from = date_field("From")
+    date_to = date_field("To")
     submit = SubmitField("Filter")
 
     def validate_date_to(self, field):

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from coalition.core import permissions
+from coalition.core import auth, permissions
 from coalition.core.db import MAX_RECORD_ID
 from coalition.extensions import db
 
@@ -16,6 +16,11 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
     "object-src 'none'; frame-ancestors 'none'"
 )
+
+SESSION_END_MESSAGES = {
+    "idle": "You were signed out for inactivity. Please sign in again.",
+    "expired": "Your session reached its maximum length and ended. Please sign in again.",
+}
 
 ERROR_TEXT = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
@@ -45,8 +50,9 @@ def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _access():
         response = permissions.enforce_route_access()
-        if g.get("session_end_reason") == "idle":
-            flash("You were signed out for inactivity. Please sign in again.", "warning")
+        reason = g.get("session_end_reason")
+        if reason in SESSION_END_MESSAGES:
+            flash(SESSION_END_MESSAGES[reason], "warning")
         return response
 
     @app.after_request
@@ -62,6 +68,11 @@ def register_request_hooks(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.endpoint not in ("static", "bootstrap.static"):
             headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.after_request
+    def _session_activity(response):
+        auth.record_session_activity()
         return response
 
     @app.teardown_request

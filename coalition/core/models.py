@@ -123,6 +123,9 @@ class AuditEvent(db.Model):
     object_id: Mapped[int | None] = mapped_column()
     summary: Mapped[str] = mapped_column(Text, default="")
     client_address: Mapped[str | None] = mapped_column(String(64))
+    # The table whose case material the row is about (its need-to-know covers the row); no
+    # foreign key: rows outlive what they name.
+    case_table_id: Mapped[int | None] = mapped_column(index=True)
 
     user: Mapped[User | None] = relationship()
 

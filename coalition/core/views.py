@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from coalition.core import accounts, audit, auth
-from coalition.core.errors import ServiceError, apply_to_form
+from coalition.core import accounts, audit, auth, web
+from coalition.core.db import db
 from coalition.core.forms import (
     AuditFilterForm,
     ChangePasswordForm,
@@ -33,7 +20,6 @@ from coalition.core.forms import (
 )
 from coalition.core.login import SESSION_TOKEN_KEY
 from coalition.core.models import AuditEvent, User
-from coalition.extensions import db
 
 auth_bp = Blueprint("auth", __name__)
 accounts_bp = Blueprint("accounts", __name__, url_prefix="/users")
@@ -62,8 +48,8 @@ def login():
         form.next.data = _safe_next(request.args.get("next"))
     status = 200
     if form.validate_on_submit():
-        result = auth.authenticate(form.email.data, form.password.data)
-        db.session.commit()
+        result = web.perform(lambda: auth.authenticate(form.email.data,
+                                                       form.password.data)).value
         if result.user is not None:
             target = _safe_next(form.next.data)
             session.clear()  # a new session at sign-in (no fixation)
@@ -83,8 +69,7 @@ def login():
 
 @auth_bp.route("/logout", methods=["POST"])
 def logout():
-    auth.end_session(current_user._get_current_object(), session.get(SESSION_TOKEN_KEY))
-    db.session.commit()
+    web.perform(lambda: auth.end_session(web.actor(), session.get(SESSION_TOKEN_KEY)))
     logout_user()
     session.clear()
     flash("You have signed out.", "info")
@@ -95,45 +80,14 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            accounts.change_password(current_user._get_current_object(),
-                                     current=form.current_password.data, new=form.new_password.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        outcome = web.perform(lambda: accounts.change_password(
+            web.actor(), current=form.current_password.data, new=form.new_password.data,
+            keep_token=session.get(SESSION_TOKEN_KEY)), form)
+        if outcome.ok:
             flash("Your password has been changed.", "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/change_password.html", form=form), (
         400 if form.errors or form.form_errors else 200)
-
-
-# --- shared helpers ---------------------------------------------------------------------------
-
-MAX_PAGE = 100_000
-
-
-def _page_number() -> int:
-    """The ``page`` query argument; anything that is not a sensible page number is a 404."""
-    raw = request.args.get("page")
-    if raw is None:
-        return 1
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_PAGE))):
-        abort(404)
-    page = int(raw)
-    if not 1 <= page <= MAX_PAGE:
-        abort(404)
-    return page
-
-
-def _paginate(stmt):
-    return db.paginate(stmt, page=_page_number(), per_page=current_app.config["PAGE_SIZE"],
-                       max_per_page=current_app.config["PAGE_SIZE"])
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
 
 
 # --- accounts ---------------------------------------------------------------------------------
@@ -143,16 +97,8 @@ NO_PERSON = SelectChoice("", "— none —")
 
 def _person_choices(user: User | None = None) -> list[SelectChoice]:
     """Active roster people without an account (plus the one already linked to ``user``)."""
-    from coalition.roster.models import Person
-
-    has_account = exists().where(User.person_id == Person.id)
-    condition = ~has_account & Person.is_active
-    if user is not None and user.person_id is not None:
-        condition = condition | (Person.id == user.person_id)
-    people = db.session.execute(
-        select(Person.id, Person.name).where(condition).order_by(Person.name, Person.id)
-    ).all()
-    return [NO_PERSON] + [SelectChoice(person_id, name) for person_id, name in people]
+    return [NO_PERSON] + [SelectChoice(person_id, name)
+                          for person_id, name in accounts.linkable_people(user)]
 
 
 def _user_form(user: User | None = None) -> UserForm:
@@ -164,20 +110,13 @@ def _user_form(user: User | None = None) -> UserForm:
 @accounts_bp.route("/")
 def user_list():
     form = UserFilterForm(request.args)
-    stmt = select(User).options(selectinload(User.person)).order_by(func.lower(User.name), User.id)
     status = 200
+    filters = {}
     if request.args and not form.validate():
         status = 400
     else:
-        query = (form.q.data or "").strip().lower()
-        if query:
-            stmt = stmt.where(or_(func.lower(User.name).contains(query, autoescape=True),
-                                  User.email.contains(query, autoescape=True)))
-        if form.role.data:
-            stmt = stmt.where(User.site_role == form.role.data)
-        if form.active.data:
-            stmt = stmt.where(User.is_active_account.is_(form.active.data == "1"))
-    page = _paginate(stmt) if status == 200 else None
+        filters = {"q": form.q.data, "role": form.role.data, "active": form.active.data}
+    page = web.paginate(accounts.user_query(**filters)) if status == 200 else None
     return render_template("accounts/user_list.html", form=form, page=page), status
 
 
@@ -185,138 +124,83 @@ def user_list():
 def user_new():
     form = _user_form()
     if form.validate_on_submit():
-        try:
-            user, password = accounts.create_user(
-                _actor(), name=form.name.data, email=form.email.data,
-                site_role=form.site_role.data, person_id=form.person_id.data,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        except IntegrityError:  # a simultaneous request took the e-mail or the person
-            db.session.rollback()
-            form.form_errors.append("Another account was saved with the same e-mail address or "
-                                    "person at the same moment. Check the list and try again.")
-        else:
-            db.session.commit()
+        outcome = web.perform(lambda: accounts.create_user(
+            web.actor(), name=form.name.data, email=form.email.data,
+            site_role=form.site_role.data, person_id=form.person_id.data), form)
+        if outcome.ok:
+            user, password = outcome.value
             flash(f"Account created for {user.email}.", "success")
             return render_template("accounts/password_issued.html", user=user,
                                    password=password, created=True)
-    status = 400 if request.method == "POST" else 200
-    return render_template("accounts/user_form.html", form=form, user=None), status
+    return render_template("accounts/user_form.html", form=form, user=None), web.form_status()
 
 
 @accounts_bp.route("/<int:user_id>")
 def user_detail(user_id: int):
-    user = db.get_or_404(User, user_id)
-    return _render_detail(user)
+    return _render_detail(web.load(User, user_id))
 
 
 def _render_detail(user: User, error: str | None = None, status: int = 200):
-    about_account = (AuditEvent.object_type == audit.object_type_of(user)) & (
-        AuditEvent.object_id == user.id)
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(or_(about_account, AuditEvent.user_id == user.id))
-        .order_by(AuditEvent.id.desc())  # append-only: key order is time order
-        .limit(20)
-    ).all()
+    events = list(db.session.scalars(accounts.recent_events(web.actor(), user)))
     return render_template("accounts/user_detail.html", user=user, events=events,
                            error=error), status
 
 
-def _version(raw) -> int:
-    """The version the editor started from; an unreadable value counts as out of date."""
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return 0
-
-
 @accounts_bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 def user_edit(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = web.load(User, user_id)
     form = _user_form(user)
     if request.method == "GET":
         form.version_id.data = user.version_id
     conflict = None
     if form.validate_on_submit():
-        try:
-            accounts.update_user(
-                _actor(), user, name=form.name.data, email=form.email.data,
-                site_role=form.site_role.data, person_id=form.person_id.data,
-                version_id=_version(form.version_id.data),
-            )
-        except (accounts.EditConflict, StaleDataError):
-            db.session.rollback()
-            form.form_errors.append(accounts.CONFLICT_MESSAGE)
-            # Show what is saved now, keep what was typed; saving again applies it over that.
-            conflict = db.session.get(User, user_id)
-            form.version_id.data = conflict.version_id
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        except IntegrityError:
-            db.session.rollback()
-            form.form_errors.append("Another account was saved with the same e-mail address or "
-                                    "person at the same moment. Check and try again.")
-        else:
-            db.session.commit()
+        outcome, conflict = web.perform_edit(lambda: accounts.update_user(
+            web.actor(), user, name=form.name.data, email=form.email.data,
+            site_role=form.site_role.data, person_id=form.person_id.data,
+            version_id=form.version_id.data), form, thing="account",
+            reload=lambda: web.load(User, user_id))
+        if outcome.ok:
             flash("Account saved.", "success")
             return redirect(url_for("accounts.user_detail", user_id=user.id))
-    status = 400 if request.method == "POST" else 200
     return render_template("accounts/user_form.html", form=form, user=user,
-                           conflict=conflict), status
+                           conflict=conflict), web.edit_status(conflict)
 
 
-def _refused(user_id: int, error: ServiceError):
-    """A POST button's action was refused: nothing saved, the account page says why (400)."""
-    db.session.rollback()
-    return _render_detail(db.get_or_404(User, user_id), error=error.message, status=400)
+def _account_verb(endpoint: str, path: str, verb, success) -> None:
+    """Register ``POST /users/<id>/<path>``: a button on the account page. A refusal is shown
+    on that page (400)."""
+    def view(user_id: int):
+        user = web.load(User, user_id)
+        outcome = web.perform(lambda: verb(web.actor(), user))
+        if not outcome.ok:
+            return _render_detail(web.load(User, user_id), error=outcome.error.message,
+                                  status=400)
+        return success(user, outcome.value)
+
+    view.__name__ = endpoint
+    accounts_bp.add_url_rule(f"/<int:user_id>/{path}", endpoint, view, methods=["POST"])
 
 
-@accounts_bp.route("/<int:user_id>/deactivate", methods=["POST"])
-def user_deactivate(user_id: int):
-    user = db.get_or_404(User, user_id)
-    try:
-        ended = accounts.deactivate_user(_actor(), user)
-    except ServiceError as error:
-        return _refused(user_id, error)
-    db.session.commit()
-    flash(f"{user.name}'s account is deactivated; {ended} open session(s) ended.", "success")
-    return redirect(url_for("accounts.user_detail", user_id=user.id))
+def _flashed(message):
+    def done(user, value):
+        flash(message(user, value), "success")
+        return redirect(url_for("accounts.user_detail", user_id=user.id))
+    return done
 
 
-@accounts_bp.route("/<int:user_id>/reactivate", methods=["POST"])
-def user_reactivate(user_id: int):
-    user = db.get_or_404(User, user_id)
-    try:
-        accounts.reactivate_user(_actor(), user)
-    except ServiceError as error:
-        return _refused(user_id, error)
-    db.session.commit()
-    flash(f"{user.name}'s account is active again.", "success")
-    return redirect(url_for("accounts.user_detail", user_id=user.id))
-
-
-@accounts_bp.route("/<int:user_id>/reset-password", methods=["POST"])
-def user_reset_password(user_id: int):
-    user = db.get_or_404(User, user_id)
-    try:
-        password = accounts.reset_password(_actor(), user)
-    except ServiceError as error:
-        return _refused(user_id, error)
-    db.session.commit()
+def _password_page(user, password):
     return render_template("accounts/password_issued.html", user=user, password=password,
                            created=False)
 
 
+_account_verb("user_deactivate", "deactivate", accounts.deactivate_user, _flashed(
+    lambda user, ended: f"{user.name}'s account is deactivated; {ended} open session(s) ended."))
+_account_verb("user_reactivate", "reactivate", accounts.reactivate_user, _flashed(
+    lambda user, _: f"{user.name}'s account is active again."))
+_account_verb("user_reset_password", "reset-password", accounts.reset_password, _password_page)
+
+
 # --- audit log (read only: no route changes or deletes a row) ---------------------------------
-
-def _distinct(column) -> list[str]:
-    return list(db.session.scalars(select(column).where(column.is_not(None)).distinct()
-                                    .order_by(column)))
-
 
 def _audit_filter_form() -> AuditFilterForm:
     form = AuditFilterForm(request.args)
@@ -327,10 +211,10 @@ def _audit_filter_form() -> AuditFilterForm:
         SelectChoice(user_id, f"{name} ({email})") for user_id, name, email in users
     ]
     form.object_type.choices = [SelectChoice("", "Any type")] + [
-        SelectChoice(value) for value in _distinct(AuditEvent.object_type)
+        SelectChoice(value) for value in accounts.audit_values(AuditEvent.object_type)
     ]
     form.action.choices = [SelectChoice("", "Any action")] + [
-        SelectChoice(value) for value in _distinct(AuditEvent.action)
+        SelectChoice(value) for value in accounts.audit_values(AuditEvent.action)
     ]
     return form
 
@@ -351,5 +235,7 @@ def event_list():
             "date_from": form.date_from.data,
             "date_to": form.date_to.data,
         }
-    page = _paginate(audit.events_query(**filters)) if status == 200 else None
+    case_tables = audit.case_tables_of(web.actor())
+    page = web.paginate(audit.events_query(case_tables=case_tables, **filters)) \
+        if status == 200 else None
     return render_template("audit/event_list.html", form=form, page=page), status

@@ -3,10 +3,8 @@ facilitator sits at the table" or "at most 12 hours" are checked again by the se
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -16,9 +14,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from coalition.core.fields import FilterForm, Form, choice, date_field, most, options, strip
 from coalition.meetings.models import ITEM_TYPE_LABELS, MAX_ITEM_MINUTES
 from coalition.meetings.services import MINUTES_MESSAGE
-from coalition.roster.forms import choice, most, options, strip
 
 ITEM_TYPE_CHOICES = options(ITEM_TYPE_LABELS.items())
 WHEN_CHOICES = options([("upcoming", "Upcoming"), ("past", "Past")])
@@ -47,19 +45,15 @@ def type_field() -> SelectField:
                                    "meeting's confidentiality attestation.")
 
 
-class MeetingFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class MeetingFilterForm(FilterForm):
     table = choice("Table", "a table")
     when = SelectField("Show", choices=WHEN_CHOICES, default="upcoming",
                        invalid_choice_message="Choose upcoming or past.")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = title_field()
-    day = DateField("Date", invalid_value_message="Enter a real date, like 2026-03-31.",
-                    validators=[InputRequired("Enter the date of the meeting.")])
+    day = date_field("Date", required="Enter the date of the meeting.")
     start_time = TimeField("Start time", invalid_value_message="Enter a time like 14:30.",
                            validators=[InputRequired("Enter the start time.")],
                            description="Local time.")
@@ -76,13 +70,13 @@ class MeetingEditForm(MeetingForm):
     version_id = HiddenField()
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     title = title_field("Item title")
     item_type = type_field()
     planned_minutes = minutes_field()
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     title = title_field("Section title")
     item_type = type_field()
     planned_minutes = minutes_field(default=10)

@@ -8,11 +8,11 @@ field id on the page stays unique and each label names its item.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Optional
 
 from coalition.actions.models import PRIORITY_LABELS
+from coalition.core.fields import Form, choice, date_field, most, options, strip
 from coalition.meetings.models import ATTENDANCE_STATUSES
 from coalition.meetings.services.running import (
     DECISION_MAX,
@@ -20,7 +20,6 @@ from coalition.meetings.services.running import (
     GUEST_ORGANIZATION_MAX,
     MINUTES_MAX,
 )
-from coalition.roster.forms import DATE_MESSAGE, choice, most, options, strip
 
 STATUS_LABELS = {s: s.capitalize() for s in ATTENDANCE_STATUSES}
 STATUS_CHOICES = options(STATUS_LABELS.items())
@@ -31,7 +30,7 @@ def item_prefix(kind: str, item_id: int) -> str:
     return f"{kind}-{item_id}-"
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     """A per-item form. Its fields are prefixed, so it leaves the CSRF token to the application's
     ``CSRFProtect``, which checks the page's plain ``csrf_token`` on every POST."""
 
@@ -57,14 +56,13 @@ class ActionItemForm(ItemForm):
     owner_id = choice("Owner", "an owner", required="Choose who owns this action item.")
     organization_id = choice("Organization", "an organization",
                              description="Leave blank for the organization the owner sits for.")
-    due_on = DateField("Due on", invalid_value_message=DATE_MESSAGE,
-                       validators=[InputRequired("Enter the due date.")])
+    due_on = date_field("Due on", required="Enter the due date.")
     priority = SelectField("Priority", choices=options(PRIORITY_LABELS.items()),
                            default="normal",
                            invalid_choice_message="Choose low, normal or high.")
 
 
-class GuestForm(FlaskForm):
+class GuestForm(Form):
     name = StringField("Guest's name", filters=[strip], validators=[
         DataRequired("Enter the guest's name."), most(GUEST_NAME_MAX)])
     organization = StringField("Guest's organization", filters=[strip],
@@ -73,12 +71,12 @@ class GuestForm(FlaskForm):
                          invalid_choice_message=STATUS_MESSAGE)
 
 
-class PaperAttestationForm(FlaskForm):
+class PaperAttestationForm(Form):
     person_id = choice("Person who signed on paper", "a person",
                        required="Choose the person who signed.")
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     """The whole list in one form; :func:`attendance_form` adds one select per row."""
 
 
@@ -97,13 +95,13 @@ def attendance_form(members, guests, recorded: dict[int, str], *, formdata=None)
     person ids to the status already on record.
     """
 
-    class Form(AttendanceForm):
+    class ListForm(AttendanceForm):
         pass
 
     data = {}
     for seat in members:
         name = person_field(seat.person_id)
-        setattr(Form, name, SelectField(
+        setattr(ListForm, name, SelectField(
             f"{seat.person.name} ({seat.organization.name})",
             choices=options(STATUS_LABELS.items(), blank="Not recorded"),
             validators=[Optional()], invalid_choice_message=STATUS_MESSAGE))
@@ -112,9 +110,9 @@ def attendance_form(members, guests, recorded: dict[int, str], *, formdata=None)
         name = guest_field(row.id)
         label = row.guest_name + (f" ({row.guest_organization})" if row.guest_organization
                                   else "") + ", guest"
-        setattr(Form, name, SelectField(label, choices=STATUS_CHOICES,
+        setattr(ListForm, name, SelectField(label, choices=STATUS_CHOICES,
                                         invalid_choice_message=STATUS_MESSAGE))
         data[name] = row.status
     if formdata is None:
-        return Form(formdata=None, data=data)
-    return Form(formdata=formdata)
+        return ListForm(formdata=None, data=data)
+    return ListForm(formdata=formdata)

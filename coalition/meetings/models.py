@@ -119,7 +119,9 @@ class Meeting(db.Model):
 
 
 class AgendaItem(db.Model):
-    """An item on a meeting's agenda, or in the table's backlog when ``meeting_id`` is empty."""
+    """An item on a meeting's agenda, or in the table's backlog when ``meeting_id`` is empty.
+
+    It may be about something another domain owns (its subject, at most one)."""
 
     __tablename__ = "agenda_items"
     __table_args__ = (
@@ -143,12 +145,8 @@ class AgendaItem(db.Model):
     # The item of an earlier meeting this one continues (carried over or moved).
     carried_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_items.id", ondelete="SET NULL"), index=True)
-    # The action item this agenda line reports on (due or overdue when the agenda was built).
-    action_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("action_items.id", ondelete="SET NULL", use_alter=True), index=True)
-    # The risk situation this agenda line is about (risk review tables).
-    situation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("risk_situations.id", ondelete="SET NULL"), index=True)
+    # What the item is about (an action item, a risk situation, ...): one foreign key per kind
+    # of subject, declared by the domain that owns it (``meetings.subjects``).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version_id: Mapped[int] = mapped_column(default=1)
@@ -282,3 +280,22 @@ class MinutesVersion(db.Model):
 
     meeting: Mapped[Meeting] = relationship(back_populates="minutes_versions")
     closed_by: Mapped[User | None] = relationship()
+
+
+class CalendarFeed(db.Model):
+    """One user's secret address for a table's calendar feed. Only a hash of the token is kept;
+    the address is shown once when it is made, can be replaced or revoked, and stops working when
+    the user loses the account or the right to see the table."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (UniqueConstraint("user_id", "table_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("coalition_tables.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
+    table: Mapped[CoalitionTable] = relationship()

@@ -3,9 +3,7 @@ take part, the status rules and the dates that make sense are checked by the ser
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     RadioField,
     SelectField,
@@ -16,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Optional
 
+from coalition.core.fields import Form, choice, date_field, most, options, record_id, strip
 from coalition.risk.models import (
     AGE_RANGES,
     CONSENT_STATUSES,
@@ -25,7 +24,6 @@ from coalition.risk.models import (
     RISK_STATUSES,
 )
 from coalition.risk.services.situations import SHORT_MAX, SUMMARY_MAX, TEXT_MAX
-from coalition.roster.forms import DATE_MESSAGE, choice, id_or_none, most, options, strip
 
 
 def _select(label: str, vocabulary: dict, message: str, **kwargs) -> SelectField:
@@ -36,19 +34,18 @@ def _select(label: str, vocabulary: dict, message: str, **kwargs) -> SelectField
 
 def _ids(label: str, noun: str, **kwargs) -> SelectMultipleField:
     message = f"Choose {noun} from the list."
-    return SelectMultipleField(label, coerce=id_or_none, validators=[Optional()],
+    return SelectMultipleField(label, coerce=record_id, validators=[Optional()],
                                invalid_choice_message=message, **kwargs)
 
 
-class SituationForm(FlaskForm):
+class SituationForm(Form):
     """Filter 2: the de-identified description an originating agency brings to the table."""
 
     originating_organization_id = choice("Originating agency", "an organization seated here",
                                          required="Choose the originating agency.")
     referral_source = _select("How it came to the agency", REFERRAL_SOURCES,
                               "Choose how the situation came to the agency.")
-    presented_on = DateField("Presented on", invalid_value_message=DATE_MESSAGE,
-                             validators=[InputRequired("Enter the date presented.")])
+    presented_on = date_field("Presented on", required="Enter the date presented.")
     level = _select("Level", LEVELS, "Choose the level.")
     age_range = _select("Age range", AGE_RANGES, "Choose an age range (or Unknown).")
     gender = StringField("Gender", validators=[Optional(), most(SHORT_MAX)], filters=[strip])
@@ -68,7 +65,7 @@ class SituationForm(FlaskForm):
     referral_id = HiddenField()
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """Filter 3: is this acutely elevated risk?"""
 
     decision = RadioField("Decision", choices=options([
@@ -82,33 +79,41 @@ class DecisionForm(FlaskForm):
                                   description="Needed when accepting.")
     assisting_organization_ids = _ids("Assisting agencies", "organizations seated here",
                                       description="Optional. Hold Ctrl (or ⌘) to choose several.")
+    self_assignment_reason = TextAreaField(
+        "Why your own agency", filters=[strip], render_kw={"rows": 2},
+        validators=[Optional(), most(TEXT_MAX)],
+        description="Needed only when you assign the agency you sit for: its members may then "
+                    "see who the person is. Shown on the situation and in the audit log.")
     reason = TextAreaField("Reason for rejecting", filters=[strip], render_kw={"rows": 3},
                            validators=[Optional(), most(TEXT_MAX)],
                            description="Needed when rejecting. Everything but the date, the "
                                        "originating agency and this reason is then deleted.")
 
 
-class AgenciesForm(FlaskForm):
+class AgenciesForm(Form):
     lead_organization_id = choice("Lead agency", "an organization seated here",
                                   required="Choose the lead agency.")
     assisting_organization_ids = _ids("Assisting agencies", "organizations seated here",
                                       description="Hold Ctrl (or ⌘) to choose several.")
+    self_assignment_reason = TextAreaField(
+        "Why your own agency", filters=[strip], render_kw={"rows": 2},
+        validators=[Optional(), most(TEXT_MAX)],
+        description="Needed only when you assign the agency you sit for: its members may then "
+                    "see who the person is. Shown on the situation and in the audit log.")
 
 
-class IdentityForm(FlaskForm):
+class IdentityForm(Form):
     """Filter 4: who the person is. Saving replaces the whole stored identity."""
 
     name = StringField("Name", validators=[Optional(), most(200)], filters=[strip])
-    birth_date = DateField("Date of birth", invalid_value_message=DATE_MESSAGE,
-                           validators=[Optional()])
+    birth_date = date_field("Date of birth")
     location = StringField("Where to find them", validators=[Optional(), most(300)],
                            filters=[strip], description="Address or usual location.")
     phone = TelField("Phone", validators=[Optional(), most(40)], filters=[strip])
 
 
-class ConclusionForm(FlaskForm):
-    concluded_on = DateField("Concluded on", invalid_value_message=DATE_MESSAGE,
-                             validators=[InputRequired("Enter the date concluded.")])
+class ConclusionForm(Form):
+    concluded_on = date_field("Concluded on", required="Enter the date concluded.")
     risk_status = RadioField("Risk at conclusion", choices=options(RISK_STATUSES.items()),
                              validators=[InputRequired("Choose whether the risk was lowered.")],
                              invalid_choice_message="Choose whether the risk was lowered.")

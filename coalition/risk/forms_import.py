@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from coalition.core.fields import FilterForm, Form, options, strip
 from coalition.risk.models import REFERRAL_STATUSES
 from coalition.risk.services.imports import REASON_MAX
-from coalition.roster.forms import options, strip
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(Form):
     file = FileField("CSV file of incident reports",
                      validators=[FileRequired("Choose the CSV file to import.")],
                      render_kw={"accept": ".csv,text/csv"},
@@ -21,22 +20,19 @@ class ImportUploadForm(FlaskForm):
                                  "5,000 rows. Nothing is saved until you confirm.")
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     payload = HiddenField(validators=[InputRequired("The file to import is missing; upload it "
                                                     "again.")])
 
 
-class ReferralFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class ReferralFilterForm(FilterForm):
     status = SelectField("Status", default="all",
                          choices=options([("all", "All (open first)"),
                                           *REFERRAL_STATUSES.items()]),
                          invalid_choice_message="Choose a status from the list.")
 
 
-class DismissForm(FlaskForm):
+class DismissForm(Form):
     reason = StringField("Reason for dismissing", filters=[strip], validators=[
         DataRequired("Enter why this referral is dismissed."),
         Length(max=REASON_MAX, message=f"Use at most {REASON_MAX} characters.")])

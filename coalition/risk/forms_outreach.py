@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from coalition.core.fields import Form, choice, most, options, strip, within_dates
 from coalition.risk.models import ATTEMPT_MODES, ATTEMPT_RESULTS, OUTREACH_SERVICES, TEAM_MEMBERS
 from coalition.risk.services.outreach import NOTE_MAX
-from coalition.roster.forms import choice, most, options, strip
 
 WHEN_MESSAGE = "Enter the date and time of the attempt, like 2026-03-31 14:30."
 MODE_MESSAGE = "Choose how the attempt was made."
@@ -24,10 +23,11 @@ def checkboxes(label: str, pairs: dict, message: str, **kwargs) -> SelectMultipl
                                validators=[Optional()], **kwargs)
 
 
-class AttemptForm(FlaskForm):
+class AttemptForm(Form):
     attempted_at = DateTimeLocalField(
         "Date and time", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        invalid_value_message=WHEN_MESSAGE, validators=[InputRequired(WHEN_MESSAGE)],
+        invalid_value_message=WHEN_MESSAGE,
+        validators=[InputRequired(WHEN_MESSAGE), within_dates()],
         description="Local time. Not in the future, not before the situation was accepted.")
     organization_id = choice("Agency", "the lead or an assisting agency",
                              required="Choose the agency that made the attempt.")

@@ -182,9 +182,14 @@ class SituationAgency(db.Model):
         ForeignKey("risk_situations.id", ondelete="CASCADE"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))
+    # A manager who assigned the agency they sit for (and may then reveal the identity) says why.
+    self_assigned_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    self_assignment_reason: Mapped[str] = mapped_column(Text, default="")
 
     situation: Mapped[RiskSituation] = relationship(back_populates="agencies")
     organization: Mapped[Organization] = relationship()
+    self_assigned_by: Mapped[User | None] = relationship()
 
 
 class SituationIdentity(db.Model):

@@ -3,10 +3,8 @@ unique names or affiliations are checked by the services."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -14,62 +12,33 @@ from wtforms import (
     SelectField,
     StringField,
     TelField,
-    TextAreaField,
     URLField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
-from coalition.core.db import MAX_RECORD_ID
+from coalition.core.fields import (
+    FilterForm,
+    Form,
+    choice,
+    date_field,
+    most,
+    notes_field,
+    options,
+    strip,
+)
 from coalition.roster.models import TABLE_KIND_LABELS
-from coalition.roster.services import NOTES_MAX, web_address_problem
-
-DATE_MESSAGE = "Enter a real date, like 2025-03-31."
-
-
-def options(pairs, *, blank: str | None = None) -> list[SelectChoice]:
-    """Select options from ``(value, label)`` pairs, with an optional empty first option."""
-    choices = [SelectChoice("", blank)] if blank is not None else []
-    return choices + [SelectChoice(str(value), label) for value, label in pairs]
-
+from coalition.roster.services import web_address_problem
 
 STATUS_CHOICES = options([("active", "Active"), ("inactive", "Inactive"), ("all", "All")])
 ROLE_CHOICES = options([("member", "Member"), ("manager", "Manager")])
 KIND_CHOICES = options(TABLE_KIND_LABELS.items(), blank="Choose a kind")
-
-
-def id_or_none(value):
-    """Coerce a select's value to a row id, with '' meaning None; anything else is refused."""
-    if value in (None, "", "None"):
-        return None
-    number = int(value)
-    if not 0 < number <= MAX_RECORD_ID:
-        raise ValueError("not a row id")
-    return number
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def most(limit: int) -> Length:
-    return Length(max=limit, message=f"Use at most {limit} characters.")
-
-
-def choice(label: str, noun: str, *, required: str | None = None, **kwargs) -> SelectField:
-    """A select whose value is an id (or blank); anything not offered gets one clear message."""
-    message = f"Choose {noun} from the list."
-    validators = [InputRequired(required)] if required else [Optional()]
-    return SelectField(label, coerce=id_or_none, validators=validators,
-                       invalid_value_message=message, invalid_choice_message=message, **kwargs)
 
 
 def web_address(form, field):
@@ -78,17 +47,9 @@ def web_address(form, field):
         raise ValidationError(problem)
 
 
-def notes_field(label: str = "Notes") -> TextAreaField:
-    return TextAreaField(label, validators=[Optional(), most(NOTES_MAX)], filters=[strip],
-                         render_kw={"rows": 4})
-
-
 # --- list filters (GET; they change nothing, so no CSRF token) --------------------------------
 
-class OrganizationFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class OrganizationFilterForm(FilterForm):
     q = SearchField("Name contains", validators=[Optional(), most(200)], filters=[strip])
     sector = choice("Sector", "a sector")
     table = choice("Seated at table", "a table")
@@ -96,10 +57,7 @@ class OrganizationFilterForm(FlaskForm):
                          invalid_choice_message="Choose active, inactive or all.")
 
 
-class PersonFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class PersonFilterForm(FilterForm):
     q = SearchField("Name or e-mail contains", validators=[Optional(), most(200)],
                     filters=[strip])
     organization = choice("Organization", "an organization")
@@ -110,7 +68,7 @@ class PersonFilterForm(FlaskForm):
 
 # --- organizations and agreements ------------------------------------------------------------
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = StringField("Name", validators=[DataRequired("Enter the organization's name."),
                                            most(200)], filters=[strip])
     sector_id = choice("Sector", "a sector", required="Choose a sector.")
@@ -127,11 +85,9 @@ class OrganizationEditForm(OrganizationForm):
     version_id = HiddenField()
 
 
-class AgreementForm(FlaskForm):
-    signed_on = DateField("Signed on", invalid_value_message=DATE_MESSAGE, validators=[
-        InputRequired("Enter the date the agreement was signed.")])
-    expires_on = DateField("Expires on", invalid_value_message=DATE_MESSAGE, validators=[
-        InputRequired("Enter the date the agreement expires.")])
+class AgreementForm(Form):
+    signed_on = date_field("Signed on", required="Enter the date the agreement was signed.")
+    expires_on = date_field("Expires on", required="Enter the date the agreement expires.")
     reference = StringField("Reference", validators=[Optional(), most(200)], filters=[strip],
                             description="The agreement's number or file name, if it has one.")
     notes = notes_field()
@@ -143,7 +99,7 @@ class AgreementForm(FlaskForm):
 
 # --- people and affiliations ------------------------------------------------------------------
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     name = StringField("Name", validators=[DataRequired("Enter the person's name."), most(120)],
                        filters=[strip])
     email = EmailField("Email", filters=[strip], validators=[
@@ -167,7 +123,7 @@ class PersonEditForm(PersonForm):
     version_id = HiddenField()
 
 
-class AffiliationForm(FlaskForm):
+class AffiliationForm(Form):
     organization_id = choice("Organization", "an organization",
                              required="Choose an organization.")
     role_title = StringField("Role title", validators=[Optional(), most(120)], filters=[strip])
@@ -175,7 +131,7 @@ class AffiliationForm(FlaskForm):
 
 # --- tables and seats -----------------------------------------------------------------------
 
-class TableForm(FlaskForm):
+class TableForm(Form):
     name = StringField("Name", validators=[DataRequired("Enter the table's name."), most(120)],
                        filters=[strip])
     kind = SelectField("Kind", choices=KIND_CHOICES,
@@ -194,7 +150,7 @@ class TableEditForm(TableForm):
     version_id = HiddenField()
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(Form):
     person_id = choice("Person", "a person", required="Choose a person.")
     organization_id = choice(
         "Sits for organization", "an organization",
@@ -203,6 +159,6 @@ class MembershipForm(FlaskForm):
                        invalid_choice_message="Choose member or manager.")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField("Role", choices=ROLE_CHOICES,
                        invalid_choice_message="Choose member or manager.")

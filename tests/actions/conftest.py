@@ -6,10 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import func, select
-
-from coalition.core.models import AuditEvent
-from coalition.extensions import db
 
 
 @dataclass
@@ -39,16 +35,3 @@ def setting(make_table, make_meeting, make_org, make_person, seat, make_user) ->
                    owner_user=make_user("member", person=owner),
                    colleague_user=make_user("member", person=colleague),
                    manager_user=make_user("member", person=manager))
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
-def audit_rows(action: str | None = None, object_type: str | None = None) -> list[AuditEvent]:
-    stmt = select(AuditEvent).order_by(AuditEvent.id)
-    if action:
-        stmt = stmt.where(AuditEvent.action == action)
-    if object_type:
-        stmt = stmt.where(AuditEvent.object_type == object_type)
-    return list(db.session.scalars(stmt))

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from coalition.actions.models import ActionItem
 from coalition.core.localtime import local_today
 from coalition.extensions import db
-from tests.actions.conftest import audit_rows
+from tests.conftest import audit_rows
 
 
 def _titles(html: str) -> list[str]:
@@ -160,7 +160,7 @@ def test_the_export_is_an_attachment_of_the_filtered_list(
                      due_on=date(2026, 12, 1), description='Say "hello"\nsecond line')
     make_action_item(setting.meeting, setting.colleague, title="Not exported")
     login(setting.colleague_user)
-    response = client.get(f"/actions/export.csv?owner={setting.owner.id}")
+    response = client.post("/actions/export.csv", data={"owner": setting.owner.id})
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     header, row = _csv(response)
@@ -175,14 +175,22 @@ def test_the_export_guards_against_spreadsheet_formulas(client, login, setting,
     for title in ("=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)"):
         make_action_item(setting.meeting, setting.owner, title=title)
     login(setting.colleague_user)
-    titles = {row[1] for row in _csv(client.get("/actions/export.csv"))[1:]}
+    titles = {row[1] for row in _csv(client.post("/actions/export.csv"))[1:]}
     assert titles == {"'=HYPERLINK(\"http://x\")", "'+1+1", "'-2", "'@SUM(A1)"}
+
+
+def test_the_export_is_a_post_a_link_cannot_forge(client, login, setting):
+    login(setting.colleague_user)
+    assert client.get("/actions/export.csv").status_code == 405
+    client.add_csrf = False  # a cross-site form has no token
+    assert client.post("/actions/export.csv").status_code == 400
+    assert audit_rows("export", "action_items") == []
 
 
 def test_the_export_is_audited(client, login, setting, make_action_item):
     make_action_item(setting.meeting, setting.owner)
     login(setting.colleague_user)
-    client.get("/actions/export.csv")
+    client.post("/actions/export.csv")
     [row] = audit_rows("export", "action_items")
     assert row.user_id == setting.colleague_user.id and "1 action item" in row.summary
 
@@ -192,7 +200,7 @@ def test_the_export_leaves_out_hidden_tables(client, login, setting, make_action
     ofr = make_table("ofr")
     make_action_item(make_meeting(ofr), make_person(), title="Hidden")
     login(setting.colleague_user)
-    assert len(_csv(client.get("/actions/export.csv"))) == 1
+    assert len(_csv(client.post("/actions/export.csv"))) == 1
 
 
 # --- one item -------------------------------------------------------------------------------
@@ -271,8 +279,9 @@ def test_a_stale_update_shows_the_conflict_and_keeps_the_note(client, login, set
     response = client.post(f"/actions/{item.id}/update", data={
         "status": "done", "note": "All sent out.", "version_id": stale})
     html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "Someone else changed this action item" in html and "All sent out." in html
+    assert response.status_code == 409
+    assert "Someone else saved a change to this action item" in html
+    assert "All sent out." in html
     assert f'value="{item.version_id}"' in html
 
 
@@ -341,8 +350,8 @@ def test_a_stale_edit_shows_the_conflict_and_keeps_what_was_typed(client, login,
         "title": "My better title", "owner_id": setting.owner.id,
         "due_on": item.due_on.isoformat(), "priority": "low", "version_id": stale})
     html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "Someone else changed this action item" in html
+    assert response.status_code == 409
+    assert "Someone else saved a change to this action item" in html
     assert 'value="My better title"' in html
     db.session.expire_all()
     assert db.session.get(ActionItem, item.id).title == "Original title"

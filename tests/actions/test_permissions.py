@@ -17,17 +17,21 @@ def test_every_action_route_is_in_the_permission_table(app):
     assert endpoints <= set(ROUTES)
 
 
-@pytest.mark.parametrize("url", ["/actions/mine", "/actions", "/actions/export.csv"])
-def test_anonymous_visitors_are_sent_to_sign_in(client, url):
-    response = client.get(url)
+LISTS = [("GET", "/actions/mine"), ("GET", "/actions"), ("POST", "/actions/export.csv")]
+
+
+@pytest.mark.parametrize(("method", "url"), LISTS)
+def test_anonymous_visitors_are_sent_to_sign_in(client, method, url):
+    response = client.open(url, method=method)
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
 @pytest.mark.parametrize("role", ["member", "leader", "coordinator"])
-@pytest.mark.parametrize("url", ["/actions/mine", "/actions", "/actions/export.csv"])
-def test_every_role_reaches_the_lists(client, login, make_user, make_person, role, url):
+@pytest.mark.parametrize(("method", "url"), LISTS)
+def test_every_role_reaches_the_lists(client, login, make_user, make_person, role, method,
+                                      url):
     login(make_user(role, person=make_person()))
-    assert client.get(url).status_code == 200
+    assert client.open(url, method=method).status_code == 200
 
 
 def _update(item):
@@ -91,9 +95,12 @@ def test_items_of_a_case_reviewing_table_are_404_to_unseated_members(
 def test_the_owner_sees_their_item_even_at_a_table_they_cannot_see(
         client, login, make_user, make_person, make_table, make_meeting, make_action_item):
     owner = make_person()
-    item = make_action_item(make_meeting(make_table("ofr")), owner)
+    item = make_action_item(make_meeting(make_table("ofr")), owner, title="Renew the MOU")
     login(make_user("member", person=owner))
-    assert client.get(f"/actions/{item.id}").status_code == 200
+    response = client.get(f"/actions/{item.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<h1 class=\"text-break\">Renew the MOU</h1>" in html and "Report progress" in html
 
 
 def test_a_post_without_a_csrf_token_is_refused(client, login, setting, make_action_item):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from coalition.actions import services as actions
 from coalition.actions.models import ReminderDigest
 from coalition.extensions import db
-from tests.actions.conftest import audit_rows, count
+from tests.conftest import audit_rows, count
 
 TODAY = date(2026, 11, 23)
 

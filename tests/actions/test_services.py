@@ -8,17 +8,22 @@ import pytest
 
 from coalition.actions import services as actions
 from coalition.actions.models import ActionItem, ActionUpdate
+from coalition.actions.sources import SourceRef
+from coalition.core.concurrency import EditConflict
 from coalition.core.errors import ServiceError
 from coalition.core.localtime import local_today
 from coalition.extensions import db
-from tests.actions.conftest import audit_rows, count
+from coalition.meetings.action_source import from_meeting
+from tests.conftest import audit_rows, count
 
 
-def _create(setting, **fields):
-    values = {"meeting": setting.meeting, "title": "Share the naloxone map",
-              "owner_id": setting.owner.id, "due_on": local_today() + timedelta(days=14)}
+def _create(setting, agenda_item=None, **fields):
+    values = {"title": "Share the naloxone map", "owner_id": setting.owner.id,
+              "due_on": local_today() + timedelta(days=14)}
     values.update(fields)
-    return actions.create_action_item(setting.manager_user, **values)
+    return actions.create_action_item(setting.manager_user, table=setting.table,
+                                      source=from_meeting(setting.meeting, agenda_item),
+                                      **values)
 
 
 # --- creating -------------------------------------------------------------------------------
@@ -93,14 +98,30 @@ def test_a_bad_priority_saves_nothing(setting):
     assert count(ActionItem) == 0
 
 
-def test_an_agenda_item_of_another_meeting_is_refused_and_nothing_saved(
-        setting, make_meeting, make_agenda_item):
-    other = make_agenda_item(make_meeting(setting.table, title="December meeting"))
-    with pytest.raises(ServiceError) as raised:
-        _create(setting, agenda_item=other)
+def test_a_source_nobody_registered_is_refused_and_nothing_saved(setting):
+    with pytest.raises(ServiceError, match="known source"):
+        actions.create_action_item(
+            setting.manager_user, table=setting.table, title="x", owner_id=setting.owner.id,
+            due_on=local_today(), source=SourceRef(key="rumour", columns={}, is_case=False,
+                                                   note=""))
     db.session.rollback()
-    assert raised.value.field == "agenda_item_id"
     assert count(ActionItem) == 0
+
+
+def test_an_item_decided_on_a_case_item_is_case_material(setting, make_table, make_meeting,
+                                                         make_agenda_item, seat):
+    hub = make_table("risk_review")
+    seat(setting.owner, hub, setting.org)
+    meeting = make_meeting(hub)
+    case_item = make_agenda_item(meeting, item_type="case", title="RS-1 — update")
+    item = actions.create_action_item(
+        setting.manager_user, table=hub, source=from_meeting(meeting, case_item),
+        title="Call Jane Doe's sister", owner_id=setting.owner.id, due_on=local_today())
+    db.session.commit()
+    assert item.is_case and item.source_agenda_item_id == case_item.id
+    row = audit_rows("create", "action_items")[-1]
+    assert "Jane" not in row.summary and item.code in row.summary
+    assert row.case_table_id == hub.id
 
 
 # --- updating -------------------------------------------------------------------------------
@@ -136,7 +157,7 @@ def test_an_update_without_a_change_or_a_note_is_refused(setting):
 def test_a_stale_version_is_a_conflict(setting):
     item = _create(setting)
     db.session.commit()
-    with pytest.raises(actions.EditConflict):
+    with pytest.raises(EditConflict):
         actions.update_action_item(setting.owner_user, item, status="blocked",
                                    version_id=item.version_id - 1)
 

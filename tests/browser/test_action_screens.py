@@ -21,6 +21,7 @@ def item_id(live_server):
     from coalition.core.localtime import local_today
     from coalition.core.models import User
     from coalition.extensions import db
+    from coalition.meetings.action_source import from_meeting
     from coalition.meetings.models import Meeting
     from coalition.roster.models import CoalitionTable
 
@@ -31,7 +32,9 @@ def item_id(live_server):
         meeting = Meeting(table=table, title="Coalition meeting", starts_at=start,
                           ends_at=start + timedelta(hours=1), status="closed")
         db.session.add(meeting)
-        item = actions.create_action_item(None, meeting=meeting, title="Share the naloxone map",
+        db.session.flush()
+        item = actions.create_action_item(None, table=table, source=from_meeting(meeting),
+                                          title="Share the naloxone map",
                                           owner_id=member.person_id,
                                           due_on=local_today() - timedelta(days=2))
         actions.update_action_item(None, item, status="blocked", note="Waiting for the county.",

@@ -75,8 +75,26 @@ def test_a_coordinator_runs_the_weekly_meeting_and_a_member_closes_an_item(
     page.get_by_role("button", name="Close the meeting").click()
     expect(page.get_by_role("status")).to_contain_text("closed")
 
-    minutes = _pdf_text(page, meeting_url + "/minutes.pdf?attendance=1&decisions=1&actions=1"
-                                            "&internal=1&case=1")
+    # Printing case items is audited: it is started from the print form (a POST), not a link.
+    page.goto(meeting_url + "/print")
+    for option in ("Attendance", "Decisions", "Action items created in this meeting",
+                   "Internal items", "Case items (confidential)"):
+        page.get_by_label(option).check()
+    printed = {}
+
+    def keep_the_pdf(route):  # Chromium hands a PDF to its viewer: read it on the way
+        fetched = route.fetch()
+        printed["type"], printed["body"] = fetched.headers["content-type"], fetched.body()
+        route.fulfill(response=fetched)
+
+    page.route("**/minutes.pdf", keep_the_pdf)
+    page.get_by_role("button", name="Print minutes (PDF)").click()
+    for _ in range(150):
+        if "body" in printed:
+            break
+        page.wait_for_timeout(100)
+    assert printed["type"] == "application/pdf"
+    minutes = "\n".join(p.extract_text() for p in PdfReader(BytesIO(printed["body"])).pages)
     assert "Shelter bed confirmed for Friday." in minutes
     assert "Keep the situation open one more week." in minutes
     assert "Call the case manager about intake" in minutes and "Priya Natarajan" in minutes
@@ -84,6 +102,7 @@ def test_a_coordinator_runs_the_weekly_meeting_and_a_member_closes_an_item(
     public_agenda = _pdf_text(page, meeting_url + "/agenda.pdf?variant=public")
     assert CASE_ITEM not in public_agenda and "Situation Table weekly review" in public_agenda
 
+    page.goto(meeting_url)
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, MEMBER)
     page.get_by_role("link", name="My items").click()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from coalition.core.localtime import local_today
 from tests.browser.conftest import COORDINATOR
 
 pytestmark = pytest.mark.browser
@@ -37,7 +38,7 @@ def coverage_entries(page, heading: str):
     return column.get_by_role("listitem")
 
 
-def test_coordinator_builds_the_roster(page, sign_in):
+def test_coordinator_builds_the_roster(page, live_server, sign_in):
     sign_in(page, COORDINATOR)
 
     # An organization of a sector the Situation Table lacks.
@@ -50,7 +51,8 @@ def test_coordinator_builds_the_roster(page, sign_in):
     expect(page.get_by_text("No data-sharing agreement has been recorded.")).to_be_visible()
 
     # Its data-sharing agreement.
-    signed_on = date.today() - timedelta(days=10)
+    with live_server.app.app_context():
+        signed_on = local_today() - timedelta(days=10)
     expires_on = signed_on + timedelta(days=365)
     add_control(page, "Record an agreement").click()
     page.get_by_label("Signed on", exact=True).fill(signed_on.isoformat())

@@ -91,10 +91,10 @@ def test_the_filter_lists_offer_the_object_types_and_actions_present(as_coordina
 
 
 @pytest.mark.parametrize(("query", "message"), [
-    ("date_from=2025-13-01", "Enter a date as YYYY-MM-DD"),
-    ("date_to=yesterday", "Enter a date as YYYY-MM-DD"),
-    ("date_from=0001-01-01", "Enter a date between 1900 and 2999."),
-    ("date_to=9999-12-31", "Enter a date between 1900 and 2999."),
+    ("date_from=2025-13-01", "Enter a real date, like 2025-03-31."),
+    ("date_to=yesterday", "Enter a real date, like 2025-03-31."),
+    ("date_from=0001-01-01", "Enter a date between 1900 and 2100."),
+    ("date_to=9999-12-31", "Enter a date between 1900 and 2100."),
     ("date_from=2025-03-02&date_to=2025-03-01", "The end date is before the start date."),
     ("object_id=abc", "Not a valid integer value."),
     ("object_id=99999999999999999999", "Enter an id number."),

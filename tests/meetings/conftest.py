@@ -5,17 +5,6 @@ from __future__ import annotations
 import pytest
 
 from coalition.extensions import db
-from tests.roster.conftest import audit_rows, count, counting_queries, error_for  # noqa: F401
-
-
-@pytest.fixture
-def coordinator(make_user):
-    return make_user("coordinator", name="Casey Coordinator")
-
-
-@pytest.fixture
-def as_coordinator(client, login, coordinator):
-    return login(coordinator)
 
 
 @pytest.fixture

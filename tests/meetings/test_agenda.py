@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from coalition.core.localtime import combine_local
+from coalition.core.localtime import combine_local, local_today
 from coalition.extensions import db
 from coalition.meetings import services as meetings
 from coalition.meetings.models import AgendaItem
-from tests.meetings.conftest import count, counting_queries, error_for
-
-TODAY = date.today()
+from tests.conftest import count, counting_queries, error_for
 
 
 @pytest.fixture
@@ -24,14 +22,14 @@ def owner(make_person):
 @pytest.fixture
 def past_meeting(hub, make_meeting):
     return make_meeting(hub, title="Last week", status="closed",
-                        starts_at=combine_local(TODAY - timedelta(days=7), time(9)))
+                        starts_at=combine_local(local_today() - timedelta(days=7), time(9)))
 
 
 @pytest.fixture
 def new_meeting(hub, make_meeting):
     """Next week's meeting of ``hub``, with an empty agenda (built by the test)."""
     return make_meeting(hub, title="Next week", status="draft",
-                        starts_at=combine_local(TODAY + timedelta(days=7), time(9)))
+                        starts_at=combine_local(local_today() + timedelta(days=7), time(9)))
 
 
 def _agenda(meeting) -> list[AgendaItem]:
@@ -62,39 +60,39 @@ def test_a_new_agenda_starts_from_the_template_sections(new_meeting):
 
 def test_an_overdue_action_item_is_put_on_the_agenda(new_meeting, past_meeting, owner,
                                                      make_action_item):
-    action = make_action_item(past_meeting, owner, due_on=TODAY - timedelta(days=2))
+    action = make_action_item(past_meeting, owner, due_on=local_today() - timedelta(days=2))
     _build(new_meeting)
     assert [i.action_item_id for i in _agenda(new_meeting) if i.action_item_id] == [action.id]
 
 
 def test_an_action_item_due_before_the_meeting_is_put_on_the_agenda(
         new_meeting, past_meeting, owner, make_action_item):
-    make_action_item(past_meeting, owner, due_on=TODAY + timedelta(days=3), title="Call ED")
+    make_action_item(past_meeting, owner, due_on=local_today() + timedelta(days=3), title="Call ED")
     _build(new_meeting)
     assert any("Call ED" in title for title in _titles(new_meeting))
 
 
 def test_an_action_item_due_after_the_meeting_is_not(new_meeting, past_meeting, owner,
                                                      make_action_item):
-    make_action_item(past_meeting, owner, due_on=TODAY + timedelta(days=30))
+    make_action_item(past_meeting, owner, due_on=local_today() + timedelta(days=30))
     assert _build(new_meeting) == 0
 
 
 def test_a_done_action_item_is_not_put_on_the_agenda(new_meeting, past_meeting, owner,
                                                      make_action_item):
-    make_action_item(past_meeting, owner, due_on=TODAY - timedelta(days=2), status="done")
+    make_action_item(past_meeting, owner, due_on=local_today() - timedelta(days=2), status="done")
     assert _build(new_meeting) == 0
 
 
 def test_another_tables_action_items_stay_off(new_meeting, owner, make_meeting,
                                               make_action_item):
-    make_action_item(make_meeting(), owner, due_on=TODAY - timedelta(days=2))
+    make_action_item(make_meeting(), owner, due_on=local_today() - timedelta(days=2))
     assert _build(new_meeting) == 0
 
 
 def test_due_items_go_under_the_section_that_receives_them(new_meeting, past_meeting, owner,
                                                            make_action_item):
-    make_action_item(past_meeting, owner, due_on=TODAY, title="Report back")
+    make_action_item(past_meeting, owner, due_on=local_today(), title="Report back")
     _build(new_meeting)
     titles = _titles(new_meeting)
     assert titles[0] == "Updates on open situations"
@@ -116,7 +114,8 @@ def test_an_item_not_discussed_is_carried_over(new_meeting, past_meeting, make_a
 def test_a_discussed_item_with_an_open_action_item_is_carried_over(
         new_meeting, past_meeting, make_agenda_item, make_action_item, owner):
     old = make_agenda_item(past_meeting, title="Naloxone at shelters", is_discussed=True)
-    make_action_item(past_meeting, owner, agenda_item=old, due_on=TODAY + timedelta(days=60))
+    make_action_item(past_meeting, owner, agenda_item=old,
+                     due_on=local_today() + timedelta(days=60))
     _build(new_meeting)
     assert [i.carried_from_id for i in _agenda(new_meeting) if i.carried_from_id] == [old.id]
 
@@ -135,7 +134,7 @@ def test_sections_are_not_carried_over(new_meeting, past_meeting, make_agenda_it
 
 def test_only_the_previous_meeting_is_carried_from(new_meeting, past_meeting, hub,
                                                    make_meeting, make_agenda_item):
-    older = make_meeting(hub, starts_at=combine_local(TODAY - timedelta(days=14), time(9)))
+    older = make_meeting(hub, starts_at=combine_local(local_today() - timedelta(days=14), time(9)))
     make_agenda_item(older, title="Two weeks old")
     assert _build(new_meeting) == 0
 
@@ -153,7 +152,7 @@ def test_backlog_items_are_moved_onto_the_agenda(new_meeting, hub, make_agenda_i
 
 def test_refreshing_does_not_duplicate_what_is_on_the_agenda(
         new_meeting, past_meeting, owner, make_action_item, make_agenda_item):
-    make_action_item(past_meeting, owner, due_on=TODAY - timedelta(days=1))
+    make_action_item(past_meeting, owner, due_on=local_today() - timedelta(days=1))
     make_agenda_item(past_meeting, title="Not discussed")
     _build(new_meeting)
     before = _titles(new_meeting)
@@ -164,7 +163,7 @@ def test_refreshing_does_not_duplicate_what_is_on_the_agenda(
 def test_refreshing_picks_up_what_became_due(as_coordinator, new_meeting, past_meeting, owner,
                                              make_action_item):
     _build(new_meeting)
-    make_action_item(past_meeting, owner, due_on=TODAY, title="New task")
+    make_action_item(past_meeting, owner, due_on=local_today(), title="New task")
     response = as_coordinator.post(f"/meetings/{new_meeting.id}/refresh")
     assert response.status_code == 302
     assert any("New task" in title for title in _titles(new_meeting))
@@ -184,7 +183,7 @@ def test_a_later_module_can_register_a_rule(new_meeting):
 
 def _grow(past_meeting, owner, make_action_item, make_agenda_item, size):
     for _ in range(size):
-        make_action_item(past_meeting, owner, due_on=TODAY - timedelta(days=1))
+        make_action_item(past_meeting, owner, due_on=local_today() - timedelta(days=1))
         make_agenda_item(past_meeting)
 
 
@@ -194,7 +193,8 @@ def test_building_issues_the_same_queries_however_much_is_due(
     for size, days in ((2, 7), (12, 14)):
         _grow(past_meeting, owner, make_action_item, make_agenda_item, size - len(seen) * 2)
         meeting = make_meeting(hub, status="draft",
-                               starts_at=combine_local(TODAY + timedelta(days=days), time(9)))
+                               starts_at=combine_local(local_today() + timedelta(days=days),
+                                                       time(9)))
         meetings.ensure_template(hub)
         db.session.commit()
         with counting_queries() as statements:
@@ -247,7 +247,7 @@ def test_an_item_is_removed(as_coordinator, new_meeting, make_agenda_item):
 
 def test_an_item_moves_to_the_next_meeting(as_coordinator, hub, new_meeting, make_meeting,
                                            make_agenda_item):
-    later = make_meeting(hub, starts_at=combine_local(TODAY + timedelta(days=14), time(9)))
+    later = make_meeting(hub, starts_at=combine_local(local_today() + timedelta(days=14), time(9)))
     item = make_agenda_item(new_meeting, title="Postponed")
     as_coordinator.post(f"/meetings/{new_meeting.id}/items/{item.id}/next")
     assert _titles(later) == ["Postponed"]

@@ -1,13 +1,15 @@
-"""iCalendar: one meeting, and a table's subscribable feed authenticated by a signed token."""
+"""iCalendar: one meeting, and each user's own subscribable feed of a table (a hashed,
+revocable token that ends with the account or the seat)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
-from itsdangerous import URLSafeSerializer
+from sqlalchemy import select
 
 from coalition.extensions import db
+from tests.conftest import audit_rows
 
 
 def _events(response):
@@ -18,8 +20,10 @@ def _events(response):
 
 
 def _feed_url(client, table) -> str:
-    page = client.get(f"/tables/{table.id}/calendar")
+    """Make the signed-in user's feed address: it is shown once, on the page the POST answers."""
+    page = client.post(f"/tables/{table.id}/calendar", data={"action": "issue"})
     assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
     html = page.get_data(as_text=True)
     start = html.index(f"http://localhost/tables/{table.id}/calendar.ics?token=")
     url = html[start:html.index('"', start)].replace("&amp;", "&")
@@ -97,11 +101,78 @@ def test_table_feed_with_its_token(app, client, login, make_user, make_table, ma
                f"/tables/{table.id}/calendar.ics?token=",
                f"/tables/{table.id}/calendar.ics?token={token}x",
                f"/tables/{other.id}/calendar.ics?token={token}",
-               f"/tables/{table.id}/calendar.ics?token="
-               + URLSafeSerializer("another-secret", salt="table-calendar").dumps(table.id),
-               f"/tables/{table.id}/calendar.ics?token="
-               + URLSafeSerializer(app.secret_key, salt="other-salt").dumps(table.id),
-               "/tables/424242/calendar.ics?token="
-               + URLSafeSerializer(app.secret_key, salt="table-calendar").dumps(424242)]
+               f"/tables/{table.id}/calendar.ics?token={'x' * 500}",
+               "/tables/424242/calendar.ics?token=" + token]
     for bad in refused:
         assert anonymous.get(bad).status_code == 404, bad
+
+
+def test_the_feed_address_is_stored_hashed_and_shown_once(client, login, make_user,
+                                                          make_table):
+    from coalition.meetings.models import CalendarFeed
+
+    table = make_table(name="Coalition")
+    login(make_user("member"))
+    url = _feed_url(client, table)
+    token = url.split("token=", 1)[1]
+    stored = db.session.scalars(select(CalendarFeed)).one()
+    assert stored.token_hash != token and len(stored.token_hash) == 64
+    again = client.get(f"/tables/{table.id}/calendar").get_data(as_text=True)
+    assert token not in again and "You have a feed address" in again
+
+
+def test_each_user_has_their_own_feed_and_a_new_one_replaces_the_old(
+        app, client, login, make_user, make_table, make_meeting):
+    table = make_table(name="Coalition")
+    make_meeting(table, title="June meeting")
+    anonymous = app.test_client()
+    login(make_user("member"))
+    first = _feed_url(client, table)
+    other_client = login(make_user("member"), test_client=app.test_client())
+    theirs = _feed_url(other_client, table)
+    assert first != theirs
+    second = _feed_url(client, table)
+    assert anonymous.get(first).status_code == 404
+    assert anonymous.get(second).status_code == 200 and anonymous.get(theirs).status_code == 200
+
+
+def test_a_revoked_feed_stops_working(app, client, login, make_user, make_table):
+    table = make_table(name="Coalition")
+    login(make_user("member"))
+    url = _feed_url(client, table)
+    response = client.post(f"/tables/{table.id}/calendar", data={"action": "revoke"})
+    assert response.status_code == 302
+    assert app.test_client().get(url).status_code == 404
+    assert [row.action for row in audit_rows(object_type="coalition_tables")] == [
+        "feed_create", "feed_revoke"]
+
+
+def test_a_feed_ends_with_the_account_or_the_seat(app, client, login, make_user, make_person,
+                                                 make_org, make_table, seat,
+                                                 coordinator):
+    from coalition.core import accounts
+    from coalition.roster import services as roster
+
+    ofr = make_table("ofr", name="Fatality review")
+    person = make_person()
+    membership = seat(person, ofr, make_org())
+    user = make_user("member", person=person)
+    login(user)
+    url = _feed_url(client, ofr)
+    anonymous = app.test_client()
+    assert anonymous.get(url).status_code == 200
+    roster.unseat(coordinator, membership)
+    db.session.commit()
+    assert anonymous.get(url).status_code == 404  # no longer seated: the table is hidden
+    seat(person, ofr, person.affiliations[0].organization)
+    assert anonymous.get(url).status_code == 200
+    accounts.deactivate_user(coordinator, user)
+    db.session.commit()
+    assert anonymous.get(url).status_code == 404
+
+
+def test_the_feed_page_needs_a_known_action(client, login, make_user, make_table):
+    table = make_table()
+    login(make_user("member"))
+    assert client.post(f"/tables/{table.id}/calendar", data={"action": "steal"}).status_code \
+        == 400

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from coalition.actions.models import ActionItem
 from coalition.core.errors import ServiceError
+from coalition.core.localtime import local_today
 from coalition.core.models import AuditEvent
 from coalition.extensions import db
 from coalition.meetings.models import Decision
@@ -38,7 +39,7 @@ def action_url(item) -> str:
 
 def action_data(item, owner_id, **overrides) -> dict:
     values = {"title": "Draft a siting plan", "owner_id": str(owner_id),
-              "due_on": (date.today() + timedelta(days=14)).isoformat(), "priority": "high"}
+              "due_on": (local_today() + timedelta(days=14)).isoformat(), "priority": "high"}
     values.update(overrides)
     return {f"action-{item.id}-{key}": value for key, value in values.items()}
 
@@ -146,7 +147,7 @@ def test_an_owner_not_seated_at_the_table_is_a_field_error(client, login, runnin
 def test_the_service_refuses_an_owner_not_seated_at_the_table(running, make_person):
     with pytest.raises(ServiceError) as refused:
         run.add_action_item(running["coordinator"], running["item"], title="Plan",
-                            owner_id=make_person().id, due_on=date.today())
+                            owner_id=make_person().id, due_on=local_today())
     assert refused.value.field == "owner_id"
 
 
@@ -154,7 +155,7 @@ def test_a_due_date_long_past_is_a_field_error(client, login, running):
     item = running["item"]
     login(running["coordinator"])
     response = client.post(action_url(item), data=action_data(
-        item, running["owner"].id, due_on=(date.today() - timedelta(days=90)).isoformat()))
+        item, running["owner"].id, due_on=(local_today() - timedelta(days=90)).isoformat()))
     assert response.status_code == 400
     assert f'id="action-{item.id}-due_on-error"' in response.get_data(as_text=True)
     assert count(ActionItem) == 0

@@ -10,7 +10,7 @@ import pytest
 from coalition.extensions import db
 from coalition.meetings import services as meetings
 from coalition.meetings.models import Attendance, MinutesVersion
-from tests.meetings.conftest import audit_rows
+from tests.conftest import audit_rows
 
 
 @pytest.fixture

@@ -88,7 +88,7 @@ def test_a_save_on_top_of_someone_elses_save_is_refused_and_shows_both_texts(
                            data=minutes_data(item, "My words", version=started_from))
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Someone else saved the minutes" in page
+    assert "Someone else saved a change to this item&#39;s minutes" in page
     assert "Their words" in page  # theirs, as saved
     assert "My words</textarea>" in page  # yours, kept in the box
     assert reload(item).minutes == "Their words"

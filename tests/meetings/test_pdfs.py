@@ -125,7 +125,8 @@ def test_confidential_agenda_has_every_item_and_the_mark_on_every_page(
     data = make_printable_meeting(filler=40)
     meeting = data["meeting"]
     login(data["user"])
-    response = client.get(f"/meetings/{meeting.id}/agenda.pdf?variant=confidential")
+    response = client.post(f"/meetings/{meeting.id}/agenda.pdf",
+                           data={"variant": "confidential"})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     assert "confidential" in response.headers["Content-Disposition"]
@@ -140,6 +141,24 @@ def test_confidential_agenda_has_every_item_and_the_mark_on_every_page(
     assert _print_rows(meeting) == 1
     row = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "print")).one()
     assert row.user_id == data["user"].id and "confidential agenda" in row.summary
+    assert row.case_table_id == data["table"].id
+
+
+def test_a_link_cannot_print_case_items(client, login, make_printable_meeting):
+    """A print of case items is audited in the user's name: a GET (a link another site could
+    plant) only sends them to the print form, and a POST needs the form's token."""
+    data = make_printable_meeting()
+    meeting = data["meeting"]
+    login(data["user"])
+    for url in [f"/meetings/{meeting.id}/agenda.pdf?variant=confidential",
+                f"/meetings/{meeting.id}/minutes.pdf?case=1"]:
+        response = client.get(url)
+        assert response.status_code == 303, url
+        assert response.headers["Location"].endswith(f"/meetings/{meeting.id}/print")
+    client.add_csrf = False
+    assert client.post(f"/meetings/{meeting.id}/minutes.pdf", data={"case": "1"}).status_code \
+        == 400
+    assert _print_rows(meeting) == 0
 
 
 def test_who_may_print_what(app, login, make_user, make_person, make_org, seat,
@@ -181,17 +200,17 @@ def test_print_options_page(client, login, make_printable_meeting):
         assert f'id="opt-{name}" name="{name}"' in page
         assert f'<label class="form-check-label" for="opt-{name}">' in page
     assert f"/meetings/{data['meeting'].id}/agenda.pdf?variant=public" in page
-    assert "variant=confidential" in page
-    assert f"/meetings/{data['meeting'].id}/minutes.pdf" in page
+    assert 'name="variant" value="confidential"' in page
+    assert f'<form method="post" action="/meetings/{data["meeting"].id}/minutes.pdf">' in page
 
 
 def test_minutes_with_every_option_and_case_items(client, login, make_printable_meeting):
     data = make_printable_meeting()
     meeting = data["meeting"]
     login(data["user"])
-    response = client.get(f"/meetings/{meeting.id}/minutes.pdf",
-                          query_string={"attendance": "1", "decisions": "1", "actions": "1",
-                                        "internal": "1", "case": "1"})
+    response = client.post(f"/meetings/{meeting.id}/minutes.pdf",
+                           data={"attendance": "1", "decisions": "1", "actions": "1",
+                                 "internal": "1", "case": "1"})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"].startswith("inline;")

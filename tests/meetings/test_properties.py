@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from coalition.actions.models import ActionItem
+from coalition.core.localtime import local_today
 from coalition.core.models import AuditEvent
 from coalition.extensions import db
 from coalition.meetings.models import AgendaItem, Meeting
@@ -103,14 +104,14 @@ def test_the_action_item_form_never_fails_and_never_half_saves(setting, make_age
     assert created == (1 if response.status_code == 302 else 0)
     if created:
         newest = db.session.scalar(select(ActionItem).order_by(ActionItem.id.desc()))
-        assert newest.due_on >= date.today() - timedelta(days=31)
+        assert newest.due_on >= local_today() - timedelta(days=31)
 
 
 def test_the_forms_above_accept_good_input(setting, make_agenda_item):
     """The property tests post the right field names: good values are saved."""
     client, meeting = setting["client"], setting["meeting"]
     item = make_agenda_item(meeting, title="Naloxone distribution")
-    due = (date.today() + timedelta(days=14)).isoformat()
+    due = (local_today() + timedelta(days=14)).isoformat()
     assert client.post(f"/tables/{setting['table'].id}/meetings/new", data={
         "title": "Extra meeting", "day": due, "start_time": "09:00", "end_time": "10:00",
         "location": "", "video_url": "", "facilitator_id": "", "recorder_id": ""}

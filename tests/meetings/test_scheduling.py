@@ -11,7 +11,7 @@ from coalition.core.localtime import combine_local
 from coalition.extensions import db
 from coalition.meetings import services as meetings
 from coalition.meetings.models import Meeting
-from tests.meetings.conftest import audit_rows, count, error_for
+from tests.conftest import audit_rows, count, error_for
 
 
 def _form(**fields) -> dict:
@@ -42,7 +42,10 @@ def test_scheduling_is_audited(as_coordinator, coordinator, hub):
     ({"end_time": "08:00"}, "end_time", "The end time must be after the start time."),
     ({"start_time": "06:00", "end_time": "19:00"}, "end_time",
      "A meeting can last at most 12 hours: check the start and end times."),
-    ({"day": "2026-02-30"}, "day", "Enter a real date, like 2026-03-31."),
+    ({"day": "2026-02-30"}, "day", "Enter a real date, like 2025-03-31."),
+    ({"day": "9999-12-31"}, "day", "Enter a date between 1900 and 2100."),
+    ({"day": "2099-12-31"}, "day", "Enter a date within 20 years before and 5 years after "
+                                   "today: check the year."),
     ({"day": ""}, "day", "Enter the date of the meeting."),
     ({"start_time": "25:99"}, "start_time", "Enter a time like 14:30."),
     ({"title": ""}, "title", "Enter a title."),
@@ -109,8 +112,39 @@ def test_an_edit_with_a_stale_version_is_refused(as_coordinator, hub, make_meeti
     response = as_coordinator.post(f"/meetings/{meeting.id}/edit",
                                    data=_form(title="Changed", version_id="999"))
     db.session.refresh(meeting)
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert "Someone else saved a change to this meeting" in response.get_data(as_text=True)
     assert meeting.title != "Changed"
+
+
+def test_two_edits_racing_past_the_version_check_get_the_conflict_page(
+        as_coordinator, hub, make_meeting, monkeypatch):
+    """Two people load the meeting, both pass the version check, and the other one's save lands
+    first: the database refuses the stale version, and this one sees the conflict page (what
+    is saved now beside what was typed), never an error page."""
+    from sqlalchemy import text
+
+    from coalition.meetings.services import scheduling
+
+    meeting = make_meeting(hub, title="Original title")
+    loaded = str(meeting.version_id)
+    check = scheduling.check_version
+
+    def check_then_lose_the_race(obj, raw, thing="record"):
+        check(obj, raw, thing)
+        with db.engine.begin() as other:  # the other save, committed on its own connection
+            other.execute(text("UPDATE meetings SET title = 'Their title', "
+                               "version_id = version_id + 1 WHERE id = :id"), {"id": obj.id})
+
+    monkeypatch.setattr(scheduling, "check_version", check_then_lose_the_race)
+    response = as_coordinator.post(f"/meetings/{meeting.id}/edit",
+                                   data=_form(title="My title", version_id=loaded))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone else saved a change to this meeting" in html
+    assert "Their title" in html and 'value="My title"' in html  # both texts
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).title == "Their title"
 
 
 def test_the_list_shows_upcoming_meetings_of_visible_tables_only(

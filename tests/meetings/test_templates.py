@@ -7,7 +7,7 @@ import pytest
 from coalition.extensions import db
 from coalition.meetings import services as meetings
 from coalition.meetings.models import AgendaTemplateSection
-from tests.meetings.conftest import audit_rows, count, error_for
+from tests.conftest import audit_rows, count, error_for
 
 
 def _titles(table) -> list[str]:

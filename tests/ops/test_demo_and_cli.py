@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from coalition.core.localtime import local_today
 from coalition.core.models import AuditEvent, User
 from coalition.extensions import db
 from coalition.roster.models import (
@@ -43,12 +44,11 @@ def test_every_demo_seat_is_for_an_organization_the_person_belongs_to(runner):
 
 
 def test_demo_has_agreements_about_to_expire(runner, app):
-    from datetime import date
 
     from coalition.roster.services import agreement_alerts
 
     runner.invoke(args=["seed-demo"])
-    alerts = agreement_alerts(date.today(), 60)
+    alerts = agreement_alerts(local_today(), 60)
     assert {alert["status"] for alert in alerts} == {"expired", "expiring"}
 
 

@@ -9,11 +9,11 @@ reduction as lead and treatment assisting (police is seated but not assigned).
 
 from __future__ import annotations
 
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
 
+from coalition.core.localtime import local_today
 from coalition.core.vocab import term_by_code
 from coalition.extensions import db
 
@@ -54,7 +54,7 @@ def situation_values(risk_setting):
     return {
         "originating_organization_id": risk_setting.police.id,
         "referral_source": "police_overdose_report",
-        "presented_on": date.today(),
+        "presented_on": local_today(),
         "level": "individual",
         "age_range": "25_34",
         "gender": "Man",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from coalition.core.models import AuditEvent
 from coalition.extensions import db
 from coalition.risk.models import SituationAgency
 from coalition.risk.services import metrics
-from tests.roster.conftest import counting_queries
+from tests.conftest import counting_queries
 
 SUMMARY = "Lives behind the hardware store on Elm, uses alone."
 
@@ -129,33 +129,35 @@ def test_the_index_tells_an_unseated_user_there_is_nothing(client, login, risk_s
 
 # --- permissions ----------------------------------------------------------------------------
 
-ROUTES = ["/tables/{id}/risk-board", "/tables/{id}/risk-board.csv", "/tables/{id}/risk-report"]
+ROUTES = [("GET", "/tables/{id}/risk-board"), ("POST", "/tables/{id}/risk-board.csv"),
+          ("GET", "/tables/{id}/risk-report")]
 
 
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize(("method", "route"), ROUTES)
 @pytest.mark.parametrize("who, status", [
     ("police_user", 200), ("harm_user", 200), ("coordinator", 200),
     ("outsider", 404), ("unseated_coordinator", 404)])
-def test_who_may_see_the_board_export_and_report(client, login, risk_setting, route, who,
-                                                 status):
+def test_who_may_see_the_board_export_and_report(client, login, risk_setting, method, route,
+                                                 who, status):
     login(getattr(risk_setting, who))
-    assert client.get(route.format(id=risk_setting.table.id)).status_code == status
+    url = route.format(id=risk_setting.table.id)
+    assert client.open(url, method=method).status_code == status
 
 
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize(("method", "route"), ROUTES)
 def test_a_table_that_is_not_a_risk_review_table_has_no_board(client, login, make_table,
                                                               make_person, make_org, seat,
-                                                              make_user, route):
+                                                              make_user, method, route):
     ofr = make_table("ofr")
     person = make_person()
     seat(person, ofr, make_org())
     login(make_user("member", person=person))
-    assert client.get(route.format(id=ofr.id)).status_code == 404
+    assert client.open(route.format(id=ofr.id), method=method).status_code == 404
 
 
-@pytest.mark.parametrize("route", ROUTES + ["/risk"])
-def test_anonymous_users_are_sent_to_sign_in(client, risk_setting, route):
-    response = client.get(route.format(id=risk_setting.table.id))
+@pytest.mark.parametrize(("method", "route"), [*ROUTES, ("GET", "/risk")])
+def test_anonymous_users_are_sent_to_sign_in(client, risk_setting, method, route):
+    response = client.open(route.format(id=risk_setting.table.id), method=method)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
@@ -163,7 +165,7 @@ def test_anonymous_users_are_sent_to_sign_in(client, risk_setting, route):
 
 def _export(client, login, risk_setting):
     login(risk_setting.police_user)
-    response = client.get(f"/tables/{risk_setting.table.id}/risk-board.csv")
+    response = client.post(f"/tables/{risk_setting.table.id}/risk-board.csv")
     assert response.status_code == 200
     return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
 
@@ -195,6 +197,16 @@ def test_the_export_is_audited_once(client, login, risk_setting, situations):
     rows = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")))
     assert len(rows) == 1
     assert rows[0].object_id == risk_setting.table.id and "5" in rows[0].summary
+    assert rows[0].case_table_id == risk_setting.table.id
+
+
+def test_a_link_cannot_export_the_board(client, login, risk_setting, situations):
+    login(risk_setting.police_user)
+    url = f"/tables/{risk_setting.table.id}/risk-board.csv"
+    assert client.get(url).status_code == 405
+    client.add_csrf = False
+    assert client.post(url).status_code == 400
+    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
 
 
 def test_the_export_guards_against_formulas(client, login, risk_setting, make_situation,
@@ -228,16 +240,17 @@ def _grow(risk_setting, make_situation, size: int, start: int):
 def test_board_pages_issue_the_same_number_of_queries_whatever_the_data(
         client, login, risk_setting, make_situation):
     table_id = risk_setting.table.id
-    pages = ["/", "/risk", f"/tables/{table_id}/risk-board",
-             f"/tables/{table_id}/risk-board.csv", f"/tables/{table_id}/risk-report",
-             f"/tables/{table_id}/risk-report?since={date.today().replace(day=1)}"]
+    pages = [("GET", "/"), ("GET", "/risk"), ("GET", f"/tables/{table_id}/risk-board"),
+             ("POST", f"/tables/{table_id}/risk-board.csv"),
+             ("GET", f"/tables/{table_id}/risk-report"),
+             ("GET", f"/tables/{table_id}/risk-report?since={local_today().replace(day=1)}")]
     login(risk_setting.harm_user)
 
     def counts():
         result = {}
-        for url in pages:
+        for method, url in pages:
             with counting_queries() as statements:
-                response = client.get(url)
+                response = client.open(url, method=method)
             assert response.status_code in (200, 302), url
             result[url] = len(statements)
         return result

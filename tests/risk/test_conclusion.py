@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from coalition.core.errors import ServiceError
+from coalition.core.localtime import local_today
 from coalition.extensions import db
 from coalition.risk import services as risk
 
 
 def _conclude(setting, situation, **fields):
-    values = {"concluded_on": date.today(), "risk_status": "lowered", "outcome": "connected"}
+    values = {"concluded_on": local_today(), "risk_status": "lowered", "outcome": "connected"}
     values.update(fields)
     risk.conclude_situation(setting.harm_user, situation, **values)
 
@@ -30,13 +31,13 @@ def test_a_new_situation_cannot_be_concluded(risk_setting, new_situation):
 
 def test_the_conclusion_cannot_be_in_the_future(risk_setting, accepted_situation):
     with pytest.raises(ServiceError) as error:
-        _conclude(risk_setting, accepted_situation, concluded_on=date.today() + timedelta(2))
+        _conclude(risk_setting, accepted_situation, concluded_on=local_today() + timedelta(2))
     assert error.value.field == "concluded_on"
 
 
 def test_the_conclusion_cannot_precede_acceptance(risk_setting, accepted_situation):
     with pytest.raises(ServiceError) as error:
-        _conclude(risk_setting, accepted_situation, concluded_on=date.today() - timedelta(5))
+        _conclude(risk_setting, accepted_situation, concluded_on=local_today() - timedelta(5))
     assert error.value.field == "concluded_on"
 
 

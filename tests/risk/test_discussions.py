@@ -3,21 +3,19 @@ once per meeting, counted in ``times_discussed``, and shown on the situation pag
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from flask import render_template
 from sqlalchemy import func, select
 
-from coalition.core.localtime import combine_local
+from coalition.core.localtime import combine_local, local_today
 from coalition.core.models import AuditEvent
 from coalition.extensions import db
 from coalition.meetings.models import Attestation
 from coalition.meetings.services import running as run
 from coalition.risk.models import SituationDiscussion
 from coalition.risk.services import agenda as risk_agenda
-
-TODAY = date.today()
 
 
 @pytest.fixture
@@ -46,7 +44,7 @@ def situation(hub, lead, make_situation):
 def running_meeting(hub, make_meeting):
     def factory(days: int = 0, title: str = "Weekly review"):
         return make_meeting(hub, title=title, status="in_progress",
-                            starts_at=combine_local(TODAY + timedelta(days=days), time(9)))
+                            starts_at=combine_local(local_today() + timedelta(days=days), time(9)))
     return factory
 
 

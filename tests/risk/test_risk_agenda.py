@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from coalition.core.localtime import combine_local
+from coalition.core.localtime import combine_local, local_today
 from coalition.extensions import db
 from coalition.meetings import services as meetings
 from coalition.meetings.models import AgendaItem
 from coalition.meetings.services.agenda import DUE_ITEM_RULES, DUE_RULE_SECTIONS
 from coalition.risk.services import agenda as risk_agenda
 
-TODAY = date.today()
 MINIMAL = {"level": None, "age_range": None, "consent_status": None, "summary": "",
            "rejection_reason": "Not acutely elevated: one agency can help."}
 
@@ -32,13 +31,13 @@ def ems(make_org):
 @pytest.fixture
 def next_week(hub, make_meeting):
     return make_meeting(hub, title="Next week", status="draft",
-                        starts_at=combine_local(TODAY + timedelta(days=7), time(9)))
+                        starts_at=combine_local(local_today() + timedelta(days=7), time(9)))
 
 
 @pytest.fixture
 def last_week(hub, make_meeting):
     return make_meeting(hub, title="Last week", status="closed",
-                        starts_at=combine_local(TODAY - timedelta(days=7), time(9)))
+                        starts_at=combine_local(local_today() - timedelta(days=7), time(9)))
 
 
 def _agenda(meeting) -> list[AgendaItem]:
@@ -67,7 +66,7 @@ def test_the_rules_are_registered_once_with_their_sections(app):
     assert DUE_ITEM_RULES.count(risk_agenda.new_situations) == 1
     assert DUE_RULE_SECTIONS[risk_agenda.open_situation_updates] == "Updates on open situations"
     assert DUE_RULE_SECTIONS[risk_agenda.new_situations] == "New situations"
-    risk_agenda.register_risk_rules()  # idempotent
+    risk_agenda.register_risk_agenda()  # idempotent
     assert DUE_ITEM_RULES.count(risk_agenda.new_situations) == 1
 
 
@@ -100,7 +99,7 @@ def test_titles_name_the_code_only(hub, ems, next_week, make_situation):
 def test_concluded_rejected_and_other_tables_situations_are_not_listed(
         hub, ems, next_week, make_situation, make_table):
     make_situation(hub, ems, status="concluded", code="RS-T-0020", outcome="connected",
-                   risk_status="lowered", concluded_on=TODAY)
+                   risk_status="lowered", concluded_on=local_today())
     make_situation(hub, ems, status="rejected", code="RS-T-0021", **MINIMAL)
     other = make_table("risk_review", name="Other Agenda Hub")
     make_situation(other, ems, status="accepted", code="RS-T-0022")
@@ -140,7 +139,8 @@ def test_undiscussed_situation_items_of_last_week_are_not_carried_over_as_well(
         hub, ems, last_week, next_week, make_situation, make_agenda_item):
     still_open = make_situation(hub, ems, status="accepted", code="RS-T-0040")
     concluded = make_situation(hub, ems, status="concluded", code="RS-T-0041",
-                               outcome="informed", risk_status="lowered", concluded_on=TODAY)
+                               outcome="informed", risk_status="lowered",
+                               concluded_on=local_today())
     make_agenda_item(last_week, title="RS-T-0040 — update", item_type="case",
                      situation_id=still_open.id)
     make_agenda_item(last_week, title="RS-T-0041 — update", item_type="case",
@@ -183,7 +183,7 @@ def test_action_items_still_go_under_the_receiving_section(
         hub, ems, last_week, next_week, make_situation, make_person, make_action_item):
     make_situation(hub, ems, status="accepted", code="RS-T-0060")
     make_action_item(last_week, make_person("Olive Owner"), title="Call the shelter",
-                     due_on=TODAY + timedelta(days=3))
+                     due_on=local_today() + timedelta(days=3))
     _build(next_week)
     titles = _titles(next_week)
     assert titles[0] == "Updates on open situations"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from coalition.core.localtime import local_today
 from coalition.core.models import AuditEvent
 from coalition.core.vocab import term_by_code
 from coalition.extensions import db
@@ -18,7 +17,7 @@ NAME = "Jordan Quillfeather"
 def _form(setting, **overrides):
     data = {"originating_organization_id": str(setting.police.id),
             "referral_source": "police_overdose_report",
-            "presented_on": date.today().isoformat(), "level": "individual",
+            "presented_on": local_today().isoformat(), "level": "individual",
             "age_range": "25_34", "gender": "", "language": "Spanish",
             "consent_status": "verbal",
             "risk_factor_ids": [str(term_by_code("risk_factor_category", "housing").id)],
@@ -235,7 +234,7 @@ def test_an_assigned_member_records_the_identity(client, login, risk_setting,
 def test_an_assigned_member_concludes(client, login, risk_setting, accepted_situation):
     login(risk_setting.treatment_user)
     client.post(f"/situations/{accepted_situation.id}/conclude", data={
-        "concluded_on": date.today().isoformat(), "risk_status": "lowered",
+        "concluded_on": local_today().isoformat(), "risk_status": "lowered",
         "outcome": "informed", "note": ""})
     db.session.expire_all()
     assert db.session.get(RiskSituation, accepted_situation.id).status == "concluded"
@@ -269,7 +268,7 @@ def test_a_rejected_situation_page_shows_only_the_minimal_fields(client, login, 
 def test_a_concluded_situation_page_shows_the_outcome(client, login, risk_setting,
                                                       accepted_situation):
     risk.conclude_situation(risk_setting.harm_user, accepted_situation,
-                            concluded_on=date.today(), risk_status="lowered",
+                            concluded_on=local_today(), risk_status="lowered",
                             outcome="refused")
     db.session.commit()
     login(risk_setting.harm_user)
@@ -279,4 +278,11 @@ def test_a_concluded_situation_page_shows_the_outcome(client, login, risk_settin
 
 def test_the_seated_manager_sees_the_decision_form(client, login, risk_setting, new_situation):
     login(risk_setting.coordinator)
-    assert client.get(f"/situations/{new_situation.id}/decide").status_code == 200
+    response = client.get(f"/situations/{new_situation.id}/decide")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Decide on situation {new_situation.code}" in html
+    assert 'value="accept"' in html and 'value="reject"' in html
+    for agency in ("Test County Police", "Harm Reduction Test Org", "Test Treatment Center"):
+        assert agency in html  # the seated agencies are offered as lead and assisting
+    assert "Overdosed twice this month" not in html  # the decision form repeats no case text

@@ -7,12 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from coalition.core.localtime import local_today
 from coalition.extensions import db
 from coalition.roster import services as roster
 from coalition.roster.models import Agreement
-from tests.roster.conftest import audit_rows, count, error_for
-
-TODAY = date.today()
+from tests.conftest import audit_rows, count, error_for
 
 
 def _agreement_form(**fields) -> dict:
@@ -120,12 +119,12 @@ def test_members_cannot_record_agreements(client, login, make_user, make_org):
 
 def test_expired_and_soon_expiring_agreements_are_flagged(make_org):
     expired = make_org("Expired Org")
-    _agree(expired, TODAY - timedelta(days=400), TODAY - timedelta(days=1))
+    _agree(expired, local_today() - timedelta(days=400), local_today() - timedelta(days=1))
     expiring = make_org("Expiring Org")
-    _agree(expiring, TODAY - timedelta(days=300), TODAY + timedelta(days=60))
+    _agree(expiring, local_today() - timedelta(days=300), local_today() + timedelta(days=60))
     later = make_org("Later Org")
-    _agree(later, TODAY - timedelta(days=300), TODAY + timedelta(days=61))
-    alerts = roster.agreement_alerts(TODAY, 60)
+    _agree(later, local_today() - timedelta(days=300), local_today() + timedelta(days=61))
+    alerts = roster.agreement_alerts(local_today(), 60)
     assert [(a["name"], a["status"]) for a in alerts] == [
         ("Expired Org", "expired"), ("Expiring Org", "expiring")]
     assert alerts[1]["days_left"] == 60
@@ -133,32 +132,32 @@ def test_expired_and_soon_expiring_agreements_are_flagged(make_org):
 
 def test_a_later_agreement_replaces_the_older_one(make_org):
     org = make_org("Renewed Org")
-    _agree(org, TODAY - timedelta(days=800), TODAY - timedelta(days=30))
-    _agree(org, TODAY - timedelta(days=30), TODAY + timedelta(days=335))
-    assert roster.agreement_alerts(TODAY, 60) == []
+    _agree(org, local_today() - timedelta(days=800), local_today() - timedelta(days=30))
+    _agree(org, local_today() - timedelta(days=30), local_today() + timedelta(days=335))
+    assert roster.agreement_alerts(local_today(), 60) == []
     db.session.expire_all()
-    assert org.current_agreement.expires_on == TODAY + timedelta(days=335)
+    assert org.current_agreement.expires_on == local_today() + timedelta(days=335)
 
 
 def test_inactive_organizations_raise_no_alert(make_org):
     org = make_org("Former Member", is_active=False)
-    _agree(org, TODAY - timedelta(days=400), TODAY - timedelta(days=1))
-    assert roster.agreement_alerts(TODAY, 60) == []
+    _agree(org, local_today() - timedelta(days=400), local_today() - timedelta(days=1))
+    assert roster.agreement_alerts(local_today(), 60) == []
 
 
 def test_the_detail_page_warns_of_an_expired_agreement(client, login, make_user, make_org):
     org = make_org()
-    _agree(org, TODAY - timedelta(days=400), TODAY - timedelta(days=2))
+    _agree(org, local_today() - timedelta(days=400), local_today() - timedelta(days=2))
     login(make_user("member"))
     html = client.get(f"/organizations/{org.id}").get_data(as_text=True)
     assert "Agreement expired" in html
-    assert f"The agreement expired on {(TODAY - timedelta(days=2)).isoformat()}" in html
+    assert f"The agreement expired on {(local_today() - timedelta(days=2)).isoformat()}" in html
 
 
 def test_the_detail_page_warns_of_an_agreement_expiring_within_sixty_days(client, login,
                                                                           make_user, make_org):
     org = make_org()
-    _agree(org, TODAY - timedelta(days=300), TODAY + timedelta(days=45))
+    _agree(org, local_today() - timedelta(days=300), local_today() + timedelta(days=45))
     login(make_user("member"))
     html = client.get(f"/organizations/{org.id}").get_data(as_text=True)
     assert "Agreement expiring soon" in html and "in 45 days" in html
@@ -167,8 +166,8 @@ def test_the_detail_page_warns_of_an_agreement_expiring_within_sixty_days(client
 def test_the_detail_page_shows_the_history_with_the_older_agreement_superseded(
         client, login, make_user, make_org):
     org = make_org()
-    _agree(org, TODAY - timedelta(days=800), TODAY - timedelta(days=30))
-    _agree(org, TODAY - timedelta(days=30), TODAY + timedelta(days=335))
+    _agree(org, local_today() - timedelta(days=800), local_today() - timedelta(days=30))
+    _agree(org, local_today() - timedelta(days=30), local_today() + timedelta(days=335))
     login(make_user("member"))
     html = client.get(f"/organizations/{org.id}").get_data(as_text=True)
     assert "Agreement current" in html and "Superseded by a later agreement" in html
@@ -177,7 +176,8 @@ def test_the_detail_page_shows_the_history_with_the_older_agreement_superseded(
 
 def test_the_list_shows_each_organizations_agreement_status(client, login, make_user,
                                                             make_org):
-    _agree(make_org("Alpha Org"), TODAY - timedelta(days=400), TODAY - timedelta(days=1))
+    _agree(make_org("Alpha Org"), local_today() - timedelta(days=400),
+           local_today() - timedelta(days=1))
     make_org("Beta Org")
     login(make_user("member"))
     html = client.get("/organizations").get_data(as_text=True)
@@ -187,7 +187,7 @@ def test_the_list_shows_each_organizations_agreement_status(client, login, make_
 def test_the_warning_horizon_follows_the_configuration(client, login, make_user, make_org, app):
     app.config["AGREEMENT_WARNING_DAYS"] = 10
     org = make_org()
-    _agree(org, TODAY - timedelta(days=300), TODAY + timedelta(days=45))
+    _agree(org, local_today() - timedelta(days=300), local_today() + timedelta(days=45))
     login(make_user("member"))
     html = client.get(f"/organizations/{org.id}").get_data(as_text=True)
     assert "Agreement current" in html

@@ -7,7 +7,7 @@ import re
 from coalition.core.vocab import term_by_code
 from coalition.extensions import db
 from coalition.roster import services as roster
-from tests.roster.conftest import counting_queries
+from tests.conftest import counting_queries
 
 
 def _cell(html: str, sector: str) -> list[str]:

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from coalition.core.localtime import local_today
 from coalition.extensions import db
 from coalition.roster.models import Agreement
-from tests.roster.conftest import counting_queries, sector_id
+from tests.conftest import counting_queries, sector_id
 
 PAGE_SIZE = 3
 
@@ -122,7 +123,7 @@ def test_the_organization_list_makes_the_same_queries_whatever_its_size(member, 
         for i in range(n):
             org = make_org(sector="fire_ems" if i % 2 else "public_health")
             db.session.add(Agreement(organization=org, signed_on=date(2025, 1, 1),
-                                     expires_on=date.today() + timedelta(days=i)))
+                                     expires_on=local_today() + timedelta(days=i)))
         db.session.commit()
 
     fill(1)

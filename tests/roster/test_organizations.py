@@ -9,7 +9,7 @@ from coalition.core.vocab import term_by_code
 from coalition.extensions import db
 from coalition.roster import services as roster
 from coalition.roster.models import Organization
-from tests.roster.conftest import audit_rows, count, error_for, hidden_value, sector_id
+from tests.conftest import audit_rows, count, error_for, hidden_value, sector_id
 
 
 def _org_form(**fields) -> dict:
@@ -65,7 +65,8 @@ def test_surrounding_spaces_are_trimmed_from_the_name(as_coordinator):
     ({"name": ""}, "name", "Enter the organization&#39;s name."),
     ({"name": "   "}, "name", "Enter the organization&#39;s name."),
     ({"name": "N" * 201}, "name", "Use at most 200 characters."),
-    ({"name": "Bell\x07Agency"}, "name", "Remove the control characters from this text."),
+    ({"name": "Bell\x07Agency"}, "name",
+     "Remove the invisible control characters from this field."),
     ({"sector_id": ""}, "sector_id", "Choose a sector."),
     ({"sector_id": "999999"}, "sector_id", "Choose a sector from the list."),
     ({"sector_id": "abc"}, "sector_id", "Choose a sector from the list."),
@@ -231,9 +232,9 @@ def test_a_concurrent_edit_is_reported_with_the_current_values(as_coordinator, m
     response = as_coordinator.post(f"/organizations/{org.id}/edit", data=_edit_form(
         org, name="Harbor Hospital", phone="555-0999", version_id=loaded_version))
     html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "Someone else changed this organization" in html
-    assert "Current saved values" in html and "Harbor Regional Hospital" in html
+    assert response.status_code == 409
+    assert "Someone else saved a change to this organization" in html
+    assert "Saved meanwhile, and what you typed" in html and "Harbor Regional Hospital" in html
     assert 'value="555-0999"' in html  # the user's own edit is not lost either
     db.session.refresh(org)
     assert org.name == "Harbor Regional Hospital" and org.phone == "555-0100"
@@ -261,7 +262,7 @@ def test_an_edit_without_version_is_treated_as_a_conflict(as_coordinator, make_o
     org = make_org("Harbor Hospital")
     response = as_coordinator.post(f"/organizations/{org.id}/edit",
                                    data=_edit_form(org, name="Changed", version_id=None))
-    assert response.status_code == 400
+    assert response.status_code == 409
     db.session.refresh(org)
     assert org.name == "Harbor Hospital"
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from coalition.extensions import db
 from coalition.roster.models import Affiliation, Person
-from tests.roster.conftest import audit_rows, count, error_for, hidden_value
+from tests.conftest import audit_rows, count, error_for, hidden_value
 
 
 def _person_form(**fields) -> dict:
@@ -127,8 +127,8 @@ def test_a_concurrent_person_edit_is_reported(as_coordinator, make_person):
     db.session.commit()
     response = as_coordinator.post(f"/people/{person.id}/edit",
                                    data=_edit_form(person, title="Mine", version_id=loaded))
-    assert response.status_code == 400
-    assert "Someone else changed this person" in response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone else saved a change to this person" in response.get_data(as_text=True)
     db.session.refresh(person)
     assert person.title == "Changed elsewhere"
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from coalition.core.models import AuditEvent
 from coalition.extensions import db
 from coalition.roster.models import Organization
-from tests.roster.conftest import count, sector_id
+from tests.conftest import count, sector_id
 
 odd_text = st.one_of(
     st.text(max_size=60),

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from coalition.extensions import db
 from coalition.roster.models import CoalitionTable, TableMembership
-from tests.roster.conftest import audit_rows, count, error_for
+from tests.conftest import audit_rows, count, error_for
 
 
 def _table_form(**fields) -> dict:
@@ -101,8 +101,8 @@ def test_a_concurrent_table_edit_is_reported(as_coordinator, make_table):
     db.session.commit()
     response = as_coordinator.post(f"/tables/{table.id}/edit",
                                    data=_edit_form(table, description="Mine", version_id=stale))
-    assert response.status_code == 400
-    assert "Someone else changed this table" in response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone else saved a change to this table" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("method", "path"), [
@@ -138,14 +138,24 @@ def test_a_case_table_is_404_to_a_member_not_seated_there(client, login, make_us
 
 def test_a_case_table_is_shown_to_its_members(client, login, make_table, seated_user):
     table = make_table("ofr", name="OFR Team")
-    login(seated_user(table))
-    assert client.get(f"/tables/{table.id}").status_code == 200
+    user = seated_user(table)
+    login(user)
+    response = client.get(f"/tables/{table.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<h1>OFR Team</h1>" in html or ">OFR Team</h1>" in html
+    assert user.person.name in html  # the seats are listed to those seated
 
 
-def test_the_coalition_table_is_shown_to_every_member(client, login, make_user, make_table):
-    table = make_table("coalition")
+def test_the_coalition_table_is_shown_to_every_member(client, login, make_user, make_table,
+                                                      make_person, make_org, seat):
+    table = make_table("coalition", name="Alder Coalition")
+    seat(make_person("Seated Sam"), table, make_org("Sam's Agency"))
     login(make_user("member"))
-    assert client.get(f"/tables/{table.id}").status_code == 200
+    response = client.get(f"/tables/{table.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert ">Alder Coalition</h1>" in html and "Seated Sam" in html
 
 
 def test_the_detail_lists_members_with_organization_sector_and_role(

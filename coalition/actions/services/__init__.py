@@ -1,10 +1,10 @@
 """Action item verbs and the queries views, the dashboard and the CSV export share.
 
-``items`` holds the verbs (create, update status and note, edit and reassign); ``listing`` the
-list queries, the dashboard counts and the CSV export. Every verb takes the acting user, raises
-:class:`ServiceError` (with the form field it belongs to), writes an update-log row and an audit
-row, and flushes; the caller commits. Callers import from this package:
-``from coalition.actions import services as actions``.
+``items`` holds the verbs (create from a source, update status and note, edit and reassign);
+``listing`` the list queries, the dashboard counts and the CSV export. Every verb takes the
+acting user, raises :class:`ServiceError` (with the form field it belongs to), writes an
+update-log row and an audit row, and flushes; the caller commits. Callers import from this
+package: ``from coalition.actions import services as actions``.
 """
 
 from coalition.actions.services.items import (
@@ -13,21 +13,21 @@ from coalition.actions.services.items import (
     NOTE_MAX,
     PAST_LIMIT_DAYS,
     TITLE_MAX,
-    EditConflict,
     create_action_item,
+    described,
     edit_action_item,
-    seated_people,
     update_action_item,
 )
 from coalition.actions.services.listing import (
     CSV_COLUMNS,
     LIST_STATUSES,
     MY_STATUSES,
-    csv_safe,
     dashboard_counts,
     export_csv,
     item_list_query,
+    log_export,
     my_items_query,
+    redacted_ids,
 )
 from coalition.core.errors import ServiceError
 
@@ -40,15 +40,15 @@ __all__ = [
     "NOTE_MAX",
     "PAST_LIMIT_DAYS",
     "TITLE_MAX",
-    "EditConflict",
     "ServiceError",
     "create_action_item",
-    "csv_safe",
     "dashboard_counts",
+    "described",
     "edit_action_item",
     "export_csv",
     "item_list_query",
+    "log_export",
     "my_items_query",
-    "seated_people",
+    "redacted_ids",
     "update_action_item",
 ]

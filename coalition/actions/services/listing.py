@@ -1,4 +1,8 @@
-"""Action item lists (mine, the coalition's), the dashboard counts and the CSV export."""
+"""Action item lists (mine, the coalition's), the dashboard counts and the CSV export.
+
+Lists show case items (``is_case``) to everyone who may list them, but by code only unless the
+viewer may read them in full: :func:`redacted_ids` says which rows of a page to show that way.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,23 @@ import csv
 import io
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from coalition.actions.models import OPEN_STATUSES, ActionItem
-from coalition.core.permissions import LEADER, has_level, visible_tables_clause
+from coalition.actions.permissions import in_full_clause, listed_clause
+from coalition.actions.sources import eager_options, source_of
+from coalition.core import audit
+from coalition.core.permissions import LEADER, has_level
+from coalition.core.text import csv_cell
 from coalition.extensions import db
-from coalition.roster.models import CoalitionTable
 
 # Filter values of the status select: "open" means any of the open statuses.
 LIST_STATUSES = ("open", "in_progress", "blocked", "done", "cancelled", "all")
 MY_STATUSES = ("all", "open", "closed")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_COLUMNS = ("ID", "Title", "Owner", "Organization", "Table", "Status", "Priority", "Due on",
-               "Due state", "Completed on", "Source meeting", "Description")
+               "Due state", "Completed on", "From", "Description")
 DUE_STATE_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "later": "", "closed": ""}
 
 
@@ -28,7 +34,7 @@ def _eager(stmt):
     """Load what the lists show in a fixed number of queries, however many rows there are."""
     return stmt.options(
         selectinload(ActionItem.owner), selectinload(ActionItem.organization),
-        selectinload(ActionItem.table), selectinload(ActionItem.source_meeting))
+        selectinload(ActionItem.table), *eager_options())
 
 
 def _open_first():
@@ -45,21 +51,11 @@ def my_items_query(person_id: int, *, status: str = "all"):
     return _eager(stmt.order_by(_open_first(), ActionItem.due_on, ActionItem.id))
 
 
-def _visible(viewer):
-    """Items of the tables the viewer may see, plus their own (as ``can_view_action_item``)."""
-    tables = select(CoalitionTable.id).where(visible_tables_clause(viewer))
-    clause = ActionItem.table_id.in_(tables)
-    person_id = getattr(viewer, "person_id", None)
-    if person_id is not None:
-        clause = or_(clause, ActionItem.owner_id == person_id)
-    return clause
-
-
 def item_list_query(viewer, *, today: date, table_id: int | None = None,
                     organization_id: int | None = None, owner_id: int | None = None,
                     status: str | None = "open", overdue_only: bool = False):
-    """The coalition's action items the viewer may see, filtered, by due date."""
-    stmt = select(ActionItem).where(_visible(viewer))
+    """The coalition's action items the viewer may list, filtered, by due date."""
+    stmt = select(ActionItem).where(listed_clause(viewer))
     if table_id is not None:
         stmt = stmt.where(ActionItem.table_id == table_id)
     if organization_id is not None:
@@ -73,6 +69,16 @@ def item_list_query(viewer, *, today: date, table_id: int | None = None,
     if overdue_only:
         stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_on < today)
     return _eager(stmt.order_by(_open_first(), ActionItem.due_on, ActionItem.id))
+
+
+def redacted_ids(viewer, items) -> set[int]:
+    """Ids among ``items`` that ``viewer`` sees by code only (one query, for case items only)."""
+    case_ids = [item.id for item in items if item.is_case]
+    if not case_ids:
+        return set()
+    shown = set(db.session.scalars(select(ActionItem.id).where(
+        ActionItem.id.in_(case_ids), in_full_clause(viewer))))
+    return set(case_ids) - shown
 
 
 def dashboard_counts(user, *, today: date, soon_days: int) -> dict:
@@ -93,26 +99,35 @@ def dashboard_counts(user, *, today: date, soon_days: int) -> dict:
     return counts
 
 
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (or a tab or
-    carriage return) gets a leading single quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def _source_title(viewer, item: ActionItem) -> str:
+    source = source_of(item)
+    return source.describe(viewer, item)["title"] if source is not None else ""
 
 
-def export_csv(items, *, today: date, soon_days: int) -> str:
-    """The filtered list as CSV text (header row first; every cell formula-safe)."""
+def export_csv(viewer, items, *, today: date, soon_days: int) -> str:
+    """The filtered list as CSV text (header row first; every cell formula-safe; case items the
+    viewer may not read in full by code only)."""
+    hidden = redacted_ids(viewer, items)
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for item in items:
-        writer.writerow([csv_safe(cell) for cell in (
-            item.id, item.title, item.owner.name,
-            item.organization.name if item.organization else "", item.table.name,
-            item.status_label, item.priority_label, item.due_on.isoformat(),
+        redacted = item.id in hidden
+        writer.writerow([csv_cell(cell) for cell in (
+            item.id, f"Case action item {item.code}" if redacted else item.title,
+            item.owner.name, item.organization.name if item.organization else "",
+            item.table.name, item.status_label, item.priority_label, item.due_on.isoformat(),
             DUE_STATE_LABELS[item.due_state(today, soon_days)],
             item.completed_on.isoformat() if item.completed_on else "",
-            item.source_meeting.title if item.source_meeting is not None else "",
-            item.description,
+            "" if redacted else _source_title(viewer, item),
+            "" if redacted else item.description,
         )])
     return out.getvalue()
+
+
+def log_export(viewer, count: int, filters: dict) -> None:
+    """The export of the list is audited (what was asked for, never what it contained)."""
+    described = ", ".join(f"{name}={value}" for name, value in filters.items()
+                          if value not in (None, False, ""))
+    audit.log(viewer, "export", object_type="action_items",
+              summary=f"CSV of {count} action item(s); filters: {described or 'none'}")

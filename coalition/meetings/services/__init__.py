@@ -11,6 +11,7 @@ package: ``from coalition.meetings import services as meetings``.
 from coalition.core.errors import ServiceError
 from coalition.meetings.services import running  # noqa: F401 - attendance, attestations, minutes
 from coalition.meetings.services.agenda import (
+    CASE_TABLE_MESSAGE,
     CLOSED_MESSAGE,
     DUE_ITEM_RULES,
     RUNNING_MESSAGE,
@@ -21,7 +22,6 @@ from coalition.meetings.services.agenda import (
     backlog_items,
     build_agenda,
     carried_over_items,
-    due_action_items,
     move_item,
     move_to_next_meeting,
     park_in_backlog,
@@ -51,13 +51,13 @@ from coalition.meetings.services.scheduling import (
     previous_meeting,
     propose_next_meeting,
     schedule_meeting,
-    seated_people,
     update_meeting,
 )
 from coalition.meetings.services.templates import (
     DEFAULT_TEMPLATES,
     MINUTES_MESSAGE,
     add_section,
+    default_sections,
     ensure_template,
     move_section,
     remove_section,
@@ -66,14 +66,15 @@ from coalition.meetings.services.templates import (
 )
 
 __all__ = [
-    "CLOSED_MESSAGE", "DEFAULT_TEMPLATES", "DUE_ITEM_RULES", "END_BEFORE_START",
+    "CASE_TABLE_MESSAGE", "CLOSED_MESSAGE", "DEFAULT_TEMPLATES", "DUE_ITEM_RULES",
+    "END_BEFORE_START",
     "MINUTES_MESSAGE", "NO_ATTENDANCE_MESSAGE", "RUNNING_MESSAGE", "TOO_LONG", "TRANSITIONS",
     "AgendaContents", "ServiceError", "add_item", "add_section", "agenda_for",
     "available_transitions", "backlog", "backlog_items", "build_agenda", "carried_over_items",
-    "close_meeting", "due_action_items", "ensure_template", "latest_meeting",
+    "close_meeting", "default_sections", "ensure_template", "latest_meeting",
     "manageable_tables", "mark_scheduled", "meeting_query", "meeting_times", "minutes_snapshot",
     "move_item", "move_section", "move_to_next_meeting", "next_meeting", "park_in_backlog",
     "previous_meeting", "propose_next_meeting", "refresh_due_items", "register_due_rule",
-    "remove_item", "remove_section", "reopen_meeting", "schedule_meeting", "seated_people",
+    "remove_item", "remove_section", "reopen_meeting", "schedule_meeting",
     "start_meeting", "template_sections", "update_item", "update_meeting", "update_section",
 ]

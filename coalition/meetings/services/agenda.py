@@ -4,9 +4,10 @@ A new meeting's agenda starts from the table's template (one section row per tem
 and is then filled with what is due by the rules in ``DUE_ITEM_RULES``. Each rule is a query
 function ``rule(meeting, contents) -> list[AgendaItem]`` that returns the items to add — new,
 unsaved rows, or existing rows (a backlog item) to move onto the agenda — and skips whatever
-``contents`` (what is already on the agenda) shows is there. Later capabilities append their own
-rule with :func:`register_due_rule` (open risk situations to update, cases selected for the
-meeting, recommendations due for a status update). Every rule issues a fixed number of queries.
+``contents`` (what is already on the agenda) shows is there. Meetings own two rules (items carried
+over, the backlog); every other domain registers its own with :func:`register_due_rule` from its
+``init_app`` (action items due, open risk situations to update, cases selected for the meeting,
+recommendations due for a status update). Every rule issues a fixed number of queries.
 A rule registered with ``section="Title"`` has its items placed at the end of the agenda's section
 of that title (when the agenda has one); the others go under the first section that receives due
 items.
@@ -18,15 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, or_, select, update
-from sqlalchemy.orm import selectinload
 
 from coalition.actions.models import OPEN_STATUSES, ActionItem
 from coalition.core import audit
 from coalition.core.errors import ServiceError
-from coalition.core.localtime import local_today, to_local
-from coalition.core.permissions import can_see_case_items, table_role
+from coalition.core.localtime import to_local
+from coalition.core.text import clean
 from coalition.extensions import db
+from coalition.meetings import action_source  # noqa: F401  (ActionItem.source_agenda_item_id)
 from coalition.meetings.models import AgendaItem, AgendaTemplateSection, Meeting
+from coalition.meetings.permissions import can_see_case_items
 from coalition.meetings.services.scheduling import next_meeting, previous_meeting
 from coalition.meetings.services.templates import (
     clean_item_type,
@@ -34,10 +36,13 @@ from coalition.meetings.services.templates import (
     clean_title,
     ensure_template,
 )
+from coalition.meetings.subjects import relisted_columns, subject_of
+from coalition.roster.seats import table_role
 
-ACTION_ITEM_MINUTES = 2
 CLOSED_MESSAGE = "This meeting is closed: its agenda can no longer be changed."
 RUNNING_MESSAGE = "While the meeting is in progress you can only add items to its agenda."
+CASE_TABLE_MESSAGE = ("Case items belong to tables that review cases (risk review, fatality "
+                      "review); this table has no confidentiality attestation to protect them.")
 
 
 @dataclass
@@ -45,90 +50,103 @@ class AgendaContents:
     """What is on a meeting's agenda, loaded once, for the rules to skip what is there."""
 
     items: list[AgendaItem]
-    action_item_ids: set[int] = field(default_factory=set)
+    subjects: dict[str, set[int]] = field(default_factory=dict)
     carried_from_ids: set[int] = field(default_factory=set)
-    situation_ids: set[int] = field(default_factory=set)
 
     @classmethod
     def of(cls, meeting: Meeting) -> AgendaContents:
         items = list(db.session.scalars(
             select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
             .order_by(AgendaItem.position, AgendaItem.id)))
-        return cls(items=items,
-                   action_item_ids={i.action_item_id for i in items if i.action_item_id},
-                   carried_from_ids={i.carried_from_id for i in items if i.carried_from_id},
-                   situation_ids={i.situation_id for i in items if i.situation_id})
+        contents = cls(items=items)
+        for item in items:
+            contents.note(item)
+        return contents
+
+    def note(self, item: AgendaItem) -> None:
+        """Remember what ``item`` is about (and what it continues)."""
+        found = subject_of(item)
+        if found is not None:
+            self.subjects.setdefault(found[0].key, set()).add(found[1])
+        if item.carried_from_id:
+            self.carried_from_ids.add(item.carried_from_id)
+
+    def has(self, subject: str, subject_id: int) -> bool:
+        """Whether the agenda already has an item about ``subject`` ``subject_id``."""
+        return subject_id in self.subjects.get(subject, ())
 
 
 DueRule = Callable[[Meeting, AgendaContents], list[AgendaItem]]
 DUE_ITEM_RULES: list[DueRule] = []
 # rule → title of the agenda section its items go under (rules not listed: the due slot)
 DUE_RULE_SECTIONS: dict[DueRule, str] = {}
+_RULE_ORDER: dict[DueRule, int] = {}
 
 
-def register_due_rule(rule: DueRule | None = None, *, section: str | None = None):
+def register_due_rule(rule: DueRule | None = None, *, section: str | None = None,
+                      order: int = 50):
     """Add ``rule`` to the rules that fill agendas; idempotent. Usable as a decorator, bare or
     as ``@register_due_rule(section="New situations")`` to place the rule's items at the end of
     that section of the agenda (falling back to the due slot when the agenda has no such
-    section)."""
+    section). Rules run by ``order``, then by registration."""
     def add(fn: DueRule) -> DueRule:
         if fn not in DUE_ITEM_RULES:
             DUE_ITEM_RULES.append(fn)
+        _RULE_ORDER[fn] = order
+        DUE_ITEM_RULES.sort(key=lambda known: _RULE_ORDER.get(known, 50))
         if section:
             DUE_RULE_SECTIONS[fn] = section
         return fn
     return add if rule is None else add(rule)
 
 
-@register_due_rule
-def due_action_items(meeting: Meeting, contents: AgendaContents) -> list[AgendaItem]:
-    """Open action items of the table due on or before the meeting's (local) date, or already
-    overdue, that the agenda does not list yet: one line each, linked by ``action_item_id``."""
-    meeting_day = to_local(meeting.starts_at).date()
-    actions = db.session.scalars(
-        select(ActionItem).where(
-            ActionItem.table_id == meeting.table_id, ActionItem.status.in_(OPEN_STATUSES),
-            or_(ActionItem.due_on <= meeting_day, ActionItem.due_on < local_today()))
-        .options(selectinload(ActionItem.owner))
-        .order_by(ActionItem.due_on, ActionItem.id))
-    return [AgendaItem(table_id=meeting.table_id, action_item_id=action.id,
-                       title=f"Action item: {action.title} ({action.owner.name}, due "
-                             f"{action.due_on:%b %-d})"[:200],
-                       item_type="internal", planned_minutes=ACTION_ITEM_MINUTES)
-            for action in actions if action.id not in contents.action_item_ids]
-
-
-@register_due_rule
+@register_due_rule(order=20)
 def carried_over_items(meeting: Meeting, contents: AgendaContents) -> list[AgendaItem]:
     """Items of the table's previous meeting that were not discussed, or that have open action
-    items sourced from them, copied with ``carried_from_id`` (sections and action-item lines,
-    which :func:`due_action_items` handles, and items about a risk situation, which the
-    situation rules list while the situation is open, are not carried)."""
+    items decided on them, copied with ``carried_from_id`` (not sections, nor items about a
+    subject whose own rule lists it again while it is open)."""
     previous = previous_meeting(meeting)
     if previous is None:
         return []
     open_action = exists().where(ActionItem.source_agenda_item_id == AgendaItem.id,
                                  ActionItem.status.in_(OPEN_STATUSES))
-    items = db.session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == previous.id,
-                                 AgendaItem.is_section.is_(False),
-                                 AgendaItem.action_item_id.is_(None),
-                                 AgendaItem.situation_id.is_(None),
-                                 or_(AgendaItem.is_discussed.is_(False), open_action))
-        .order_by(AgendaItem.position, AgendaItem.id))
-    return [AgendaItem(table_id=meeting.table_id, carried_from_id=item.id, title=item.title,
-                       description=item.description, item_type=item.item_type,
-                       planned_minutes=item.planned_minutes)
-            for item in items if item.id not in contents.carried_from_ids]
+    stmt = select(AgendaItem).where(AgendaItem.meeting_id == previous.id,
+                                    AgendaItem.is_section.is_(False),
+                                    or_(AgendaItem.is_discussed.is_(False), open_action))
+    for column in relisted_columns():
+        stmt = stmt.where(getattr(AgendaItem, column).is_(None))
+    items = db.session.scalars(stmt.order_by(AgendaItem.position, AgendaItem.id))
+    carried = []
+    for item in items:
+        if item.id in contents.carried_from_ids:
+            continue
+        copy = AgendaItem(table_id=meeting.table_id, carried_from_id=item.id, title=item.title,
+                          description=item.description, item_type=item.item_type,
+                          planned_minutes=item.planned_minutes)
+        found = subject_of(item)
+        if found is not None:  # a subject that is carried keeps what it is about
+            setattr(copy, found[0].column, found[1])
+        carried.append(copy)
+    return carried
 
 
-@register_due_rule
+@register_due_rule(order=30)
 def backlog_items(meeting: Meeting, contents: AgendaContents) -> list[AgendaItem]:
     """Items parked in the table's backlog (no meeting): moved onto this agenda."""
     return list(db.session.scalars(
         select(AgendaItem).where(AgendaItem.table_id == meeting.table_id,
                                  AgendaItem.meeting_id.is_(None))
         .order_by(AgendaItem.created_at, AgendaItem.id)))
+
+
+def named(item: AgendaItem) -> str:
+    """How audit rows name an agenda item: its title, or for a case item only its id."""
+    return f"case item {item.id}" if item.item_type == "case" else repr(item.title)
+
+
+def _case_table(item: AgendaItem):
+    """The table whose need-to-know covers the audit row of a change to ``item``."""
+    return item.table if item.item_type == "case" else None
 
 
 def _check_editable(meeting: Meeting, *, adding: bool = False) -> None:
@@ -205,9 +223,8 @@ def refresh_due_items(actor, meeting: Meeting, *, _audit_label: str = "refresh_a
             by_section.setdefault(section, []).extend(found)
         else:
             new_items.extend(found)
-        contents.action_item_ids.update(i.action_item_id for i in found if i.action_item_id)
-        contents.carried_from_ids.update(i.carried_from_id for i in found if i.carried_from_id)
-        contents.situation_ids.update(i.situation_id for i in found if i.situation_id)
+        for item in found:
+            contents.note(item)
     added = len(new_items) + sum(len(found) for found in by_section.values())
     if added:
         if new_items:
@@ -243,18 +260,26 @@ def agenda_for(viewer, meeting: Meeting) -> dict:
 
 # --- editing the agenda -------------------------------------------------------------------
 
+def _item_type(meeting: Meeting, value) -> str:
+    item_type = clean_item_type(value)
+    if item_type == "case" and not meeting.table.reviews_cases:
+        raise ServiceError(CASE_TABLE_MESSAGE, field="item_type")
+    return item_type
+
+
 def add_item(actor, meeting: Meeting, *, title, item_type="public", planned_minutes=5,
              description="") -> AgendaItem:
     _check_editable(meeting, adding=True)
     last = max((i.position for i in meeting.items), default=-1)
     item = AgendaItem(table_id=meeting.table_id, meeting=meeting, position=last + 1,
-                      title=clean_title(title), item_type=clean_item_type(item_type),
+                      title=clean_title(title), item_type=_item_type(meeting, item_type),
                       planned_minutes=clean_minutes(planned_minutes),
-                      description=(description or "").strip()[:5000])
+                      description=clean(description, field="description", max_length=5000,
+                                        multiline=True))
     db.session.add(item)
     db.session.flush()
-    audit.log(actor, "create", item, summary=f"agenda item {item.title!r} added to "
-                                             f"{meeting.title!r}")
+    audit.log(actor, "create", item, case_table=_case_table(item),
+              summary=f"agenda item {named(item)} added to {meeting.title!r}")
     return item
 
 
@@ -262,21 +287,32 @@ def update_item(actor, item: AgendaItem, *, title, item_type, planned_minutes) -
     _check_editable(item.meeting)
     before = {"title": item.title, "item_type": item.item_type,
               "planned_minutes": item.planned_minutes}
-    after = {"title": clean_title(title), "item_type": clean_item_type(item_type),
+    after = {"title": clean_title(title), "item_type": _item_type(item.meeting, item_type),
              "planned_minutes": clean_minutes(planned_minutes)}
     if before == after:
         return False
+    was_case = item.item_type == "case"
     for key, value in after.items():
         setattr(item, key, value)
+    if item.item_type == "case" and not was_case:
+        # what was decided on it is case material now too
+        db.session.execute(update(ActionItem).where(ActionItem.source_agenda_item_id == item.id)
+                           .values(is_case=True))
     db.session.flush()
-    audit.log(actor, "update", item, summary=audit.describe_changes(before, after))
+    if was_case or item.item_type == "case":  # what changed, never what it says
+        summary = ", ".join(key.replace("_", " ") for key in after
+                            if before[key] != after[key]) + " changed"
+    else:
+        summary = audit.describe_changes(before, after)
+    audit.log(actor, "update", item, summary=f"agenda item {named(item)}: {summary}",
+              case_table=item.table if was_case or item.item_type == "case" else None)
     return True
 
 
 def remove_item(actor, item: AgendaItem) -> None:
     _check_editable(item.meeting)
-    audit.log(actor, "remove", item, summary=f"agenda item {item.title!r} removed from "
-                                             f"{item.meeting.title!r}")
+    audit.log(actor, "remove", item, case_table=_case_table(item),
+              summary=f"agenda item {named(item)} removed from {item.meeting.title!r}")
     db.session.delete(item)
     db.session.flush()
 
@@ -295,8 +331,8 @@ def move_item(actor, item: AgendaItem, offset: int) -> bool:
         if row.position != position:
             row.position = position
     db.session.flush()
-    audit.log(actor, "move", item,
-              summary=f"agenda item {item.title!r} moved {'up' if offset < 0 else 'down'}")
+    audit.log(actor, "move", item, case_table=_case_table(item),
+              summary=f"agenda item {named(item)} moved {'up' if offset < 0 else 'down'}")
     return True
 
 
@@ -320,9 +356,9 @@ def move_to_next_meeting(actor, item: AgendaItem) -> Meeting:
     db.session.flush()
     db.session.expire(meeting, ["items"])
     db.session.expire(target, ["items"])
-    audit.log(actor, "move", item, summary=f"agenda item {item.title!r} moved from "
-                                           f"{meeting.title!r} to the meeting on "
-                                           f"{to_local(target.starts_at):%Y-%m-%d}")
+    audit.log(actor, "move", item, case_table=_case_table(item),
+              summary=f"agenda item {named(item)} moved from {meeting.title!r} to the meeting "
+                      f"on {to_local(target.starts_at):%Y-%m-%d}")
     return target
 
 
@@ -333,8 +369,9 @@ def park_in_backlog(actor, item: AgendaItem) -> None:
     item.position = 0
     db.session.flush()
     db.session.expire(meeting, ["items"])
-    audit.log(actor, "park", item, summary=f"agenda item {item.title!r} parked in the backlog "
-                                           f"of {meeting.table.name!r}")
+    audit.log(actor, "park", item, case_table=_case_table(item),
+              summary=f"agenda item {named(item)} parked in the backlog of "
+                      f"{meeting.table.name!r}")
 
 
 def backlog(table) -> list[AgendaItem]:

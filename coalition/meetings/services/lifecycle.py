@@ -23,6 +23,7 @@ from coalition.meetings.models import (
     Meeting,
     MinutesVersion,
 )
+from coalition.meetings.subjects import subject_ids
 
 # action → (states it starts from, state it leads to, button label)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -77,7 +78,7 @@ def minutes_snapshot(meeting: Meeting) -> dict:
         "items": [{"id": i.id, "title": i.title, "item_type": i.item_type,
                    "is_section": i.is_section, "is_discussed": i.is_discussed,
                    "planned_minutes": i.planned_minutes, "minutes": i.minutes,
-                   "action_item_id": i.action_item_id} for i in items],
+                   "subject": subject_ids(i)} for i in items],
         "decisions": [{"id": d.id, "text": d.text, "agenda_item_id": d.agenda_item_id}
                       for d in decisions],
         "attendance": [{"name": a.name, "organization": a.organization_name,

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from coalition.core import audit
+from coalition.core.concurrency import EditConflict, submitted_version
 from coalition.core.errors import ServiceError
+from coalition.core.text import clean
 from coalition.extensions import db
+from coalition.meetings.action_source import from_agenda_item
 from coalition.meetings.models import (
     ATTENDANCE_STATUSES,
     AgendaItem,
@@ -29,7 +31,9 @@ from coalition.meetings.models import (
     Meeting,
     MinutesRevision,
 )
-from coalition.roster.models import Organization, Person, TableMembership
+from coalition.meetings.services.agenda import named
+from coalition.roster import seats
+from coalition.roster.models import TableMembership
 
 ATTENDANCE_OPEN_STATUSES = ("scheduled", "in_progress")
 MINUTES_MAX = 50_000
@@ -53,42 +57,14 @@ def register_minutes_hook(hook: MinutesHook) -> MinutesHook:
     return hook
 
 
-class MinutesConflict(ServiceError):
-    """Someone saved the item's minutes after this form was loaded: nothing is overwritten."""
+SEATED_MESSAGE = "Choose a person seated at this table."
 
-    def __init__(self, item: AgendaItem):
-        super().__init__(
-            "Someone else saved the minutes of this item while you were typing. Their text is "
-            "shown below as saved and yours is still in the box: merge them and save again.",
-            field="minutes")
-        latest = item.revisions[-1] if item.revisions else None
-        self.theirs = item.minutes
-        self.saved_by = latest.user.name if latest is not None and latest.user else None
-        self.saved_at = latest.created_at if latest is not None else None
-        self.version_id = item.version_id
+
+def _case_table(item: AgendaItem):
+    return item.table if item.item_type == "case" else None
 
 
 # --- reading --------------------------------------------------------------------------------
-
-def seated_members(meeting: Meeting) -> list[TableMembership]:
-    """The people seated at the meeting's table with the organization they sit for, by name."""
-    return list(db.session.scalars(
-        select(TableMembership)
-        .join(Person, Person.id == TableMembership.person_id)
-        .where(TableMembership.table_id == meeting.table_id)
-        .options(selectinload(TableMembership.person), selectinload(TableMembership.organization))
-        .order_by(Person.name, TableMembership.id)
-    ))
-
-
-def _seat(meeting: Meeting, person_id, field_name: str) -> TableMembership:
-    seat = None
-    if isinstance(person_id, int) and not isinstance(person_id, bool):
-        seat = db.session.scalar(select(TableMembership).where(
-            TableMembership.table_id == meeting.table_id, TableMembership.person_id == person_id))
-    if seat is None:
-        raise ServiceError("Choose a person seated at this table.", field=field_name)
-    return seat
 
 
 def meeting_attendance(meeting: Meeting) -> list[Attendance]:
@@ -145,7 +121,7 @@ def run_items(meeting: Meeting, *, show_case_items: bool) -> RunItems:
 def log_case_items_shown(actor, meeting: Meeting, count: int) -> None:
     """Case material shown on a screen is a read of case data: one audit row per showing."""
     if count:
-        audit.log(actor, "view", meeting,
+        audit.log(actor, "view", meeting, case_table=meeting.table,
                   summary=f"{count} case item{'' if count == 1 else 's'} shown while running "
                           f"{meeting.title!r}")
 
@@ -174,10 +150,10 @@ def record_attendance(actor, meeting: Meeting, *, people: dict[int, str | None],
     rows = meeting_attendance(meeting)
     existing = {a.person_id: a for a in rows if a.person_id is not None}
     guest_rows = {a.id: a for a in rows if a.person_id is None}
-    seats = {m.person_id: m for m in seated_members(meeting)}
+    seated = {m.person_id: m for m in seats.seats_at(meeting.table_id)}
     changes: list[str] = []
     for person_id, status in people.items():
-        seat = seats.get(person_id)
+        seat = seated.get(person_id)
         if seat is None:
             raise ServiceError("Record attendance for people seated at this table.",
                                field="people")
@@ -214,15 +190,9 @@ def add_guest(actor, meeting: Meeting, *, name: str, organization: str = "",
               status: str = "present") -> Attendance:
     """A guest who is not on the roster (name and organization as typed)."""
     _check_attendance_open(meeting)
-    name = (name or "").strip()
-    organization = (organization or "").strip()
-    if not name:
-        raise ServiceError("Enter the guest's name.", field="name")
-    if len(name) > GUEST_NAME_MAX:
-        raise ServiceError(f"Use at most {GUEST_NAME_MAX} characters.", field="name")
-    if len(organization) > GUEST_ORGANIZATION_MAX:
-        raise ServiceError(f"Use at most {GUEST_ORGANIZATION_MAX} characters.",
-                           field="organization")
+    name = clean(name, field="name", max_length=GUEST_NAME_MAX,
+                 required="Enter the guest's name.")
+    organization = clean(organization, field="organization", max_length=GUEST_ORGANIZATION_MAX)
     _check_status(status, "status")
     row = Attendance(meeting=meeting, guest_name=name, guest_organization=organization,
                      status=status)
@@ -279,9 +249,7 @@ def sign_attestation(actor, meeting: Meeting) -> Attestation:
     if actor.person_id is None:
         raise ServiceError("Your account is not linked to a person on the roster; ask the "
                            "coordinator to record your signature on paper.")
-    seat = db.session.scalar(select(TableMembership).where(
-        TableMembership.table_id == meeting.table_id,
-        TableMembership.person_id == actor.person_id))
+    seat = seats.find_seat(meeting.table_id, actor.person_id)
     if seat is None:
         raise ServiceError(f"Only people seated at {meeting.table.name} sign its "
                            "confidentiality agreement.")
@@ -291,7 +259,8 @@ def sign_attestation(actor, meeting: Meeting) -> Attestation:
 def record_paper_attestation(actor, meeting: Meeting, *, person_id) -> Attestation:
     """The recorder enters a paper signature for a person seated at the table."""
     _check_attestation_open(meeting)
-    seat = _seat(meeting, person_id, "person_id")
+    seat = seats.require_seat(meeting.table_id, person_id, field="person_id",
+                              message=SEATED_MESSAGE)
     return _attest(actor, meeting, seat, "paper", "person_id")
 
 
@@ -306,24 +275,18 @@ def save_minutes(actor, item: AgendaItem, *, text: str, version_id,
                  is_discussed: bool) -> bool:
     """Save an item's minutes and its "discussed" mark from the version the form started from.
 
-    A save on top of someone else's newer save is refused with :class:`MinutesConflict` (their
+    A save on top of someone else's newer save is refused with :class:`EditConflict` (their
     text kept, nothing overwritten). A changed text appends a :class:`MinutesRevision`.
     Returns whether anything changed.
     """
     _check_editable(item.meeting)
-    text = (text or "").replace("\r\n", "\n")
-    if len(text) > MINUTES_MAX:
-        raise ServiceError(f"Use at most {MINUTES_MAX:,} characters.", field="minutes")
+    text = clean(text, field="minutes", max_length=MINUTES_MAX, multiline=True)
     text_changed = text != item.minutes
     discussed_changed = bool(is_discussed) != item.is_discussed
     if not (text_changed or discussed_changed):
         return False
-    try:
-        started_from = int(version_id)
-    except (TypeError, ValueError):
-        started_from = None
-    if started_from != item.version_id and text_changed:
-        raise MinutesConflict(item)
+    if submitted_version(version_id) != item.version_id and text_changed:
+        raise EditConflict("item's minutes")
     changes = []
     if text_changed:
         item.minutes = text
@@ -332,12 +295,9 @@ def save_minutes(actor, item: AgendaItem, *, text: str, version_id,
     if discussed_changed:
         item.is_discussed = bool(is_discussed)
         changes.append("marked discussed" if item.is_discussed else "marked not discussed")
-    try:
-        db.session.flush()
-    except StaleDataError as error:  # a save slipped in between the check and this flush
-        db.session.rollback()
-        raise MinutesConflict(db.session.get(AgendaItem, item.id)) from error
-    audit.log(actor, "minutes", item, summary=f"{item.title!r}: " + "; ".join(changes))
+    db.session.flush()  # a save that slipped in since the check is refused by the database
+    audit.log(actor, "minutes", item, summary=f"{named(item)}: " + "; ".join(changes),
+              case_table=_case_table(item))
     for hook in MINUTES_SAVED_HOOKS:
         hook(actor, item)
     return True
@@ -345,26 +305,15 @@ def save_minutes(actor, item: AgendaItem, *, text: str, version_id,
 
 def add_decision(actor, item: AgendaItem, *, text: str) -> Decision:
     _check_editable(item.meeting)
-    text = (text or "").strip()
-    if not text:
-        raise ServiceError("Enter the decision.", field="text")
-    if len(text) > DECISION_MAX:
-        raise ServiceError(f"Use at most {DECISION_MAX:,} characters.", field="text")
+    text = clean(text, field="text", max_length=DECISION_MAX, required="Enter the decision.",
+                 multiline=True)
     decision = Decision(meeting_id=item.meeting_id, agenda_item=item, text=text,
                         created_by_id=actor.id)
     db.session.add(decision)
     db.session.flush()
-    audit.log(actor, "create", decision, summary=f"decision on {item.title!r}: {text[:200]}")
+    audit.log(actor, "create", decision, case_table=_case_table(item),
+              summary=f"decision recorded on agenda item {named(item)}")
     return decision
-
-
-def seat_organizations(meeting: Meeting) -> list[tuple[int, str]]:
-    """The organizations seated at the meeting's table, by name (for the action item form)."""
-    return [(o.id, o.name) for o in db.session.scalars(
-        select(Organization).join(TableMembership,
-                                  TableMembership.organization_id == Organization.id)
-        .where(TableMembership.table_id == meeting.table_id)
-        .distinct().order_by(Organization.name))]
 
 
 def add_action_item(actor, item: AgendaItem, *, title: str, owner_id, due_on,
@@ -377,7 +326,15 @@ def add_action_item(actor, item: AgendaItem, *, title: str, owner_id, due_on,
 
     meeting = item.meeting
     _check_editable(meeting)
-    return create_action_item(actor, meeting=meeting, agenda_item=item, title=title,
-                              description=description, owner_id=owner_id,
+    return create_action_item(actor, table=meeting.table, source=from_agenda_item(item),
+                              title=title, description=description, owner_id=owner_id,
                               organization_id=organization_id, due_on=due_on,
                               priority=priority)
+
+
+def log_case_print(actor, meeting: Meeting, document: str, options: list[str]) -> None:
+    """A print that carries case items is a read of case data: one audit row per print."""
+    count = sum(1 for item in meeting.items if item.item_type == "case")
+    audit.log(actor, "print", meeting, case_table=meeting.table,
+              summary=f"Printed the {document} of {meeting.title} with case items ({count} case "
+                      f"items" + (f"; {', '.join(options)})" if options else ")"))

@@ -10,54 +10,45 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coalition.core import audit
-from coalition.core.db import MAX_RECORD_ID, utcnow
+from coalition.core.concurrency import check_version
+from coalition.core.db import utcnow, valid_id
 from coalition.core.errors import ServiceError
-from coalition.core.localtime import combine_local, to_local
-from coalition.core.permissions import visible_tables_clause
+from coalition.core.localtime import combine_local, local_today, to_local
+from coalition.core.text import clean
 from coalition.extensions import db
 from coalition.meetings.models import MAX_MEETING_MINUTES, Meeting
 from coalition.meetings.services.templates import clean_title
-from coalition.roster.models import CoalitionTable, Person, TableMembership
+from coalition.roster import seats
+from coalition.roster.models import CoalitionTable, TableMembership
+from coalition.roster.permissions import visible_tables_clause
 
 LOCATION_MAX = 300
 VIDEO_MAX = 500
 END_BEFORE_START = "The end time must be after the start time."
 TOO_LONG = "A meeting can last at most 12 hours: check the start and end times."
-
-
-def seated_people(table: CoalitionTable) -> list[tuple[int, str]]:
-    """``(person id, name)`` of the people seated at ``table``: facilitator and recorder choices."""
-    return list(db.session.execute(
-        select(Person.id, Person.name).join(TableMembership, TableMembership.person_id == Person.id)
-        .where(TableMembership.table_id == table.id).order_by(Person.name, Person.id)))
+YEARS_BACK = 20  # meetings of the past are recorded for the history, not from the last century
+YEARS_AHEAD = 5
 
 
 def _seated(table: CoalitionTable, person_id, field: str, role: str) -> int | None:
     if person_id in (None, ""):
         return None
-    if isinstance(person_id, bool) or not isinstance(person_id, int) \
-            or not 0 < person_id <= MAX_RECORD_ID:
+    if valid_id(person_id) is None:
         raise ServiceError(f"Choose the {role} from the list.", field=field)
-    seated = db.session.scalar(select(TableMembership.id).where(
-        TableMembership.table_id == table.id, TableMembership.person_id == person_id))
-    if seated is None:
-        raise ServiceError(f"The {role} must be someone seated at {table.name}.", field=field)
+    seats.require_seat(table, person_id, field=field,
+                       message=f"The {role} must be someone seated at {table.name}.")
     return person_id
-
-
-def _text(value, *, field: str, max_length: int) -> str:
-    value = (value or "").strip()
-    if len(value) > max_length:
-        raise ServiceError(f"Use at most {max_length} characters.", field=field)
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise ServiceError("Remove the control characters from this text.", field=field)
-    return value
 
 
 def meeting_times(day, start_time, end_time) -> tuple[datetime, datetime]:
     """The UTC start and end of a meeting typed as a local date, start time and end time."""
     if not isinstance(day, date):
         raise ServiceError("Enter the date of the meeting, like 2026-03-31.", field="day")
+    today = local_today()
+    if not today - timedelta(days=YEARS_BACK * 366) <= day <= today + timedelta(
+            days=YEARS_AHEAD * 366):
+        raise ServiceError(f"Enter a date within {YEARS_BACK} years before and {YEARS_AHEAD} "
+                           "years after today: check the year.", field="day")
     if not isinstance(start_time, time):
         raise ServiceError("Enter the start time, like 14:30.", field="start_time")
     if not isinstance(end_time, time):
@@ -79,14 +70,14 @@ def meeting_times(day, start_time, end_time) -> tuple[datetime, datetime]:
 def _values(table, *, title, day, start_time, end_time, location, video_url, facilitator_id,
             recorder_id) -> dict:
     starts_at, ends_at = meeting_times(day, start_time, end_time)
-    video_url = _text(video_url, field="video_url", max_length=VIDEO_MAX)
+    video_url = clean(video_url, field="video_url", max_length=VIDEO_MAX)
     if video_url and not video_url.lower().startswith(("https://", "http://")):
         raise ServiceError("Enter a web address starting with https://.", field="video_url")
     return {
         "title": clean_title(title),
         "starts_at": starts_at,
         "ends_at": ends_at,
-        "location": _text(location, field="location", max_length=LOCATION_MAX),
+        "location": clean(location, field="location", max_length=LOCATION_MAX),
         "video_url": video_url,
         "facilitator_id": _seated(table, facilitator_id, "facilitator_id", "facilitator"),
         "recorder_id": _seated(table, recorder_id, "recorder_id", "recorder"),
@@ -125,13 +116,7 @@ def update_meeting(actor, meeting: Meeting, *, version_id, title, day, start_tim
                    location="", video_url="", facilitator_id=None, recorder_id=None) -> bool:
     if meeting.status == "closed":
         raise ServiceError("This meeting is closed: reopen it before changing it.")
-    try:
-        same_version = int(version_id) == meeting.version_id
-    except (TypeError, ValueError):
-        same_version = False
-    if not same_version:
-        raise ServiceError("Someone else changed this meeting while you were editing. Reload "
-                           "the page and make your changes again.")
+    check_version(meeting, version_id, "meeting")
     values = _values(meeting.table, title=title, day=day, start_time=start_time,
                      end_time=end_time, location=location, video_url=video_url,
                      facilitator_id=facilitator_id, recorder_id=recorder_id)
@@ -158,8 +143,11 @@ def propose_next_meeting(table: CoalitionTable) -> dict:
     latest = latest_meeting(table)
     if latest is None:
         return proposal
-    start = to_local(latest.starts_at) + timedelta(days=table.cadence_days)  # wall-clock
-    end = to_local(latest.ends_at) + timedelta(days=table.cadence_days)
+    try:
+        start = to_local(latest.starts_at) + timedelta(days=table.cadence_days)  # wall-clock
+        end = to_local(latest.ends_at) + timedelta(days=table.cadence_days)
+    except OverflowError:  # a latest meeting dated at the end of the calendar: no proposal
+        return proposal
     proposal.update(day=start.date(), start_time=start.time().replace(tzinfo=None),
                     end_time=end.time().replace(tzinfo=None), location=latest.location,
                     video_url=latest.video_url, facilitator_id=latest.facilitator_id,

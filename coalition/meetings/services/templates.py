@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from coalition.core import audit
 from coalition.core.errors import ServiceError
+from coalition.core.text import clean
 from coalition.extensions import db
 from coalition.meetings.models import ITEM_TYPES, MAX_ITEM_MINUTES, AgendaTemplateSection
 from coalition.roster.models import CoalitionTable
@@ -51,31 +52,32 @@ def template_sections(table: CoalitionTable) -> list[AgendaTemplateSection]:
         .order_by(AgendaTemplateSection.position, AgendaTemplateSection.id)))
 
 
-def ensure_template(table: CoalitionTable) -> list[AgendaTemplateSection]:
-    """The table's template, seeded from the default for its kind if it has none yet."""
+def default_sections(table: CoalitionTable) -> list[AgendaTemplateSection]:
+    """The standard sections for the table's kind, as unsaved rows (to show or to seed)."""
+    return [AgendaTemplateSection(table_id=table.id, position=position, title=title,
+                                  planned_minutes=minutes, item_type=item_type,
+                                  receives_due_items=receives)
+            for position, (title, minutes, item_type, receives) in enumerate(
+                DEFAULT_TEMPLATES.get(table.kind, DEFAULT_TEMPLATES["coalition"]))]
+
+
+def ensure_template(table: CoalitionTable, *, actor=None) -> list[AgendaTemplateSection]:
+    """The table's template, seeded from the default for its kind if it has none yet (audited
+    when a person asked for it)."""
     sections = template_sections(table)
     if sections:
         return sections
-    for position, (title, minutes, item_type, receives) in enumerate(
-            DEFAULT_TEMPLATES.get(table.kind, DEFAULT_TEMPLATES["coalition"])):
-        section = AgendaTemplateSection(table_id=table.id, position=position, title=title,
-                                        planned_minutes=minutes, item_type=item_type,
-                                        receives_due_items=receives)
-        db.session.add(section)
-        sections.append(section)
+    sections = default_sections(table)
+    db.session.add_all(sections)
     db.session.flush()
+    if actor is not None:
+        audit.log(actor, "create", table, object_type="agenda_template",
+                  summary=f"agenda template of {table.name!r} started from the standard one")
     return sections
 
 
 def clean_title(value, *, field: str = "title") -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ServiceError("Enter a title.", field=field)
-    if len(value) > TITLE_MAX:
-        raise ServiceError(f"Use at most {TITLE_MAX} characters.", field=field)
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise ServiceError("Remove the control characters from this text.", field=field)
-    return value
+    return clean(value, field=field, max_length=TITLE_MAX, required="Enter a title.")
 
 
 def clean_minutes(value, *, field: str = "planned_minutes") -> int:

@@ -1,25 +1,18 @@
 """Meeting routes: the meeting list, scheduling and editing meetings, the agenda (with its
 state transitions) and each table's agenda template.
 
-Who may reach each route is in ``core.permissions.ROUTES``; the views add the object checks
-(``can_view_meeting`` → 404, ``can_manage_meeting`` → 403) and the one commit.
+Who may reach each route is in ``meetings.permissions.ROUTES``; the views add the object checks
+(``can_view_meeting`` → 404, ``can_manage_meeting`` → 403) through ``core.web``, which also
+commits each change once.
 """
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import flash, redirect, render_template, request, url_for
 
-from coalition.core.errors import ServiceError, save_or_show
+from coalition.core import web
+from coalition.core.fields import options
 from coalition.core.localtime import to_local
-from coalition.core.permissions import (
-    can_manage_meeting,
-    can_manage_table,
-    can_see_case_items,
-    can_view_meeting,
-    can_view_table,
-)
-from coalition.extensions import db
 from coalition.meetings import services as meetings
 from coalition.meetings.forms import (
     AgendaItemForm,
@@ -29,53 +22,26 @@ from coalition.meetings.forms import (
     SectionForm,
 )
 from coalition.meetings.models import AgendaItem, AgendaTemplateSection, Meeting
+from coalition.meetings.permissions import can_manage_meeting, can_see_item, can_view_meeting
 from coalition.meetings.views import bp
+from coalition.roster import seats
 from coalition.roster import services as roster
-from coalition.roster.forms import options
 from coalition.roster.models import CoalitionTable
-
-MAX_PAGE = 1_000_000
-
-
-def _actor():
-    return current_user._get_current_object()
+from coalition.roster.permissions import can_manage_table, can_view_table
 
 
-def _status() -> int:
-    return 400 if request.method == "POST" else 200
+def visible_meeting(meeting_id: int) -> Meeting:
+    return web.load(Meeting, meeting_id, view=can_view_meeting)
 
 
-def _visible_meeting(meeting_id: int) -> Meeting:
-    meeting = db.get_or_404(Meeting, meeting_id)
-    if not can_view_meeting(_actor(), meeting):
-        abort(404)
-    return meeting
+def managed_meeting(meeting_id: int) -> Meeting:
+    return web.load(Meeting, meeting_id, view=can_view_meeting, act=can_manage_meeting)
 
 
-def _managed_meeting(meeting_id: int) -> Meeting:
-    meeting = _visible_meeting(meeting_id)
-    if not can_manage_meeting(_actor(), meeting):
-        abort(403)
-    return meeting
-
-
-def _managed_table(table_id: int) -> CoalitionTable:
-    table = db.get_or_404(CoalitionTable, table_id)
-    if not can_view_table(_actor(), table):
-        abort(404)
-    if not can_manage_table(_actor(), table):
-        abort(403)
-    return table
-
-
-def _item_of(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = db.get_or_404(AgendaItem, item_id)
-    if item.meeting_id != meeting.id:
-        abort(404)
-    if item.item_type == "case" and not item.is_section \
-            and not can_see_case_items(_actor(), meeting):
-        abort(404)
-    return item
+def agenda_item(meeting: Meeting, item_id: int) -> AgendaItem:
+    """An item of ``meeting``; a case item the viewer may not see is not acknowledged (404)."""
+    return web.child_of(AgendaItem, item_id, "meeting_id", meeting.id,
+                        hidden=lambda item: not can_see_item(web.actor(), item))
 
 
 def _to_detail(meeting: Meeting):
@@ -86,17 +52,14 @@ def _to_detail(meeting: Meeting):
 
 @bp.get("/meetings")
 def meeting_list():
-    viewer = _actor()
+    viewer = web.actor()
     form = MeetingFilterForm(request.args)
     form.table.choices = options([(t.id, t.name) for t in roster.visible_tables(viewer)],
                                  blank="All tables")
     valid = form.validate()
     table_id = form.table.data if valid else None
     when = form.when.data if valid and form.when.data else "upcoming"
-    page_number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    page = db.paginate(meetings.meeting_query(viewer, table_id=table_id, when=when),
-                       page=page_number, per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
+    page = web.paginate(meetings.meeting_query(viewer, table_id=table_id, when=when))
     return render_template("meetings/meeting_list.html", form=form, page=page, when=when,
                            tables=meetings.manageable_tables(viewer)), 200 if valid else 400
 
@@ -104,7 +67,7 @@ def meeting_list():
 # --- scheduling and editing ---------------------------------------------------------------
 
 def _people_choices(form, table: CoalitionTable) -> None:
-    people = meetings.seated_people(table)
+    people = seats.people_at(table, active_only=False)
     form.facilitator_id.choices = options(people, blank="Not chosen yet")
     form.recorder_id.choices = options(people, blank="Not chosen yet")
 
@@ -116,54 +79,68 @@ def _meeting_values(form) -> dict:
             "recorder_id": form.recorder_id.data}
 
 
+def _meeting_facts(meeting: Meeting) -> dict:
+    start, end = to_local(meeting.starts_at), to_local(meeting.ends_at)
+    return {"title": meeting.title, "day": start.date(),
+            "start_time": start.time().replace(tzinfo=None),
+            "end_time": end.time().replace(tzinfo=None), "location": meeting.location,
+            "video_url": meeting.video_url, "facilitator_id": meeting.facilitator_id,
+            "recorder_id": meeting.recorder_id}
+
+
 @bp.route("/tables/<int:table_id>/meetings/new", methods=["GET", "POST"])
 def meeting_new(table_id: int):
     """Schedule a meeting; on GET the form proposes the next one from the table's cadence."""
-    table = _managed_table(table_id)
+    table = web.load(CoalitionTable, table_id, view=can_view_table, act=can_manage_table)
     if request.method == "GET":
         form = MeetingForm(formdata=None, data=meetings.propose_next_meeting(table))
     else:
         form = MeetingForm()
     _people_choices(form, table)
     if form.validate_on_submit():
-        saved, meeting = save_or_show(
-            form, lambda: meetings.schedule_meeting(_actor(), table, **_meeting_values(form)))
-        if saved:
-            flash(f"{meeting.title} was scheduled as a draft; its agenda was built from the "
-                  "template and what is due.", "success")
-            return _to_detail(meeting)
+        outcome = web.perform(
+            lambda: meetings.schedule_meeting(web.actor(), table, **_meeting_values(form)), form)
+        if outcome.ok:
+            flash(f"{outcome.value.title} was scheduled as a draft; its agenda was built from "
+                  "the template and what is due.", "success")
+            return _to_detail(outcome.value)
     return render_template("meetings/meeting_form.html", form=form, table=table,
-                           meeting=None), _status()
+                           meeting=None), web.form_status()
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 def meeting_edit(meeting_id: int):
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id)
     if request.method == "GET":
-        start, end = to_local(meeting.starts_at), to_local(meeting.ends_at)
-        form = MeetingEditForm(formdata=None, obj=meeting, data={
-            "day": start.date(), "start_time": start.time().replace(tzinfo=None),
-            "end_time": end.time().replace(tzinfo=None), "version_id": meeting.version_id})
+        form = MeetingEditForm(formdata=None,
+                               data=dict(_meeting_facts(meeting), version_id=meeting.version_id))
     else:
         form = MeetingEditForm()
     _people_choices(form, meeting.table)
+    conflict = None
     if form.validate_on_submit():
-        saved, changed = save_or_show(form, lambda: meetings.update_meeting(
-            _actor(), meeting, version_id=form.version_id.data, **_meeting_values(form)))
-        if saved:
-            flash("The meeting was saved." if changed else "Nothing was changed.", "success")
+        outcome, conflict = web.perform_edit(lambda: meetings.update_meeting(
+            web.actor(), meeting, version_id=form.version_id.data, **_meeting_values(form)),
+            form, thing="meeting", reload=lambda: visible_meeting(meeting_id),
+            saved=_meeting_facts)
+        if outcome.ok:
+            flash("The meeting was saved." if outcome.value else "Nothing was changed.",
+                  "success")
             return _to_detail(meeting)
     return render_template("meetings/meeting_form.html", form=form, table=meeting.table,
-                           meeting=meeting), _status()
+                           meeting=meeting, conflict=conflict), web.edit_status(conflict)
 
 
 # --- the agenda ---------------------------------------------------------------------------
 
 def _render_detail(meeting: Meeting, *, item_form=None, status: int = 200):
-    viewer = _actor()
+    viewer = web.actor()
     manage = can_manage_meeting(viewer, meeting)
     if manage and item_form is None and meeting.status != "closed":
         item_form = AgendaItemForm(formdata=None)
+    if item_form is not None and not meeting.table.reviews_cases:
+        item_form.item_type.choices = [c for c in item_form.item_type.choices
+                                       if c.value != "case"]
     return render_template(
         "meetings/meeting_detail.html", meeting=meeting, manage=manage, item_form=item_form,
         agenda=meetings.agenda_for(viewer, meeting),
@@ -174,28 +151,16 @@ def _render_detail(meeting: Meeting, *, item_form=None, status: int = 200):
 
 @bp.get("/meetings/<int:meeting_id>")
 def meeting_detail(meeting_id: int):
-    return _render_detail(_visible_meeting(meeting_id))
-
-
-def _run(meeting: Meeting, verb, success: str, *args):
-    """Call a service verb; commit and flash on success, flash the refusal otherwise."""
-    try:
-        verb(_actor(), *args)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return _to_detail(meeting)
+    return _render_detail(visible_meeting(meeting_id))
 
 
 def _meeting_verb(action: str, verb, success: str) -> None:
     """Register ``POST /meetings/<id>/<action>`` (endpoint ``meeting_<action>``) for a state
     transition: the meeting must be managed by the user; the service checks the state."""
     def view(meeting_id: int):
-        meeting = _managed_meeting(meeting_id)
-        return _run(meeting, verb, success, meeting)
+        meeting = managed_meeting(meeting_id)
+        web.perform_and_flash(lambda: verb(web.actor(), meeting), success)
+        return _to_detail(meeting)
 
     view.__name__ = f"meeting_{action}"
     bp.add_url_rule(f"/meetings/<int:meeting_id>/{action}", view.__name__, view,
@@ -209,58 +174,57 @@ _meeting_verb("close", meetings.close_meeting,
 _meeting_verb("reopen", meetings.reopen_meeting, "The meeting was reopened.")
 
 
+def _refreshed(added: int) -> str:
+    return (f"{added} due item{'' if added == 1 else 's'} added." if added
+            else "Nothing new is due: the agenda already lists everything.")
+
+
 @bp.post("/meetings/<int:meeting_id>/refresh")
 def agenda_refresh(meeting_id: int):
-    meeting = _managed_meeting(meeting_id)
-    try:
-        added = meetings.refresh_due_items(_actor(), meeting)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"{added} due item{'' if added == 1 else 's'} added." if added
-              else "Nothing new is due: the agenda already lists everything.", "success")
+    meeting = managed_meeting(meeting_id)
+    web.perform_and_flash(lambda: meetings.refresh_due_items(web.actor(), meeting), _refreshed)
     return _to_detail(meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/items")
 def item_add(meeting_id: int):
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id)
     form = AgendaItemForm()
     if form.validate_on_submit():
-        saved, item = save_or_show(form, lambda: meetings.add_item(
-            _actor(), meeting, title=form.title.data, item_type=form.item_type.data,
-            planned_minutes=form.planned_minutes.data))
-        if saved:
-            flash(f"{item.title} was added to the agenda.", "success")
+        outcome = web.perform(lambda: meetings.add_item(
+            web.actor(), meeting, title=form.title.data, item_type=form.item_type.data,
+            planned_minutes=form.planned_minutes.data), form)
+        if outcome.ok:
+            flash(f"{outcome.value.title} was added to the agenda.", "success")
             return _to_detail(meeting)
     return _render_detail(meeting, item_form=form, status=400)
 
 
 @bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
 def item_edit(meeting_id: int, item_id: int):
-    meeting = _managed_meeting(meeting_id)
-    item = _item_of(meeting, item_id)
+    meeting = managed_meeting(meeting_id)
+    item = agenda_item(meeting, item_id)
     form = AgendaItemForm(formdata=None, obj=item) if request.method == "GET" \
         else AgendaItemForm()
     if form.validate_on_submit():
-        saved, changed = save_or_show(form, lambda: meetings.update_item(
-            _actor(), item, title=form.title.data, item_type=form.item_type.data,
-            planned_minutes=form.planned_minutes.data))
-        if saved:
-            flash("The item was saved." if changed else "Nothing was changed.", "success")
+        outcome = web.perform(lambda: meetings.update_item(
+            web.actor(), item, title=form.title.data, item_type=form.item_type.data,
+            planned_minutes=form.planned_minutes.data), form)
+        if outcome.ok:
+            flash("The item was saved." if outcome.value else "Nothing was changed.", "success")
             return _to_detail(meeting)
     return render_template("meetings/item_form.html", form=form, meeting=meeting,
-                           item=item), _status()
+                           item=item), web.form_status()
 
 
 def _item_verb(endpoint: str, path: str, verb, success: str, *args) -> None:
     """Register ``POST /meetings/<id>/items/<item_id>/<path>`` for one change to an item."""
     def view(meeting_id: int, item_id: int):
-        meeting = _managed_meeting(meeting_id)
-        item = _item_of(meeting, item_id)
-        return _run(meeting, verb, success.format(title=item.title), item, *args)
+        meeting = managed_meeting(meeting_id)
+        item = agenda_item(meeting, item_id)
+        message = success.format(title=item.title)
+        web.perform_and_flash(lambda: verb(web.actor(), item, *args), message)
+        return _to_detail(meeting)
 
     view.__name__ = endpoint
     bp.add_url_rule(f"/meetings/<int:meeting_id>/items/<int:item_id>/{path}", endpoint, view,
@@ -279,17 +243,11 @@ _item_verb("item_park", "park", meetings.park_in_backlog,
 # --- agenda templates ---------------------------------------------------------------------
 
 def _template_table(table_id: int) -> CoalitionTable:
-    table = db.get_or_404(CoalitionTable, table_id)
-    if not can_view_table(_actor(), table):
-        abort(404)
-    return table
+    return web.load(CoalitionTable, table_id, view=can_view_table)
 
 
 def _section_of(table: CoalitionTable, section_id: int) -> AgendaTemplateSection:
-    section = db.get_or_404(AgendaTemplateSection, section_id)
-    if section.table_id != table.id:
-        abort(404)
-    return section
+    return web.child_of(AgendaTemplateSection, section_id, "table_id", table.id)
 
 
 def _to_template(table: CoalitionTable):
@@ -298,11 +256,21 @@ def _to_template(table: CoalitionTable):
 
 @bp.get("/tables/<int:table_id>/agenda-template")
 def template_edit(table_id: int, form=None, status: int = 200):
+    """The table's sections; a table without its own template shows the standard one for its
+    kind (nothing is saved by looking)."""
     table = _template_table(table_id)
-    sections = meetings.ensure_template(table)
-    db.session.commit()  # a template seeded on first view is kept
+    sections = meetings.template_sections(table)
     return render_template("meetings/template_edit.html", table=table, sections=sections,
+                           defaults=None if sections else meetings.default_sections(table),
                            form=form or SectionForm(formdata=None)), status
+
+
+@bp.post("/tables/<int:table_id>/agenda-template/start")
+def template_start(table_id: int):
+    table = _template_table(table_id)
+    web.perform_and_flash(lambda: meetings.ensure_template(table, actor=web.actor()),
+                          f"{table.name} now has its own agenda template to change.")
+    return _to_template(table)
 
 
 @bp.post("/tables/<int:table_id>/agenda-template/sections")
@@ -310,11 +278,12 @@ def section_add(table_id: int):
     table = _template_table(table_id)
     form = SectionForm()
     if form.validate_on_submit():
-        saved, section = save_or_show(form, lambda: meetings.add_section(
-            _actor(), table, title=form.title.data, planned_minutes=form.planned_minutes.data,
-            item_type=form.item_type.data, receives_due_items=form.receives_due_items.data))
-        if saved:
-            flash(f"{section.title} was added to the template.", "success")
+        outcome = web.perform(lambda: meetings.add_section(
+            web.actor(), table, title=form.title.data, planned_minutes=form.planned_minutes.data,
+            item_type=form.item_type.data, receives_due_items=form.receives_due_items.data),
+            form)
+        if outcome.ok:
+            flash(f"{outcome.value.title} was added to the template.", "success")
             return _to_template(table)
     return template_edit(table_id, form=form, status=400)
 
@@ -326,23 +295,23 @@ def section_edit(table_id: int, section_id: int):
     section = _section_of(table, section_id)
     form = SectionForm(formdata=None, obj=section) if request.method == "GET" else SectionForm()
     if form.validate_on_submit():
-        saved, changed = save_or_show(form, lambda: meetings.update_section(
-            _actor(), section, title=form.title.data, planned_minutes=form.planned_minutes.data,
-            item_type=form.item_type.data, receives_due_items=form.receives_due_items.data))
-        if saved:
-            flash("The section was saved." if changed else "Nothing was changed.", "success")
+        outcome = web.perform(lambda: meetings.update_section(
+            web.actor(), section, title=form.title.data, planned_minutes=form.planned_minutes.data,
+            item_type=form.item_type.data, receives_due_items=form.receives_due_items.data),
+            form)
+        if outcome.ok:
+            flash("The section was saved." if outcome.value else "Nothing was changed.",
+                  "success")
             return _to_template(table)
     return render_template("meetings/section_form.html", form=form, table=table,
-                           section=section), _status()
+                           section=section), web.form_status()
 
 
 def _section_verb(table_id: int, section_id: int, verb, message: str, *args):
     table = _template_table(table_id)
     section = _section_of(table, section_id)
     title = section.title
-    verb(_actor(), section, *args)
-    db.session.commit()
-    flash(message.format(title=title), "success")
+    web.perform_and_flash(lambda: verb(web.actor(), section, *args), message.format(title=title))
     return _to_template(table)
 
 

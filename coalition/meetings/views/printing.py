@@ -1,46 +1,37 @@
 """Meeting routes: printing (agenda and minutes PDFs) and calendars (iCalendar).
 
-Every print that contains case items writes one ``print`` audit row, committed by the view.
-The table feed is public in ``ROUTES`` because calendar clients cannot sign in: it authenticates
-by a signed token (shown only to users who may view the table) and answers 404 otherwise.
+A print that contains case items is started from a form (POST, with its CSRF token) and writes
+one ``print`` audit row; a link (GET) prints only what carries no case material. The table feed
+is public in the route table because calendar clients cannot sign in: it answers to a user's
+own live feed token and is a 404 otherwise.
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Response, abort, current_app, render_template, request, url_for
-from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 
-from coalition.core import audit, ics, pdf
-from coalition.core.db import db
+from coalition.core import ics, pdf, web
 from coalition.core.localtime import to_local
-from coalition.core.permissions import can_see_case_items, can_view_meeting, can_view_table
 from coalition.meetings import reports
 from coalition.meetings.models import Meeting
+from coalition.meetings.permissions import can_see_case_items
+from coalition.meetings.services import calendars
+from coalition.meetings.services import running as run
 from coalition.meetings.views import bp
+from coalition.meetings.views.agenda import visible_meeting
 from coalition.roster.models import CoalitionTable
+from coalition.roster.permissions import can_view_table
 
-FEED_SALT = "table-calendar"
 TRUE_VALUES = {"1", "true", "on", "yes"}
 MINUTES_FLAGS = ("attendance", "decisions", "actions", "internal", "case")
-
-
-def _actor():
-    return current_user._get_current_object()
-
-
-def _visible_meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not can_view_meeting(_actor(), meeting):
-        abort(404)  # hidden meetings are not acknowledged
-    return meeting
+CASE_PRINT_MESSAGE = ("Printing case items is recorded in the audit log: choose what to print "
+                      "below and use the print button.")
 
 
 def _flag(name: str) -> bool:
-    return request.args.get(name, "").strip().lower() in TRUE_VALUES
+    return request.values.get(name, "").strip().lower() in TRUE_VALUES
 
 
 def _filename(meeting: Meeting, kind: str, extension: str) -> str:
@@ -48,114 +39,97 @@ def _filename(meeting: Meeting, kind: str, extension: str) -> str:
     return f"{kind}-{to_local(meeting.starts_at):%Y-%m-%d}-{slug}.{extension}"
 
 
-def _pdf_response(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _case_item_count(meeting: Meeting) -> int:
-    return sum(1 for item in meeting.items if item.item_type == "case")
+def _to_print_options(meeting: Meeting):
+    """A case print asked for by a link: it must come from the print form."""
+    flash(CASE_PRINT_MESSAGE, "warning")
+    return redirect(url_for(".print_options", meeting_id=meeting.id), code=303)
 
 
 @bp.route("/meetings/<int:meeting_id>/print")
 def print_options(meeting_id: int):
-    meeting = _visible_meeting_or_404(meeting_id)
+    meeting = visible_meeting(meeting_id)
     return render_template("meetings/print_options.html", meeting=meeting,
-                           case_allowed=can_see_case_items(_actor(), meeting))
+                           case_allowed=can_see_case_items(web.actor(), meeting))
 
 
-@bp.route("/meetings/<int:meeting_id>/agenda.pdf")
+@bp.route("/meetings/<int:meeting_id>/agenda.pdf", methods=["GET", "POST"])
 def agenda_pdf(meeting_id: int):
-    meeting = _visible_meeting_or_404(meeting_id)
-    variant = request.args.get("variant", "public")
+    meeting = visible_meeting(meeting_id)
+    variant = request.values.get("variant", "public")
     if variant not in ("public", "confidential"):
         abort(400)
     confidential = variant == "confidential"
     # Internal items go to everyone who sees the meeting; case items only to those who may.
-    case = confidential and can_see_case_items(_actor(), meeting)
+    case = confidential and can_see_case_items(web.actor(), meeting)
+    if case and request.method != "POST":
+        return _to_print_options(meeting)
     data = pdf.render("meetings/agenda.html",
                       reports.agenda_context(meeting, confidential=confidential, case=case))
     if case:
-        audit.log(_actor(), "print", meeting,
-                  summary=f"Printed the confidential agenda of {meeting.title} "
-                          f"({_case_item_count(meeting)} case items)")
-        db.session.commit()
+        web.perform(lambda: run.log_case_print(web.actor(), meeting, "confidential agenda", []))
     kind = "agenda-confidential" if confidential else "agenda"
-    return _pdf_response(data, _filename(meeting, kind, "pdf"))
+    return web.download(data, _filename(meeting, kind, "pdf"), "application/pdf", inline=True)
 
 
-@bp.route("/meetings/<int:meeting_id>/minutes.pdf")
+@bp.route("/meetings/<int:meeting_id>/minutes.pdf", methods=["GET", "POST"])
 def minutes_pdf(meeting_id: int):
-    meeting = _visible_meeting_or_404(meeting_id)
+    meeting = visible_meeting(meeting_id)
     flags = {name: _flag(name) for name in MINUTES_FLAGS}
-    if flags["case"] and not can_see_case_items(_actor(), meeting):
+    if flags["case"] and not can_see_case_items(web.actor(), meeting):
         abort(403)
+    if flags["case"] and request.method != "POST":
+        return _to_print_options(meeting)
     data = pdf.render("meetings/minutes.html", reports.minutes_context(meeting, **flags))
     if flags["case"]:
         shown = [name for name in MINUTES_FLAGS if flags[name]]
-        audit.log(_actor(), "print", meeting,
-                  summary=f"Printed the minutes of {meeting.title} with case items "
-                          f"({_case_item_count(meeting)} case items; {', '.join(shown)})")
-        db.session.commit()
+        web.perform(lambda: run.log_case_print(web.actor(), meeting, "minutes", shown))
     kind = "minutes-confidential" if flags["case"] else "minutes"
-    return _pdf_response(data, _filename(meeting, kind, "pdf"))
+    return web.download(data, _filename(meeting, kind, "pdf"), "application/pdf", inline=True)
 
 
 # --- calendars ---------------------------------------------------------------------------------
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=FEED_SALT)
-
-
-def feed_token(table: CoalitionTable) -> str:
-    return _serializer().dumps(table.id)
-
 
 def _meeting_page_url(meeting: Meeting) -> str:
     return url_for("meetings.meeting_detail", meeting_id=meeting.id, _external=True)
 
 
-def _ics_response(data: bytes, filename: str) -> Response:
-    response = Response(data, content_type=ics.CONTENT_TYPE)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
-    meeting = _visible_meeting_or_404(meeting_id)
+    meeting = visible_meeting(meeting_id)
     data = ics.build_calendar([meeting], url_for_meeting=_meeting_page_url)
-    return _ics_response(data, _filename(meeting, "meeting", "ics"))
+    return web.download(data, _filename(meeting, "meeting", "ics"), ics.CONTENT_TYPE,
+                        inline=True)
 
 
-@bp.route("/tables/<int:table_id>/calendar")
+@bp.route("/tables/<int:table_id>/calendar", methods=["GET", "POST"])
 def table_calendar(table_id: int):
-    table = db.session.get(CoalitionTable, table_id)
-    if table is None or not can_view_table(_actor(), table):
-        abort(404)
-    feed_url = url_for(".table_calendar_feed", table_id=table.id, token=feed_token(table),
-                       _external=True)
-    return render_template("meetings/table_calendar.html", table=table, feed_url=feed_url)
+    """The user's own feed address: made (shown once), replaced or revoked here."""
+    table = web.load(CoalitionTable, table_id, view=can_view_table)
+    viewer = web.actor()
+    feed_url = None
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action == "issue":
+            outcome = web.perform(lambda: calendars.issue_feed(viewer, table))
+            feed_url = url_for(".table_calendar_feed", table_id=table.id, token=outcome.value,
+                               _external=True)
+        elif action == "revoke":
+            web.perform_and_flash(lambda: calendars.revoke_feed(viewer, table),
+                                  "Your feed address was revoked: it no longer works.")
+            return redirect(url_for(".table_calendar", table_id=table.id))
+        else:
+            abort(400)
+    return web.no_store(make_response(render_template(
+        "meetings/table_calendar.html", table=table, feed_url=feed_url,
+        has_feed=calendars.feed_of(viewer, table) is not None)))
 
 
 @bp.route("/tables/<int:table_id>/calendar.ics")
 def table_calendar_feed(table_id: int):
-    token = request.args.get("token", "")
-    try:
-        payload = _serializer().loads(token) if token else None
-    except BadSignature:
-        payload = None
-    if payload != table_id:
+    feed = calendars.live_feed(table_id, request.args.get("token", ""))
+    if feed is None:
         abort(404)
-    table = db.session.get(CoalitionTable, table_id)
-    if table is None:
-        abort(404)
-    meetings = db.session.scalars(
-        select(Meeting).where(Meeting.table_id == table.id, Meeting.status != "draft")
-        .order_by(Meeting.starts_at, Meeting.id)).all()
-    data = ics.build_calendar(meetings, name=f"{table.name} meetings",
+    data = ics.build_calendar(calendars.feed_meetings(feed.table),
+                              name=f"{feed.table.name} meetings",
                               url_for_meeting=_meeting_page_url)
-    return _ics_response(data, f"table-{table.id}-meetings.ics")
+    return web.download(data, f"table-{table_id}-meetings.ics", ics.CONTENT_TYPE, inline=True)

@@ -24,10 +24,11 @@ from coalition.risk.services.imports import (  # noqa: F401
     ParseResult,
     dismiss_referral,
     import_incidents,
+    log_referrals_read,
     parse_incident_csv,
     referral_query,
 )
-from coalition.risk.services.metrics import board_rows, table_metrics  # noqa: F401
+from coalition.risk.services.metrics import board_rows, log_board_read, table_metrics  # noqa: F401
 from coalition.risk.services.outreach import record_attempt  # noqa: F401
 from coalition.risk.services.situations import (  # noqa: F401
     conclude_situation,
@@ -36,9 +37,7 @@ from coalition.risk.services.situations import (  # noqa: F401
     decision_meetings,
     purge_rejected,
     purge_situation,
-    seated_organizations,
     set_agencies,
-    situation_or_404,
     table_situations_query,
     update_situation,
 )

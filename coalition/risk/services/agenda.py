@@ -1,12 +1,12 @@
-"""Risk situations in the meeting workflow: the agenda rules that list them, and the discussion
-history written when their agenda item is marked discussed.
+"""Risk situations in the meeting workflow: the "situation" agenda subject, the agenda rules that
+list situations, and the discussion history written when their agenda item is marked discussed.
 
-The rules are registered in the meetings' due-item registry by :func:`register_risk_rules`
-(called once at app start, from :func:`coalition.risk.init_app`): open (accepted) situations go
-under "Updates on open situations", new ones under "New situations". An agenda line names the
-situation by its code only — never the identity or the summary. Each situation is listed once
-per agenda (``AgendaItem.situation_id``); the carried-over rule leaves situation items to these
-rules, so a situation is never listed twice.
+Declares ``agenda_items.situation_id``; :func:`register_risk_agenda` (called from
+:func:`coalition.risk.init_app`) registers the subject, the rules — open (accepted) situations
+under "Updates on open situations", new ones under "New situations" — and the minutes hook. An
+agenda line names the situation by its code only, never the identity or the summary. Each
+situation is listed once per agenda; the carried-over rule leaves situation items to these rules
+(the subject is not carried over), so a situation is never listed twice.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from coalition.extensions import db
 from coalition.meetings.models import AgendaItem, Meeting
 from coalition.meetings.services.agenda import AgendaContents, register_due_rule
 from coalition.meetings.services.running import register_minutes_hook
+from coalition.meetings.subjects import AgendaSubject, declare_subject_column, register_subject
 from coalition.risk.models import RiskSituation, SituationDiscussion
 
 UPDATES_SECTION = "Updates on open situations"
@@ -25,6 +26,12 @@ NEW_SECTION = "New situations"
 UPDATE_MINUTES = 5
 NEW_SITUATION_MINUTES = 10
 NOTE_MAX = 50_000
+
+declare_subject_column("situation_id", "risk_situations.id")
+
+SITUATION_SUBJECT = AgendaSubject(key="situation", column="situation_id",
+                                  label="Risk situation", partial="risk/_agenda_subject.html",
+                                  timed=True)
 
 
 def _situation_items(meeting: Meeting, contents: AgendaContents, status: str, suffix: str,
@@ -36,7 +43,7 @@ def _situation_items(meeting: Meeting, contents: AgendaContents, status: str, su
     return [AgendaItem(table_id=meeting.table_id, situation_id=situation.id,
                        title=f"{situation.code} — {suffix}", item_type="case",
                        planned_minutes=minutes)
-            for situation in situations if situation.id not in contents.situation_ids]
+            for situation in situations if not contents.has("situation", situation.id)]
 
 
 def open_situation_updates(meeting: Meeting, contents: AgendaContents) -> list[AgendaItem]:
@@ -89,7 +96,7 @@ def record_discussion(actor, situation: RiskSituation, meeting: Meeting, *,
     if situation.times_discussed != times:
         situation.times_discussed = times
         db.session.flush()
-    audit.log(actor, "discuss", situation, summary=summary)
+    audit.log(actor, "discuss", situation, summary=summary, case_table=situation.table)
     return row
 
 
@@ -102,7 +109,7 @@ def withdraw_discussion(actor, situation: RiskSituation, meeting: Meeting) -> bo
     db.session.flush()
     situation.times_discussed = _count_discussions(situation)
     db.session.flush()
-    audit.log(actor, "discuss", situation,
+    audit.log(actor, "discuss", situation, case_table=situation.table,
               summary=f"{situation.code}: marked not discussed at {meeting.title!r}")
     return True
 
@@ -138,9 +145,10 @@ def situation_discussions(situation: RiskSituation) -> list[tuple[SituationDiscu
     return history
 
 
-def register_risk_rules() -> None:
-    """Put the situation rules in the agenda registry and the discussion hook on minutes saves;
-    idempotent (called once at app start)."""
-    register_due_rule(open_situation_updates, section=UPDATES_SECTION)
-    register_due_rule(new_situations, section=NEW_SECTION)
+def register_risk_agenda() -> None:
+    """Register the subject, the situation rules and the discussion hook on minutes saves;
+    idempotent (called at app start)."""
+    register_subject(SITUATION_SUBJECT)
+    register_due_rule(open_situation_updates, section=UPDATES_SECTION, order=40)
+    register_due_rule(new_situations, section=NEW_SECTION, order=41)
     register_minutes_hook(discussion_from_minutes)

@@ -9,9 +9,11 @@ from datetime import date
 from coalition.core import audit
 from coalition.core.encryption import decrypt, encrypt
 from coalition.core.errors import ServiceError
-from coalition.core.permissions import can_reveal_identity
+from coalition.core.localtime import local_today
+from coalition.core.text import clean
 from coalition.extensions import db
 from coalition.risk.models import RiskSituation, SituationIdentity
+from coalition.risk.permissions import can_reveal_identity
 from coalition.risk.services.identifiers import summary_warnings
 
 IDENTITY_FIELDS = ("name", "birth_date", "location", "phone")
@@ -21,10 +23,7 @@ LIMITS = {"name": 200, "location": 300, "phone": 40}
 
 
 def _clean(value, field: str) -> str:
-    value = (value or "").strip()
-    if len(value) > LIMITS[field]:
-        raise ServiceError(f"Use at most {LIMITS[field]} characters.", field=field)
-    return value
+    return clean(value, field=field, max_length=LIMITS[field])
 
 
 def save_identity(actor, situation: RiskSituation, *, name, birth_date, location,
@@ -35,7 +34,7 @@ def save_identity(actor, situation: RiskSituation, *, name, birth_date, location
                            "situation, while it is open.")
     if birth_date is not None and not isinstance(birth_date, date):
         raise ServiceError("Enter a real date, like 1990-03-14.", field="birth_date")
-    if birth_date is not None and birth_date > date.today():
+    if birth_date is not None and birth_date > local_today():
         raise ServiceError("The date of birth cannot be in the future.", field="birth_date")
     values = {"name": _clean(name, "name"),
               "birth_date": birth_date.isoformat() if birth_date else "",
@@ -52,7 +51,7 @@ def save_identity(actor, situation: RiskSituation, *, name, birth_date, location
     identity.recorded_by_id = actor.id if actor is not None else None
     db.session.flush()
     recorded = ", ".join(IDENTITY_LABELS[f] for f, v in values.items() if v)
-    audit.log(actor, f"identity_{action}", situation,
+    audit.log(actor, f"identity_{action}", situation, case_table=situation.table,
               summary=f"identity of situation {situation.code} recorded ({recorded}); "
                       "values encrypted, not logged")
     return identity
@@ -70,7 +69,7 @@ def reveal_identity(actor, situation: RiskSituation) -> dict[str, str]:
     if not can_reveal_identity(actor, situation):
         raise ServiceError("Only the lead and assisting agencies may see who the person is.")
     values = decrypted_identity(situation)
-    audit.log(actor, "reveal", situation,
+    audit.log(actor, "reveal", situation, case_table=situation.table,
               summary=f"identity of situation {situation.code} revealed")
     db.session.flush()
     return values

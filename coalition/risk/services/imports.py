@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from coalition.core import audit
 from coalition.core.errors import ServiceError
+from coalition.core.text import clean
 from coalition.extensions import db
 from coalition.risk.models import REFERRAL_STATUSES, IncidentImport, OutreachReferral
 from coalition.risk.services.incident_csv import (  # noqa: F401 - the import API in one place
@@ -67,7 +68,7 @@ def import_incidents(actor, table, *, data: bytes, filename: str) -> IncidentImp
         raise ImportRejected("Another import added some of these incidents meanwhile; nothing "
                              "was imported. Upload the file again to see which lines are "
                              "duplicates.", ParseResult()) from exc
-    audit.log(actor, "import", batch,
+    audit.log(actor, "import", batch, case_table=table,
               summary=f"{len(result.rows)} incident report(s) from {batch.filename!r} imported "
                       f"as outreach referrals at {table.name!r}")
     return batch
@@ -75,23 +76,16 @@ def import_incidents(actor, table, *, data: bytes, filename: str) -> IncidentImp
 
 def dismiss_referral(actor, referral: OutreachReferral, *, reason: str) -> None:
     """An open referral will not become a situation; the reason is kept on it and audited."""
-    reason = (reason or "").strip()
     if referral.status != "open":
         raise ServiceError(f"Only open referrals can be dismissed; this one's status is "
                            f"“{REFERRAL_STATUSES[referral.status]}”.", field="reason")
-    if not reason:
-        raise ServiceError("Enter why this referral is dismissed.", field="reason")
-    if len(reason) > REASON_MAX:
-        raise ServiceError(f"Use at most {REASON_MAX} characters.", field="reason")
-    if CONTROL.search(reason) or LINE_BREAK.search(reason):
-        raise ServiceError("Remove the line breaks, tabs or invisible control characters.",
-                           field="reason")
+    reason = clean(reason, field="reason", max_length=REASON_MAX,
+                   required="Enter why this referral is dismissed.")
     referral.status = "dismissed"
     referral.dismissal_reason = reason
     db.session.flush()
-    audit.log(actor, "dismiss", referral,
-              summary=f"Referral {referral.agency} incident {referral.incident_number} "
-                      f"dismissed: {reason}")
+    audit.log(actor, "dismiss", referral, case_table=referral.table_id,
+              summary=f"referral {referral.id} dismissed (the reason is kept on the referral)")
 
 
 def referral_query(table, status: str | None = None):
@@ -102,3 +96,9 @@ def referral_query(table, status: str | None = None):
     open_first = case((OutreachReferral.status == "open", 0), else_=1)
     return stmt.options(selectinload(OutreachReferral.organization)).order_by(
         open_first, OutreachReferral.occurred_at.desc(), OutreachReferral.id.desc())
+
+
+def log_referrals_read(actor, table, count: int, page: int) -> None:
+    """Showing the referral list is a read of case data: one audit row per page shown."""
+    audit.log(actor, "view", table, case_table=table,
+              summary=f"outreach referrals: {count} shown (page {page})")

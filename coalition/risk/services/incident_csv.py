@@ -9,16 +9,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from coalition.core.db import utcnow
-from coalition.core.errors import ServiceError
 from coalition.core.localtime import to_utc
 from coalition.extensions import db
 from coalition.risk.models import OutreachReferral
+from coalition.risk.services.incident_rows import (  # noqa: F401  (the import API in one place)
+    ImportRejected,
+    ParsedRow,
+    ParseResult,
+    PreviewLine,
+)
 from coalition.roster.models import Organization
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -50,69 +54,6 @@ LINE_BREAK = re.compile(r"[\r\n\t]")
 DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 DATETIME_MESSAGE = "Enter a date and time like 2026-11-20 23:15 or 11/20/2026 23:15."
 BOOLEAN_MESSAGE = "Use yes or no (also accepted: y/n, true/false, 1/0)."
-
-
-@dataclass
-class ParsedRow:
-    """One valid line, ready to become an :class:`OutreachReferral`."""
-
-    line: int
-    agency: str
-    incident_number: str
-    occurred_at: datetime
-    location: str
-    is_fatal: bool
-    naloxone_administered: bool
-    naloxone_doses: int | None
-    organization_id: int | None = None
-
-
-@dataclass
-class PreviewLine:
-    """One line of the file as the preview shows it: the raw values and its problems."""
-
-    line: int
-    values: dict[str, str]
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.problems
-
-
-@dataclass
-class ParseResult:
-    rows: list[ParsedRow] = field(default_factory=list)
-    lines: list[PreviewLine] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-
-    @property
-    def row_errors(self) -> dict[int, list[str]]:
-        """Line number → the messages of that line, each naming its column."""
-        return {line.line: [f"{column}: {message}" for column, message in line.problems]
-                for line in self.lines if line.problems}
-
-    @property
-    def valid_count(self) -> int:
-        return sum(1 for line in self.lines if line.is_valid)
-
-    @property
-    def invalid_count(self) -> int:
-        return sum(1 for line in self.lines if not line.is_valid)
-
-    @property
-    def ok(self) -> bool:
-        """Every line valid, at least one line, no file-level problem: ready to import."""
-        return not self.file_errors and bool(self.rows) and self.invalid_count == 0
-
-
-class ImportRejected(ServiceError):
-    """The file (or one of its lines) is invalid; ``result`` says where. Nothing was saved."""
-
-    def __init__(self, message: str, result: ParseResult):
-        super().__init__(message, field="file")
-        self.result = result
 
 
 # --- decoding and the header -------------------------------------------------------------------

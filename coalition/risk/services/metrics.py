@@ -16,9 +16,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, distinct, func, select
 
-from coalition.actions.services import csv_safe
+from coalition.core import audit
 from coalition.core.db import utcnow
 from coalition.core.localtime import local_today, to_local
+from coalition.core.text import csv_cell
 from coalition.extensions import db
 from coalition.risk.models import (
     ENGAGED_RESULTS,
@@ -188,7 +189,7 @@ def board_csv(rows: list[BoardRow]) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         named = agencies[row.id]
-        writer.writerow([csv_safe(cell) for cell in (
+        writer.writerow([csv_cell(cell) for cell in (
             row.code, row.status_label, row.presented_on.isoformat(),
             row.decided_on.isoformat() if row.decided_on else "",
             _local_date(row.accepted_at), _local_date(row.first_contact_at),
@@ -323,3 +324,13 @@ def dashboard_cards(user, *, now: datetime | None = None) -> list[dict]:
     headline = _headline([table.id for table in tables], since=None, now=now or utcnow())
     return [dict(headline[table.id], table_id=table.id, table_name=table.name)
             for table in tables]
+
+
+def log_board_read(actor, table: CoalitionTable, count: int, *, export: bool = False) -> None:
+    """Showing or exporting the board is a read of case data: one audit row each."""
+    if export:
+        audit.log(actor, "export", table, case_table=table,
+                  summary=f"risk board CSV of {count} de-identified situation(s)")
+    else:
+        audit.log(actor, "view", table, case_table=table,
+                  summary=f"risk board: {count} situation(s) shown by code")

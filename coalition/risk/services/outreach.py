@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from coalition.core import audit
 from coalition.core.db import utcnow
 from coalition.core.errors import ServiceError
-from coalition.core.permissions import can_record_outreach
+from coalition.core.text import clean
 from coalition.extensions import db
 from coalition.risk.models import (
     ATTEMPT_MODES,
@@ -30,6 +30,7 @@ from coalition.risk.models import (
     RiskSituation,
     SituationAgency,
 )
+from coalition.risk.permissions import can_record_outreach
 
 NOTE_MAX = 4000
 CONTACT_TARGET_HOURS = 48  # first contact is due within 24–48 hours of acceptance
@@ -105,10 +106,7 @@ def _choice(value, vocabulary: dict, field: str, message: str) -> str:
 
 
 def _note(note) -> str:
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise ServiceError(f"Use at most {NOTE_MAX} characters.", field="note")
-    return note
+    return clean(note, field="note", max_length=NOTE_MAX, multiline=True)
 
 
 # --- the verb -------------------------------------------------------------------------------
@@ -152,7 +150,7 @@ def record_attempt(actor, situation: RiskSituation, *, attempted_at: datetime,
     situation.first_contact_at = first_contact_at(situation.id)
     db.session.flush()
     accepted = sum(1 for value in services.values() if value)
-    audit.log(actor, "create", attempt, summary=(
+    audit.log(actor, "create", attempt, case_table=situation.table, summary=(
         f"outreach attempt on {situation.code}: {ATTEMPT_MODES[mode].lower()}, "
         f"{ATTEMPT_RESULTS[result].lower()}; team {', '.join(team)}; "
         f"{len(services)} service(s) offered, {accepted} accepted"))

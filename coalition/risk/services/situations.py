@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -19,10 +18,10 @@ from coalition.core import audit
 from coalition.core.db import utcnow
 from coalition.core.errors import ServiceError
 from coalition.core.localtime import local_today, to_local
-from coalition.core.permissions import can_view_situation
+from coalition.core.text import clean
 from coalition.core.vocab import get_term
 from coalition.extensions import db
-from coalition.meetings.models import Meeting
+from coalition.meetings.models import AgendaItem, Meeting
 from coalition.risk.models import (
     AGE_RANGES,
     CONSENT_STATUSES,
@@ -30,6 +29,7 @@ from coalition.risk.models import (
     OUTCOMES,
     REFERRAL_SOURCES,
     RISK_STATUSES,
+    OutreachReferral,
     RiskSituation,
     SituationAgency,
     SituationDiscussion,
@@ -37,23 +37,18 @@ from coalition.risk.models import (
     situation_risk_factors,
 )
 from coalition.risk.services.identifiers import summary_warnings
-from coalition.roster.models import Organization, TableMembership
+from coalition.roster import seats
+from coalition.roster.models import Organization
 
 SUMMARY_MAX = 4000
 TEXT_MAX = 2000
 SHORT_MAX = 60
 CODE_ATTEMPTS = 5
 RISK_FACTOR_VOCABULARY = "risk_factor_category"
+REJECTED_REFERRAL_REASON = ("The situation made from this report was not accepted; the link to "
+                            "it was removed with its details.")
 
 # --- queries shared by the risk screens -------------------------------------------------------
-
-def situation_or_404(viewer, situation_id: int) -> RiskSituation:
-    """The situation, or 404 for anyone not seated at its table (coordinators included)."""
-    situation = db.get_or_404(RiskSituation, situation_id)
-    if not can_view_situation(viewer, situation):
-        abort(404)
-    return situation
-
 
 def table_situations_query(table):
     """The situations of a table, newest first, with what lists show loaded."""
@@ -65,27 +60,11 @@ def table_situations_query(table):
             .order_by(RiskSituation.presented_on.desc(), RiskSituation.id.desc()))
 
 
-def seated_organizations(table) -> list[Organization]:
-    """The organizations that have someone seated at ``table``, by name."""
-    seated = select(TableMembership.organization_id).where(TableMembership.table_id == table.id)
-    return list(db.session.scalars(
-        select(Organization).where(Organization.id.in_(seated)).order_by(Organization.name)))
-
-
-def _seated_ids(table) -> set[int]:
-    return set(db.session.scalars(select(TableMembership.organization_id).where(
-        TableMembership.table_id == table.id)))
-
-
 # --- creation and edits (filter 2) ------------------------------------------------------------
 
 def _text(value, *, field: str, max_length: int, required: str | None = None) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ServiceError(required, field=field)
-    if len(value) > max_length:
-        raise ServiceError(f"Use at most {max_length} characters.", field=field)
-    return value
+    return clean(value, field=field, max_length=max_length, required=required,
+                 multiline=max_length > SHORT_MAX)
 
 
 def _code(value, vocabulary: dict, *, field: str, message: str) -> str:
@@ -97,7 +76,7 @@ def _code(value, vocabulary: dict, *, field: str, message: str) -> str:
 def _filter2_values(table, *, originating_organization_id, referral_source, presented_on, level,
                     age_range, gender, language, consent_status, summary, protective_factors,
                     risk_factor_ids) -> dict:
-    if originating_organization_id not in _seated_ids(table):
+    if originating_organization_id not in seats.organization_ids_at(table):
         raise ServiceError("Choose an organization seated at this table.",
                            field="originating_organization_id")
     if not isinstance(presented_on, date):
@@ -181,9 +160,9 @@ def create_situation(actor, table, *, originating_organization_id, referral_sour
         referral.status = "converted"
         referral.situation_id = situation.id
     org = db.session.get(Organization, originating_organization_id)
-    audit.log(actor, "create", situation,
+    audit.log(actor, "create", situation, case_table=table,
               summary=f"situation {situation.code} at {table.name} brought by {org.name}"
-                      + (f" from incident report {referral.id}" if referral is not None else ""))
+                      + (" from an imported incident report" if referral is not None else ""))
     db.session.flush()
     situation.warnings = summary_warnings(situation.summary, situation.protective_factors)
     return situation
@@ -204,7 +183,7 @@ def update_situation(actor, situation: RiskSituation, *, originating_organizatio
     changed = [key for key, value in values.items() if getattr(situation, key) != value]
     for key, value in values.items():
         setattr(situation, key, value)
-    audit.log(actor, "update", situation,
+    audit.log(actor, "update", situation, case_table=situation.table,
               summary=f"situation {situation.code}: "
                       + (", ".join(changed) + " changed" if changed else "no changes"))
     db.session.flush()
@@ -214,7 +193,7 @@ def update_situation(actor, situation: RiskSituation, *, originating_organizatio
 # --- the table's decision (filter 3) ------------------------------------------------------------
 
 def _agency_ids(table, lead_organization_id, assisting_organization_ids) -> list[int]:
-    seated = _seated_ids(table)
+    seated = seats.organization_ids_at(table)
     if lead_organization_id is None:
         raise ServiceError("Choose the lead agency.", field="lead_organization_id")
     if lead_organization_id not in seated:
@@ -230,17 +209,42 @@ def _agency_ids(table, lead_organization_id, assisting_organization_ids) -> list
     return assisting
 
 
-def _apply_agencies(situation, lead_id: int, assisting: list[int]) -> None:
+SELF_ASSIGNMENT_MESSAGE = ("You sit at this table for an agency you are assigning: its members "
+                           "may then see who the person is. Say why your own agency takes it "
+                           "on.")
+
+
+def _apply_agencies(actor, situation, lead_id: int, assisting: list[int],
+                    self_assignment_reason) -> str | None:
     """Update the agency rows in place (a delete and re-insert of the same organization would
-    break the unique constraint inside one flush)."""
+    break the unique constraint inside one flush). A manager who adds the agency they sit for
+    must give a reason, kept on that agency's row; returns that agency's name."""
     wanted = {lead_id: "lead", **{org_id: "assisting" for org_id in assisting}}
+    own = seats.seat_organization_id(actor, situation.table) if actor is not None else None
+    existing = {agency.organization_id for agency in situation.agencies}
+    reason = ""
+    if own in wanted and own not in existing:
+        reason = _text(self_assignment_reason, field="self_assignment_reason",
+                       max_length=TEXT_MAX, required=SELF_ASSIGNMENT_MESSAGE)
     for agency in list(situation.agencies):
         if agency.organization_id in wanted:
             agency.role = wanted.pop(agency.organization_id)
         else:
             situation.agencies.remove(agency)
     for org_id, role in wanted.items():
-        situation.agencies.append(SituationAgency(organization_id=org_id, role=role))
+        row = SituationAgency(organization_id=org_id, role=role)
+        if org_id == own and reason:
+            row.self_assigned_by_id, row.self_assignment_reason = actor.id, reason
+        situation.agencies.append(row)
+    return db.session.get(Organization, own).name if reason else None
+
+
+def _log_self_assignment(actor, situation, agency_name: str | None) -> None:
+    """Coordinators see every self-assignment in the audit log (by code and agency only)."""
+    if agency_name:
+        audit.log(actor, "self_assign", situation,
+                  summary=f"{actor.name} assigned the agency they sit for ({agency_name}) to "
+                          f"situation {situation.code}; the reason is on the situation")
 
 
 def _agency_names(lead_id: int, assisting: list[int]) -> str:
@@ -266,11 +270,22 @@ def purge_situation(situation: RiskSituation) -> None:
     situation.conclusion_note = ""
     for discussion in situation.discussions:
         discussion.note = ""
+    # What was said about it at meetings goes with it (the agenda line keeps only the code).
+    for item in db.session.scalars(select(AgendaItem).where(
+            AgendaItem.situation_id == situation.id)):
+        item.minutes = ""
+        item.revisions.clear()
+    # The incident report it was made from points at the person: unlink it and close it.
+    for referral in db.session.scalars(select(OutreachReferral).where(
+            OutreachReferral.situation_id == situation.id)):
+        referral.situation_id = None
+        referral.status = "dismissed"
+        referral.dismissal_reason = REJECTED_REFERRAL_REASON
 
 
 def decide_situation(actor, situation: RiskSituation, *, accepted: bool, meeting=None,
                      reason: str = "", lead_organization_id=None,
-                     assisting_organization_ids=()) -> None:
+                     assisting_organization_ids=(), self_assignment_reason: str = "") -> None:
     """The table's decision: accepted (acutely elevated risk) with its agencies, or rejected with
     a reason, in which case everything but the minimal fields is purged in this transaction."""
     if situation.status != "new":
@@ -280,7 +295,8 @@ def decide_situation(actor, situation: RiskSituation, *, accepted: bool, meeting
     if accepted:
         assisting = _agency_ids(situation.table, lead_organization_id,
                                 assisting_organization_ids)
-        _apply_agencies(situation, lead_organization_id, assisting)
+        own = _apply_agencies(actor, situation, lead_organization_id, assisting,
+                              self_assignment_reason)
         situation.status = "accepted"
         situation.accepted_at = utcnow()
         situation.rejection_reason = ""
@@ -294,21 +310,25 @@ def decide_situation(actor, situation: RiskSituation, *, accepted: bool, meeting
         detail = "description, risk factors, agencies and identity purged"
     situation.decided_on = to_local(meeting.starts_at).date() if meeting else local_today()
     situation.decision_meeting_id = meeting.id if meeting is not None else None
-    audit.log(actor, "accept" if accepted else "reject", situation,
+    audit.log(actor, "accept" if accepted else "reject", situation, case_table=situation.table,
               summary=f"situation {situation.code} {situation.status}: {detail}")
+    if accepted:
+        _log_self_assignment(actor, situation, own)
     db.session.flush()
 
 
 def set_agencies(actor, situation: RiskSituation, *, lead_organization_id,
-                 assisting_organization_ids=()) -> None:
+                 assisting_organization_ids=(), self_assignment_reason: str = "") -> None:
     """Change the lead and assisting agencies of an accepted situation."""
     if situation.status != "accepted":
         raise ServiceError("Agencies are assigned to accepted, open situations only.")
     assisting = _agency_ids(situation.table, lead_organization_id, assisting_organization_ids)
-    _apply_agencies(situation, lead_organization_id, assisting)
-    audit.log(actor, "agencies", situation,
+    own = _apply_agencies(actor, situation, lead_organization_id, assisting,
+                          self_assignment_reason)
+    audit.log(actor, "agencies", situation, case_table=situation.table,
               summary=f"situation {situation.code}: "
                       f"{_agency_names(lead_organization_id, assisting)}")
+    _log_self_assignment(actor, situation, own)
     db.session.flush()
 
 
@@ -332,7 +352,7 @@ def conclude_situation(actor, situation: RiskSituation, *, concluded_on, risk_st
     situation.conclusion_note = _text(note, field="note", max_length=TEXT_MAX)
     situation.concluded_on = concluded_on
     situation.status = "concluded"
-    audit.log(actor, "conclude", situation,
+    audit.log(actor, "conclude", situation, case_table=situation.table,
               summary=f"situation {situation.code} concluded on {concluded_on.isoformat()}: "
                       f"{RISK_STATUSES[situation.risk_status]}, {OUTCOMES[situation.outcome]}")
     db.session.flush()
@@ -353,6 +373,9 @@ def _leftover_clause():
         select(SituationIdentity.id).where(SituationIdentity.situation_id == sid).exists(),
         select(SituationDiscussion.id).where(SituationDiscussion.situation_id == sid,
                                              SituationDiscussion.note != "").exists(),
+        select(OutreachReferral.id).where(OutreachReferral.situation_id == sid).exists(),
+        select(AgendaItem.id).where(AgendaItem.situation_id == sid, AgendaItem.minutes != "")
+        .exists(),
     )
 
 
@@ -363,7 +386,7 @@ def purge_rejected() -> int:
         RiskSituation.status == "rejected", _leftover_clause())))
     for situation in situations:
         purge_situation(situation)
-        audit.log(None, "purge", situation,
+        audit.log(None, "purge", situation, case_table=situation.table,
                   summary=f"rejected situation {situation.code}: leftover data purged")
     db.session.flush()
     return len(situations)

@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
-from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import DateField
-from wtforms.validators import Optional
+from flask import abort, make_response, redirect, render_template, request, url_for
 
-from coalition.core import audit
+from coalition.core import web
 from coalition.core.db import utcnow
+from coalition.core.fields import FilterForm, Form, date_field
 from coalition.core.localtime import local_today
-from coalition.core.permissions import can_manage_table, can_view_case_data
-from coalition.extensions import db
+from coalition.risk.permissions import can_view_risk_table
 from coalition.risk.services import metrics
 from coalition.risk.views import bp
-from coalition.roster.forms import DATE_MESSAGE
 from coalition.roster.models import CoalitionTable
+from coalition.roster.permissions import can_manage_table
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
-def _risk_table_or_404(table_id: int) -> CoalitionTable:
-    """A risk review table whose case data the viewer may see; anything else is a 404."""
-    table = db.get_or_404(CoalitionTable, table_id)
-    if table.kind != "risk_review" or not can_view_case_data(_actor(), table):
-        abort(404)
-    return table
+def risk_table(table_id: int, act=None) -> CoalitionTable:
+    """A risk review table whose case data the viewer may see (seated there); else 404."""
+    return web.load(CoalitionTable, table_id, view=can_view_risk_table, act=act)
 
 
 def _situation_urls(rows) -> dict[int, str]:
@@ -37,7 +26,7 @@ def _situation_urls(rows) -> dict[int, str]:
 
 @bp.get("/risk")
 def board_index():
-    tables = metrics.risk_review_tables(_actor())
+    tables = metrics.risk_review_tables(web.actor())
     if len(tables) == 1:
         return redirect(url_for(".board", table_id=tables[0].id))
     return render_template("risk/board_index.html", tables=tables)
@@ -45,49 +34,38 @@ def board_index():
 
 @bp.get("/tables/<int:table_id>/risk-board")
 def board(table_id: int):
-    viewer = _actor()
-    table = _risk_table_or_404(table_id)
+    viewer = web.actor()
+    table = risk_table(table_id)
     today = local_today()
     rows = metrics.board_rows(table, today=today, now=utcnow())
-    audit.log(viewer, "view", table, summary=f"risk board: {len(rows)} situation(s) shown "
-                                             f"by code")
-    db.session.commit()
-    response = Response(render_template(
+    web.perform(lambda: metrics.log_board_read(viewer, table, len(rows)))
+    return web.no_store(make_response(render_template(
         "risk/board.html", table=table, sections=metrics.board_sections(rows),
         section_labels=metrics.BOARD_SECTIONS, urls=_situation_urls(rows), today=today,
         month_start=metrics.month_start(today), target_hours=metrics.CONTACT_TARGET_HOURS,
-        may_import=can_manage_table(_actor(), table)))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        may_import=can_manage_table(viewer, table), export_form=Form(formdata=None))))
 
 
-@bp.get("/tables/<int:table_id>/risk-board.csv")
+@bp.post("/tables/<int:table_id>/risk-board.csv")
 def board_export(table_id: int):
-    viewer = _actor()
-    table = _risk_table_or_404(table_id)
+    viewer = web.actor()
+    table = risk_table(table_id)
+    if not Form().validate_on_submit():
+        abort(400)
     today = local_today()
     rows = metrics.board_rows(table, today=today, now=utcnow())
     body = metrics.board_csv(rows)
-    audit.log(viewer, "export", table,
-              summary=f"risk board CSV of {len(rows)} de-identified situation(s)")
-    db.session.commit()
-    filename = f"risk-board-{table.id}-{today.isoformat()}.csv"
-    return Response("\ufeff" + body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+    web.perform(lambda: metrics.log_board_read(viewer, table, len(rows), export=True))
+    return web.download(body, f"risk-board-{table.id}-{today.isoformat()}.csv", "text/csv")
 
 
-class ReportFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    since = DateField("Presented on or after", validators=[Optional()],
-                      invalid_value_message=DATE_MESSAGE)
+class ReportFilterForm(FilterForm):
+    since = date_field("Presented on or after")
 
 
 @bp.get("/tables/<int:table_id>/risk-report")
 def engagement_report(table_id: int):
-    table = _risk_table_or_404(table_id)
+    table = risk_table(table_id)
     form = ReportFilterForm(formdata=request.args)
     valid = form.validate()
     since = form.since.data if valid else None

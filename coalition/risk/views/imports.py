@@ -13,22 +13,10 @@ import base64
 import binascii
 import zlib
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_login import current_user
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from itsdangerous import BadData, URLSafeSerializer
 
-from coalition.core import audit
-from coalition.core.errors import ServiceError
-from coalition.core.permissions import can_manage_table, can_view_case_data
-from coalition.extensions import db
+from coalition.core import web
 from coalition.risk import services as risk
 from coalition.risk.forms_import import (
     DismissForm,
@@ -46,16 +34,13 @@ from coalition.risk.services.imports import (
     rejection_message,
 )
 from coalition.risk.views import bp
+from coalition.risk.views.board import risk_table
 from coalition.roster.models import CoalitionTable
+from coalition.roster.permissions import can_manage_table
 
 SALT = "incident-import"
 PREVIEW_VALID_LINES = 200  # valid lines shown in the preview; every invalid line is shown
 CONFIRM_FORM_MAX = MAX_BYTES * 2  # the signed file in the confirm form (base64 of zlib data)
-MAX_PAGE = 1_000_000
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 @bp.url_value_preprocessor
@@ -64,21 +49,6 @@ def _allow_the_signed_file(endpoint, values):
     (this runs before the CSRF check reads the form)."""
     if endpoint == "risk.incident_import_confirm":
         request.max_form_memory_size = CONFIRM_FORM_MAX
-
-
-def _table_or_404(table_id: int) -> CoalitionTable:
-    """A risk review table whose case data the viewer may see (seated there); else 404."""
-    table = db.get_or_404(CoalitionTable, table_id)
-    if table.kind != "risk_review" or not can_view_case_data(_actor(), table):
-        abort(404)
-    return table
-
-
-def _managed_table(table_id: int) -> CoalitionTable:
-    table = _table_or_404(table_id)
-    if not can_manage_table(_actor(), table):
-        abort(403)
-    return table
 
 
 def _serializer() -> URLSafeSerializer:
@@ -125,7 +95,7 @@ def _render_preview(table, result: ParseResult, *, filename: str, payload: str |
 
 @bp.route("/tables/<int:table_id>/incidents/import", methods=["GET", "POST"])
 def incident_import(table_id: int):
-    table = _managed_table(table_id)
+    table = risk_table(table_id, act=can_manage_table)
     form = ImportUploadForm()
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
@@ -141,7 +111,7 @@ def incident_import(table_id: int):
 
 @bp.post("/tables/<int:table_id>/incidents/import/confirm")
 def incident_import_confirm(table_id: int):
-    table = _managed_table(table_id)
+    table = risk_table(table_id, act=can_manage_table)
     form = ImportConfirmForm()
     unsigned = _unsign(table, form.payload.data or "") if form.validate_on_submit() else None
     if unsigned is None:
@@ -150,17 +120,17 @@ def incident_import_confirm(table_id: int):
                                 "incomplete). Nothing was imported; upload the file again.")
         return render_template("risk/import.html", table=table, form=form, **_guide()), 400
     data, filename = unsigned
-    try:
-        batch = risk.import_incidents(_actor(), table, data=data, filename=filename)
-    except risk.ImportRejected as error:
-        db.session.rollback()
-        result = error.result
+    outcome = web.perform(lambda: risk.import_incidents(web.actor(), table, data=data,
+                                                        filename=filename))
+    if not outcome.ok:
+        error = outcome.error
+        result = getattr(error, "result", None) or risk.ParseResult()
         if not (result.lines or result.file_errors):  # a duplicate reached the database meanwhile
             result = risk.parse_incident_csv(data, table=table)
         if result.ok:
             return _rejected(table, error.message)
         return _render_preview(table, result, filename=filename, payload=None, status=400)
-    db.session.commit()
+    batch = outcome.value
     flash(f"{batch.row_count} referral{'' if batch.row_count == 1 else 's'} imported from "
           f"{batch.filename}.", "success")
     return redirect(url_for(".referral_list", table_id=table.id))
@@ -176,13 +146,10 @@ def _rejected(table, message: str):
 
 def _render_list(table, *, dismiss_forms: dict | None = None, errors: list[str] | None = None,
                  status: int = 200):
-    viewer = _actor()
+    viewer = web.actor()
     filters = ReferralFilterForm(formdata=request.args)
     valid = filters.validate()
-    page_number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    page = db.paginate(risk.referral_query(table, filters.status.data if valid else "all"),
-                       page=page_number, per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
+    page = web.paginate(risk.referral_query(table, filters.status.data if valid else "all"))
     may_manage = can_manage_table(viewer, table)
     forms = {referral.id: DismissForm(formdata=None, prefix=f"r{referral.id}")
              for referral in page.items if may_manage and referral.status == "open"}
@@ -192,37 +159,28 @@ def _render_list(table, *, dismiss_forms: dict | None = None, errors: list[str] 
         may_manage=may_manage, statuses=REFERRAL_STATUSES, errors=errors or [],
         dismiss_forms=forms)
     if page.items:  # after rendering: the commit expires what the page shows
-        audit.log(viewer, "view", table,
-                  summary=f"outreach referrals: {len(page.items)} shown (page {page.page})")
-        db.session.commit()
-    return body, (status if valid else 400)
+        web.perform(lambda: risk.log_referrals_read(viewer, table, len(page.items), page.page))
+    return web.no_store(make_response(body, status if valid else 400))
 
 
 @bp.get("/tables/<int:table_id>/referrals")
 def referral_list(table_id: int):
-    return _render_list(_table_or_404(table_id))
+    return _render_list(risk_table(table_id))
 
 
 @bp.post("/tables/<int:table_id>/referrals/<int:referral_id>/dismiss")
 def referral_dismiss(table_id: int, referral_id: int):
-    table = _table_or_404(table_id)
-    referral = db.get_or_404(OutreachReferral, referral_id)
-    if referral.table_id != table.id:
-        abort(404)
-    if not can_manage_table(_actor(), table):
-        abort(403)
+    table = risk_table(table_id)
+    referral = web.child_of(OutreachReferral, referral_id, "table_id", table.id)
+    web.require(can_manage_table(web.actor(), table))
     form = DismissForm(prefix=f"r{referral.id}")
     if form.validate_on_submit():
-        try:
-            risk.dismiss_referral(_actor(), referral, reason=form.reason.data)
-        except ServiceError as error:
-            db.session.rollback()
-            if referral.status != "open":  # no form is shown for it: say so above the list
-                return _render_list(table, errors=[error.message], status=400)
-            form.reason.errors = [*form.reason.errors, error.message]
-        else:
-            db.session.commit()
+        outcome = web.perform(lambda: risk.dismiss_referral(web.actor(), referral,
+                                                            reason=form.reason.data), form)
+        if outcome.ok:
             flash(f"Referral {referral.agency} {referral.incident_number} dismissed.", "success")
             return redirect(url_for(".referral_list", table_id=table.id,
                                     **request.args.to_dict()))
+        if referral.status != "open":  # no form is shown for it: say so above the list
+            return _render_list(table, errors=[outcome.error.message], status=400)
     return _render_list(table, dismiss_forms={referral.id: form}, status=400)

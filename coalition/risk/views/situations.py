@@ -1,7 +1,7 @@
 """Risk review routes: a new situation (filter 2), its page, edits while undecided, the table's
 decision (filter 3), agencies, identity (filter 4, with the audited reveal) and the conclusion.
 
-Who may reach each route is in ``core.permissions.ROUTES``; the views add the object checks:
+Who may reach each route is in ``risk.permissions.ROUTES``; the views add the object checks:
 a situation is 404 to anyone not seated at its table (coordinators included) and 403 to seated
 people who may see it but not do what they asked.
 """
@@ -9,20 +9,11 @@ people who may see it but not do what they asked.
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from coalition.core.errors import ServiceError, apply_to_form
+from coalition.core import web
+from coalition.core.fields import options, record_id
 from coalition.core.localtime import local_today, to_local
-from coalition.core.permissions import (
-    can_manage_situation,
-    can_record_outreach,
-    can_reveal_identity,
-    can_view_case_data,
-    is_assigned_agency_member,
-    seat_organization_id,
-)
 from coalition.core.vocab import terms
-from coalition.extensions import db
 from coalition.risk import services as risk
 from coalition.risk.forms import (
     AgenciesForm,
@@ -41,9 +32,19 @@ from coalition.risk.models import (
     OutreachReferral,
     RiskSituation,
 )
+from coalition.risk.permissions import (
+    can_edit_situation,
+    can_manage_situation,
+    can_record_identity,
+    can_record_outreach,
+    can_reveal_identity,
+    can_view_risk_table,
+    can_view_situation,
+    is_assigned_agency_member,
+)
 from coalition.risk.services.situations import RISK_FACTOR_VOCABULARY
 from coalition.risk.views import bp
-from coalition.roster.forms import id_or_none, options
+from coalition.roster import seats
 from coalition.roster.models import CoalitionTable
 
 LABELS = {"referral_source": REFERRAL_SOURCES, "level": LEVELS, "age_range": AGE_RANGES,
@@ -51,33 +52,28 @@ LABELS = {"referral_source": REFERRAL_SOURCES, "level": LEVELS, "age_range": AGE
           "outcome": OUTCOMES}
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
-def _situation(situation_id: int) -> RiskSituation:
-    return risk.situation_or_404(_actor(), situation_id)
-
-
-def _managed(situation_id: int) -> RiskSituation:
-    situation = _situation(situation_id)
-    if not can_manage_situation(_actor(), situation):
-        abort(403)
-    return situation
-
-
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def situation_of(situation_id: int, act=None) -> RiskSituation:
+    """The situation, 404 for anyone not seated at its table; 403 when ``act`` refuses."""
+    return web.load(RiskSituation, situation_id, view=can_view_situation, act=act)
 
 
 def _org_choices(table, blank: str | None = "Choose…"):
-    return options([(org.id, org.name) for org in risk.seated_organizations(table)], blank=blank)
+    return options([(org.id, org.name) for org in seats.organizations_at(table)], blank=blank)
 
 
 def _not_now(situation: RiskSituation, message: str):
     flash(message, "warning")
     return redirect(url_for(".situation_detail", situation_id=situation.id))
+
+
+def _page(template: str, status: int = 200, **context):
+    """A page showing case data: never cached."""
+    return web.no_store(make_response(render_template(template, **context), status))
+
+
+def _flash_warnings(warnings) -> None:
+    for warning in warnings:
+        flash(warning, "warning")
 
 
 # --- filter 2: a new situation, edits while undecided -----------------------------------------
@@ -98,34 +94,24 @@ def _filter2_arguments(form: SituationForm) -> dict:
 
 def _open_referral(table, referral_id) -> OutreachReferral | None:
     try:
-        referral_id = id_or_none(referral_id)
+        referral_id = record_id(referral_id)
     except (TypeError, ValueError):
         abort(404)
     if referral_id is None:
         return None
-    referral = db.session.get(OutreachReferral, referral_id)
-    if referral is None or referral.table_id != table.id:
-        abort(404)
-    return referral
-
-
-def _flash_warnings(warnings) -> None:
-    for warning in warnings:
-        flash(warning, "warning")
+    return web.child_of(OutreachReferral, referral_id, "table_id", table.id)
 
 
 @bp.route("/tables/<int:table_id>/situations/new", methods=["GET", "POST"])
 def situation_new(table_id: int):
-    viewer = _actor()
-    table = db.get_or_404(CoalitionTable, table_id)
-    if table.kind != "risk_review" or not can_view_case_data(viewer, table):
-        abort(404)
+    viewer = web.actor()
+    table = web.load(CoalitionTable, table_id, view=can_view_risk_table)
     form = _situation_form(table, SituationForm())
     referral = _open_referral(table, form.referral_id.data if request.method == "POST"
                               else request.args.get("referral"))
     if request.method == "GET":
         form.presented_on.data = local_today()
-        form.originating_organization_id.data = seat_organization_id(viewer, table)
+        form.originating_organization_id.data = seats.seat_organization_id(viewer, table)
         if referral is not None:
             form.referral_id.data = str(referral.id)
             form.referral_source.data = "incident_import"
@@ -133,31 +119,21 @@ def situation_new(table_id: int):
             if referral.organization_id is not None:
                 form.originating_organization_id.data = referral.organization_id
     elif form.validate_on_submit():
-        try:
-            situation = risk.create_situation(viewer, table, referral=referral,
-                                              **_filter2_arguments(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        outcome = web.perform(lambda: risk.create_situation(
+            viewer, table, referral=referral, **_filter2_arguments(form)), form)
+        if outcome.ok:
+            situation = outcome.value
             flash(f"Situation {situation.code} was recorded for the table's decision.",
                   "success")
             _flash_warnings(situation.warnings)
             return redirect(url_for(".situation_detail", situation_id=situation.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("risk/situation_new.html", form=form, table=table, situation=None,
-                           referral=referral), status
+    return _page("risk/situation_new.html", web.form_status(), form=form, table=table,
+                 situation=None, referral=referral)
 
 
 @bp.route("/situations/<int:situation_id>/edit", methods=["GET", "POST"])
 def situation_edit(situation_id: int):
-    viewer = _actor()
-    situation = _situation(situation_id)
-    originating = seat_organization_id(viewer, situation.table) == \
-        situation.originating_organization_id
-    if not (originating or can_manage_situation(viewer, situation)):
-        abort(403)
+    situation = situation_of(situation_id, act=can_edit_situation)
     if situation.status != "new":
         return _not_now(situation, "The table has decided on this situation; its description "
                                    "can no longer be edited.")
@@ -165,56 +141,47 @@ def situation_edit(situation_id: int):
     if request.method == "GET":
         form.risk_factor_ids.data = [term.id for term in situation.risk_factors]
     elif form.validate_on_submit():
-        try:
-            warnings = risk.update_situation(viewer, situation, **_filter2_arguments(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        outcome = web.perform(lambda: risk.update_situation(
+            web.actor(), situation, **_filter2_arguments(form)), form)
+        if outcome.ok:
             flash("The description was saved.", "success")
-            _flash_warnings(warnings)
+            _flash_warnings(outcome.value)
             return redirect(url_for(".situation_detail", situation_id=situation.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("risk/situation_new.html", form=form, table=situation.table,
-                           situation=situation, referral=None), status
+    return _page("risk/situation_new.html", web.form_status(), form=form,
+                 table=situation.table, situation=situation, referral=None)
 
 
 # --- the situation's page and the reveal ------------------------------------------------------
 
 def _render_detail(situation: RiskSituation, *, revealed: dict | None = None):
-    viewer = _actor()
+    viewer = web.actor()
     may_manage = can_manage_situation(viewer, situation)
     assigned = is_assigned_agency_member(viewer, situation)
     warnings = risk.identifier_warnings(situation) \
         if (may_manage or assigned) and situation.status in ("new", "accepted") else []
-    response = make_response(render_template(
+    return _page(
         "risk/situation_detail.html", situation=situation, labels=LABELS, revealed=revealed,
         may_manage=may_manage,
-        may_edit=situation.status == "new" and (may_manage or seat_organization_id(
-            viewer, situation.table) == situation.originating_organization_id),
-        may_identify=situation.status == "accepted" and (assigned or may_manage),
+        may_edit=situation.status == "new" and can_edit_situation(viewer, situation),
+        may_identify=situation.status == "accepted" and can_record_identity(viewer, situation),
         may_reveal=can_reveal_identity(viewer, situation) and situation.identity is not None,
-        may_conclude=can_record_outreach(viewer, situation), warnings=warnings))
-    return _no_store(response)
+        may_conclude=can_record_outreach(viewer, situation), warnings=warnings)
 
 
 @bp.get("/situations/<int:situation_id>")
 def situation_detail(situation_id: int):
-    return _render_detail(_situation(situation_id))
+    return _render_detail(situation_of(situation_id))
 
 
 @bp.post("/situations/<int:situation_id>/reveal")
 def situation_reveal(situation_id: int):
-    viewer = _actor()
-    situation = _situation(situation_id)
-    if not can_reveal_identity(viewer, situation):
-        abort(403)
+    situation = situation_of(situation_id, act=can_reveal_identity)
     if situation.identity is None:
         return _not_now(situation, "No identity has been recorded for this situation yet.")
-    revealed = risk.reveal_identity(viewer, situation)
-    db.session.commit()
-    return _render_detail(situation, revealed=revealed)
+    outcome = web.perform(lambda: risk.reveal_identity(web.actor(), situation))
+    if not outcome.ok:
+        abort(403)
+    return _render_detail(situation, revealed=outcome.value)
 
 
 # --- filter 3: the table's decision, agencies -------------------------------------------------
@@ -230,38 +197,30 @@ def _decision_form(situation: RiskSituation, form: DecisionForm) -> DecisionForm
 
 @bp.route("/situations/<int:situation_id>/decide", methods=["GET", "POST"])
 def situation_decide(situation_id: int):
-    viewer = _actor()
-    situation = _managed(situation_id)
+    situation = situation_of(situation_id, act=can_manage_situation)
     if situation.status != "new":
         return _not_now(situation, "The table has already decided on this situation.")
     form = _decision_form(situation, DecisionForm())
     if form.validate_on_submit():
-        meeting = None
-        if form.meeting_id.data is not None:
-            meeting = next((m for m in risk.decision_meetings(situation.table)
-                            if m.id == form.meeting_id.data), None)
-        try:
-            risk.decide_situation(
-                viewer, situation, accepted=form.decision.data == "accept", meeting=meeting,
-                reason=form.reason.data, lead_organization_id=form.lead_organization_id.data,
-                assisting_organization_ids=form.assisting_organization_ids.data or ())
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        meeting = next((m for m in risk.decision_meetings(situation.table)
+                        if m.id == form.meeting_id.data), None)
+        outcome = web.perform(lambda: risk.decide_situation(
+            web.actor(), situation, accepted=form.decision.data == "accept", meeting=meeting,
+            reason=form.reason.data, lead_organization_id=form.lead_organization_id.data,
+            assisting_organization_ids=form.assisting_organization_ids.data or (),
+            self_assignment_reason=form.self_assignment_reason.data), form)
+        if outcome.ok:
             flash(f"Situation {situation.code} was accepted." if situation.status == "accepted"
                   else f"Situation {situation.code} was rejected; its description was deleted.",
                   "success")
             return redirect(url_for(".situation_detail", situation_id=situation.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("risk/situation_decide.html", form=form, situation=situation), status
+    return _page("risk/situation_decide.html", web.form_status(), form=form,
+                 situation=situation)
 
 
 @bp.route("/situations/<int:situation_id>/agencies", methods=["GET", "POST"])
 def situation_agencies(situation_id: int):
-    viewer = _actor()
-    situation = _managed(situation_id)
+    situation = situation_of(situation_id, act=can_manage_situation)
     if situation.status != "accepted":
         return _not_now(situation, "Agencies are assigned to accepted, open situations only.")
     form = AgenciesForm()
@@ -273,82 +232,57 @@ def situation_agencies(situation_id: int):
         form.assisting_organization_ids.data = [
             a.organization_id for a in situation.agencies if a.role == "assisting"]
     elif form.validate_on_submit():
-        try:
-            risk.set_agencies(viewer, situation,
-                              lead_organization_id=form.lead_organization_id.data,
-                              assisting_organization_ids=form.assisting_organization_ids.data
-                              or ())
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        outcome = web.perform(lambda: risk.set_agencies(
+            web.actor(), situation, lead_organization_id=form.lead_organization_id.data,
+            assisting_organization_ids=form.assisting_organization_ids.data or (),
+            self_assignment_reason=form.self_assignment_reason.data), form)
+        if outcome.ok:
             flash("The agencies were saved.", "success")
             return redirect(url_for(".situation_detail", situation_id=situation.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("risk/situation_agencies.html", form=form,
-                           situation=situation), status
+    return _page("risk/situation_agencies.html", web.form_status(), form=form,
+                 situation=situation)
 
 
 # --- filter 4: identity -----------------------------------------------------------------------
 
 @bp.route("/situations/<int:situation_id>/identity", methods=["GET", "POST"])
 def situation_identity(situation_id: int):
-    viewer = _actor()
-    situation = _situation(situation_id)
-    if not (is_assigned_agency_member(viewer, situation)
-            or can_manage_situation(viewer, situation)):
-        abort(403)
+    situation = situation_of(situation_id, act=can_record_identity)
     if situation.status != "accepted":
         return _not_now(situation, "Identity is recorded only once the table has accepted the "
                                    "situation, while it is open.")
     form = IdentityForm()
     if form.validate_on_submit():
-        try:
-            risk.save_identity(viewer, situation, name=form.name.data,
-                               birth_date=form.birth_date.data, location=form.location.data,
-                               phone=form.phone.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        outcome = web.perform(lambda: risk.save_identity(
+            web.actor(), situation, name=form.name.data, birth_date=form.birth_date.data,
+            location=form.location.data, phone=form.phone.data), form)
+        if outcome.ok:
             flash("The identity was saved, encrypted.", "success")
             _flash_warnings(risk.identifier_warnings(situation))
             return redirect(url_for(".situation_detail", situation_id=situation.id))
-    status = 400 if request.method == "POST" else 200
-    return _no_store(make_response(render_template(
-        "risk/situation_identity.html", form=form, situation=situation), status))
+    return _page("risk/situation_identity.html", web.form_status(), form=form,
+                 situation=situation)
 
 
 # --- conclusion -------------------------------------------------------------------------------
 
 @bp.route("/situations/<int:situation_id>/conclude", methods=["GET", "POST"])
 def situation_conclude(situation_id: int):
-    viewer = _actor()
-    situation = _situation(situation_id)
+    situation = situation_of(situation_id)
     if situation.status != "accepted":
-        if not can_manage_situation(viewer, situation) \
-                and not is_assigned_agency_member(viewer, situation):
-            abort(403)
+        web.require(can_record_identity(web.actor(), situation))
         return _not_now(situation, "Only an accepted, open situation can be concluded.")
-    if not can_record_outreach(viewer, situation):
-        abort(403)
+    web.require(can_record_outreach(web.actor(), situation))
     form = ConclusionForm()
     if request.method == "GET":
         form.concluded_on.data = local_today()
     elif form.validate_on_submit():
-        try:
-            risk.conclude_situation(viewer, situation, concluded_on=form.concluded_on.data,
-                                    risk_status=form.risk_status.data,
-                                    outcome=form.outcome.data, note=form.note.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        outcome = web.perform(lambda: risk.conclude_situation(
+            web.actor(), situation, concluded_on=form.concluded_on.data,
+            risk_status=form.risk_status.data, outcome=form.outcome.data,
+            note=form.note.data), form)
+        if outcome.ok:
             flash(f"Situation {situation.code} was concluded.", "success")
             return redirect(url_for(".situation_detail", situation_id=situation.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("risk/situation_conclude.html", form=form,
-                           situation=situation), status
+    return _page("risk/situation_conclude.html", web.form_status(), form=form,
+                 situation=situation)

@@ -6,7 +6,8 @@ caller commits.
 
 One module per subject — ``organizations`` (with agreements), ``people`` (with affiliations),
 ``tables`` (with seats), ``coverage`` — on top of ``validation``, ``editing`` and ``listing``,
-the checks, edit handling and list filters they share. Callers import from this package:
+the checks, edit audit and list filters they share. Who sits at a table is
+``roster.seats``. Callers import from this package:
 ``from coalition.roster import services as roster``.
 """
 
@@ -17,7 +18,6 @@ from coalition.roster.services.coverage import (
     table_coverage,
     table_summaries,
 )
-from coalition.roster.services.editing import EditConflict
 from coalition.roster.services.listing import STATUSES
 from coalition.roster.services.organizations import (
     DUPLICATE_ORG_MESSAGE,
@@ -48,18 +48,12 @@ from coalition.roster.services.tables import (
     change_seat_role,
     create_table,
     seat_person,
-    table_members,
     table_query,
     unseat,
     update_table,
     visible_tables,
 )
-from coalition.roster.services.validation import (
-    NOTES_MAX,
-    WEBSITE_MESSAGE,
-    valid_id,
-    web_address_problem,
-)
+from coalition.roster.services.validation import NOTES_MAX, WEBSITE_MESSAGE, web_address_problem
 
 __all__ = [
     "DUPLICATE_ORG_MESSAGE",
@@ -67,7 +61,6 @@ __all__ = [
     "NOTES_MAX",
     "STATUSES",
     "WEBSITE_MESSAGE",
-    "EditConflict",
     "ServiceError",
     "add_affiliation",
     "add_agreement",
@@ -91,7 +84,6 @@ __all__ = [
     "seat_person",
     "standard_sectors",
     "table_coverage",
-    "table_members",
     "table_query",
     "table_summaries",
     "unseat",
@@ -99,7 +91,6 @@ __all__ = [
     "update_organization",
     "update_person",
     "update_table",
-    "valid_id",
     "visible_tables",
     "web_address_problem",
 ]

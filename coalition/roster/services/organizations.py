@@ -9,8 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from coalition.core import audit, vocab
+from coalition.core.concurrency import check_version
+from coalition.core.db import valid_id
 from coalition.core.errors import ServiceError
-from coalition.core.permissions import visible_tables_clause
+from coalition.core.text import clean
 from coalition.extensions import db
 from coalition.roster.models import (
     Affiliation,
@@ -20,9 +22,10 @@ from coalition.roster.models import (
     Person,
     TableMembership,
 )
-from coalition.roster.services.editing import _check_version, _flush_update, _log_change
+from coalition.roster.permissions import visible_tables_clause
+from coalition.roster.services.editing import log_change
 from coalition.roster.services.listing import _like, _status_clause
-from coalition.roster.services.validation import NOTES_MAX, _clean, valid_id, web_address_problem
+from coalition.roster.services.validation import NOTES_MAX, web_address_problem
 
 DUPLICATE_ORG_MESSAGE = "An organization with this name already exists."
 
@@ -35,7 +38,7 @@ def organization_key(name: str) -> str:
 
 def _organization_values(*, name, sector_id, address, phone, website, notes,
                          org: Organization | None = None) -> dict:
-    name = _clean(name, field="name", max_length=200, required="Enter the organization's name.")
+    name = clean(name, field="name", max_length=200, required="Enter the organization's name.")
     key = organization_key(name)
     if len(key) > 200:
         raise ServiceError("This name is too long.", field="name")
@@ -47,7 +50,7 @@ def _organization_values(*, name, sector_id, address, phone, website, notes,
         sector = org.sector  # keep a sector that has since been retired from the list
     if sector is None:
         raise ServiceError("Choose a sector from the list.", field="sector_id")
-    website = _clean(website, field="website", max_length=300)
+    website = clean(website, field="website", max_length=300)
     problem = web_address_problem(website)
     if problem:
         raise ServiceError(problem, field="website")
@@ -55,10 +58,10 @@ def _organization_values(*, name, sector_id, address, phone, website, notes,
         "name": name,
         "name_key": key,
         "sector": sector,
-        "address": _clean(address, field="address", max_length=300),
-        "phone": _clean(phone, field="phone", max_length=40),
+        "address": clean(address, field="address", max_length=300),
+        "phone": clean(phone, field="phone", max_length=40),
         "website": website,
-        "notes": _clean(notes, field="notes", max_length=NOTES_MAX, multiline=True),
+        "notes": clean(notes, field="notes", max_length=NOTES_MAX, multiline=True),
     }
 
 
@@ -89,7 +92,7 @@ def create_organization(actor, *, name, sector_id, address="", phone="", website
 def update_organization(actor, org: Organization, *, version_id, name, sector_id, address,
                         phone, website, notes, is_active) -> bool:
     """Edit (and possibly deactivate) an organization. Returns whether anything changed."""
-    _check_version(org, version_id, "organization")
+    check_version(org, version_id, "organization")
     values = _organization_values(name=name, sector_id=sector_id, address=address, phone=phone,
                                   website=website, notes=notes, org=org)
     before = _organization_facts(org)
@@ -98,10 +101,10 @@ def update_organization(actor, org: Organization, *, version_id, name, sector_id
     org.is_active = bool(is_active)
     after = _organization_facts(org)
     try:
-        _flush_update("organization")
+        db.session.flush()
     except IntegrityError as error:
         raise ServiceError(DUPLICATE_ORG_MESSAGE, field="name") from error
-    return _log_change(actor, org, before, after, was_active=before["active"])
+    return log_change(actor, org, before, after, was_active=before["active"])
 
 
 def organization_query(*, q: str | None = None, sector_id: int | None = None,
@@ -182,8 +185,8 @@ def _agreement_values(*, signed_on, expires_on, reference, notes) -> dict:
     return {
         "signed_on": signed_on,
         "expires_on": expires_on,
-        "reference": _clean(reference, field="reference", max_length=200),
-        "notes": _clean(notes, field="notes", max_length=NOTES_MAX, multiline=True),
+        "reference": clean(reference, field="reference", max_length=200),
+        "notes": clean(notes, field="notes", max_length=NOTES_MAX, multiline=True),
     }
 
 
@@ -215,7 +218,7 @@ def update_agreement(actor, agreement: Agreement, *, signed_on, expires_on, refe
         setattr(agreement, key, value)
     after = _agreement_facts(agreement)
     db.session.flush()
-    return _log_change(actor, agreement, before, after)
+    return log_change(actor, agreement, before, after)
 
 
 def latest_agreements_subquery():

@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from coalition.core import audit
+from coalition.core.concurrency import check_version
 from coalition.core.errors import ServiceError
-from coalition.core.permissions import visible_tables_clause
+from coalition.core.text import clean
 from coalition.extensions import db
 from coalition.roster.models import (
     Affiliation,
@@ -16,24 +17,25 @@ from coalition.roster.models import (
     Person,
     TableMembership,
 )
-from coalition.roster.services.editing import _check_version, _flush_update, _log_change
+from coalition.roster.permissions import visible_tables_clause
+from coalition.roster.services.editing import log_change
 from coalition.roster.services.listing import _status_clause
 from coalition.roster.services.organizations import _organization
-from coalition.roster.services.validation import NOTES_MAX, _clean
+from coalition.roster.services.validation import NOTES_MAX
 
 
 def _person_values(*, name, email, phone, title, notes, person: Person | None = None) -> dict:
-    email = _clean(email, field="email", max_length=254)
+    email = clean(email, field="email", max_length=254)
     if email and ("@" not in email or any(ch.isspace() for ch in email)):
         raise ServiceError("Enter a valid e-mail address, like name@agency.org.", field="email")
     if email:
         _check_email_is_free(email, person)
     return {
-        "name": _clean(name, field="name", max_length=120, required="Enter the person's name."),
+        "name": clean(name, field="name", max_length=120, required="Enter the person's name."),
         "email": email,
-        "phone": _clean(phone, field="phone", max_length=40),
-        "title": _clean(title, field="title", max_length=120),
-        "notes": _clean(notes, field="notes", max_length=NOTES_MAX, multiline=True),
+        "phone": clean(phone, field="phone", max_length=40),
+        "title": clean(title, field="title", max_length=120),
+        "notes": clean(notes, field="notes", max_length=NOTES_MAX, multiline=True),
     }
 
 
@@ -57,7 +59,7 @@ def create_person(actor, *, name, email="", phone="", title="", notes="",
                   organization_id: int | None = None, role_title="") -> Person:
     """Add a person, optionally with a first affiliation."""
     values = _person_values(name=name, email=email, phone=phone, title=title, notes=notes)
-    role_title = _clean(role_title, field="role_title", max_length=120)
+    role_title = clean(role_title, field="role_title", max_length=120)
     if organization_id is None and role_title:
         raise ServiceError("Choose the organization this role title is for.",
                            field="organization_id")
@@ -76,7 +78,7 @@ def create_person(actor, *, name, email="", phone="", title="", notes="",
 
 def update_person(actor, person: Person, *, version_id, name, email, phone, title, notes,
                   is_active) -> bool:
-    _check_version(person, version_id, "person")
+    check_version(person, version_id, "person")
     values = _person_values(name=name, email=email, phone=phone, title=title, notes=notes,
                             person=person)
     before = _person_facts(person)
@@ -84,8 +86,8 @@ def update_person(actor, person: Person, *, version_id, name, email, phone, titl
         setattr(person, key, value)
     person.is_active = bool(is_active)
     after = _person_facts(person)
-    _flush_update("person")
-    return _log_change(actor, person, before, after, was_active=before["active"])
+    db.session.flush()
+    return log_change(actor, person, before, after, was_active=before["active"])
 
 
 def _affiliate(actor, person: Person, org: Organization, role_title: str) -> Affiliation:
@@ -100,7 +102,7 @@ def _affiliate(actor, person: Person, org: Organization, role_title: str) -> Aff
 
 def add_affiliation(actor, person: Person, *, organization_id, role_title="") -> Affiliation:
     org = _organization(organization_id)
-    role_title = _clean(role_title, field="role_title", max_length=120)
+    role_title = clean(role_title, field="role_title", max_length=120)
     exists = db.session.scalar(select(Affiliation.id).where(
         Affiliation.person_id == person.id, Affiliation.organization_id == org.id))
     if exists is not None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from coalition.core import audit
+from coalition.core.concurrency import check_version
+from coalition.core.db import valid_id
 from coalition.core.errors import ServiceError
-from coalition.core.permissions import visible_tables_clause
+from coalition.core.text import clean
 from coalition.extensions import db
 from coalition.roster.models import (
     TABLE_KIND_LABELS,
@@ -19,17 +20,18 @@ from coalition.roster.models import (
     Person,
     TableMembership,
 )
-from coalition.roster.services.editing import _check_version, _flush_update, _log_change
+from coalition.roster.permissions import visible_tables_clause
+from coalition.roster.services.editing import log_change
 from coalition.roster.services.listing import _status_clause
 from coalition.roster.services.organizations import _organization
-from coalition.roster.services.validation import NOTES_MAX, _clean, valid_id
+from coalition.roster.services.validation import NOTES_MAX
 
 DUPLICATE_TABLE_MESSAGE = "A table with this name already exists."
 
 
 def _table_values(*, name, kind, description, cadence_days,
                   table: CoalitionTable | None = None) -> dict:
-    name = _clean(name, field="name", max_length=120, required="Enter the table's name.")
+    name = clean(name, field="name", max_length=120, required="Enter the table's name.")
     key = name.casefold()
     if len(key) > 120:
         raise ServiceError("This name is too long.", field="name")
@@ -44,7 +46,7 @@ def _table_values(*, name, kind, description, cadence_days,
         "name": name,
         "name_key": key,
         "kind": kind,
-        "description": _clean(description, field="description", max_length=NOTES_MAX,
+        "description": clean(description, field="description", max_length=NOTES_MAX,
                               multiline=True),
         "cadence_days": cadence_days,
     }
@@ -69,7 +71,7 @@ def create_table(actor, *, name, kind, description="", cadence_days=7) -> Coalit
 
 def update_table(actor, table: CoalitionTable, *, version_id, name, kind, description,
                  cadence_days, is_active) -> bool:
-    _check_version(table, version_id, "table")
+    check_version(table, version_id, "table")
     values = _table_values(name=name, kind=kind, description=description,
                            cadence_days=cadence_days, table=table)
     before = _table_facts(table)
@@ -78,10 +80,10 @@ def update_table(actor, table: CoalitionTable, *, version_id, name, kind, descri
     table.is_active = bool(is_active)
     after = _table_facts(table)
     try:
-        _flush_update("table")
+        db.session.flush()
     except IntegrityError as error:
         raise ServiceError(DUPLICATE_TABLE_MESSAGE, field="name") from error
-    return _log_change(actor, table, before, after, was_active=before["active"])
+    return log_change(actor, table, before, after, was_active=before["active"])
 
 
 def _check_role(role) -> str:
@@ -171,14 +173,3 @@ def table_query(viewer, *, status: str | None = "all"):
     if clause is not None:
         stmt = stmt.where(clause)
     return stmt.order_by(CoalitionTable.is_active.desc(), CoalitionTable.name_key)
-
-
-def table_members(table: CoalitionTable) -> list[TableMembership]:
-    return list(db.session.scalars(
-        select(TableMembership)
-        .join(Person, Person.id == TableMembership.person_id)
-        .where(TableMembership.table_id == table.id)
-        .options(selectinload(TableMembership.person),
-                 selectinload(TableMembership.organization).selectinload(Organization.sector))
-        .order_by(Person.name, TableMembership.id)
-    ))

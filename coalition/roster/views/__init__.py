@@ -1,9 +1,9 @@
 """Roster screens: organizations and their agreements, people, tables and their seats, coverage.
 
-Who may reach each route is in ``core.permissions.ROUTES``; the views add the object checks
-(``can_view_table``, ``can_manage_table``) and the one commit.
+Who may reach each route is in ``roster.permissions.ROUTES``; the views add the object checks
+(``can_view_table``, ``can_manage_table``) and hand each change to ``core.web.perform``.
 
-The ``roster`` blueprint lives in ``blueprint`` (with the request helpers the screens share);
+The ``roster`` blueprint lives in ``blueprint`` (with the helpers the screens share);
 importing the route modules registers their routes on it.
 """
 

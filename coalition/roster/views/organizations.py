@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from flask import current_app, flash, redirect, render_template, request, url_for
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-
-from coalition.core import vocab
-from coalition.core.errors import save_or_show
+from coalition.core import vocab, web
+from coalition.core.fields import options
+from coalition.core.localtime import local_today
 from coalition.core.models import VocabTerm
 from coalition.extensions import db
 from coalition.roster import services as roster
@@ -16,21 +15,14 @@ from coalition.roster.forms import (
     OrganizationEditForm,
     OrganizationFilterForm,
     OrganizationForm,
-    options,
 )
 from coalition.roster.models import Agreement, Organization
-from coalition.roster.views.blueprint import (
-    _actor,
-    _loaded,
-    _paginate,
-    _status,
-    _table_choices,
-    bp,
-)
+from coalition.roster.views.blueprint import bp, loaded, table_choices
 
 
 def _agreement_context() -> dict:
-    return {"today": date.today(), "warning_days": current_app.config["AGREEMENT_WARNING_DAYS"]}
+    return {"today": local_today(),
+            "warning_days": current_app.config["AGREEMENT_WARNING_DAYS"]}
 
 
 def _sector_choices(current_id: int | None = None):
@@ -46,28 +38,28 @@ def _sector_choices(current_id: int | None = None):
 
 @bp.get("/organizations")
 def organization_list():
-    viewer = _actor()
+    viewer = web.actor()
     form = OrganizationFilterForm(formdata=request.args)
     form.sector.choices = options([(term.id, term.label)
                                    for term in vocab.terms("sector", active_only=False)],
                                   blank="All sectors")
-    form.table.choices = _table_choices(viewer, "Any table")
+    form.table.choices = table_choices(viewer, "Any table")
     valid = form.validate()
     filters = {}
     if valid:
         filters = {"q": form.q.data, "sector_id": form.sector.data,
                    "table_id": form.table.data, "status": form.status.data}
-    page = _paginate(roster.organization_query(**filters))
+    page = web.paginate(roster.organization_query(**filters))
     return render_template("roster/organization_list.html", form=form, page=page,
                            **_agreement_context()), (200 if valid else 400)
 
 
 @bp.get("/organizations/<int:org_id>")
 def organization_detail(org_id: int):
-    org = db.get_or_404(Organization, org_id)
+    org = web.load(Organization, org_id)
     return render_template("roster/organization_detail.html", org=org,
                            affiliations=roster.organization_people(org),
-                           seats=roster.organization_seats(_actor(), org),
+                           seats=roster.organization_seats(web.actor(), org),
                            **_agreement_context())
 
 
@@ -82,39 +74,32 @@ def organization_new():
     form = OrganizationForm()
     form.sector_id.choices = _sector_choices()
     if form.validate_on_submit():
-        saved, org = save_or_show(
-            form, lambda: roster.create_organization(_actor(), **_organization_values(form)))
-        if saved:
-            flash(f"{org.name} was added.", "success")
-            return redirect(url_for(".organization_detail", org_id=org.id))
-    return render_template("roster/organization_form.html", form=form, org=None), _status()
+        outcome = web.perform(
+            lambda: roster.create_organization(web.actor(), **_organization_values(form)), form)
+        if outcome.ok:
+            flash(f"{outcome.value.name} was added.", "success")
+            return redirect(url_for(".organization_detail", org_id=outcome.value.id))
+    return render_template("roster/organization_form.html", form=form, org=None), \
+        web.form_status()
 
 
 @bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
 def organization_edit(org_id: int):
-    org = db.get_or_404(Organization, org_id)
-    form = OrganizationEditForm(obj=_loaded(org))
+    org = web.load(Organization, org_id)
+    form = OrganizationEditForm(obj=loaded(org))
     form.sector_id.choices = _sector_choices(org.sector_id)
-    conflict = False
+    conflict = None
     if form.validate_on_submit():
-        saved, outcome = save_or_show(form, lambda: roster.update_organization(
-            _actor(), org, version_id=form.version_id.data, is_active=form.is_active.data,
-            **_organization_values(form)))
-        if saved:
-            flash(f"{org.name} was saved." if outcome else "Nothing was changed.", "success")
+        outcome, conflict = web.perform_edit(lambda: roster.update_organization(
+            web.actor(), org, version_id=form.version_id.data, is_active=form.is_active.data,
+            **_organization_values(form)), form, thing="organization",
+            reload=lambda: web.load(Organization, org_id))
+        if outcome.ok:
+            flash(f"{org.name} was saved." if outcome.value else "Nothing was changed.",
+                  "success")
             return redirect(url_for(".organization_detail", org_id=org.id))
-        conflict = isinstance(outcome, roster.EditConflict)
-    if conflict:  # the next save knowingly replaces the version shown
-        form.version_id.data = str(org.version_id)
     return render_template("roster/organization_form.html", form=form, org=org,
-                           conflict=conflict), _status()
-
-
-def _org_agreement_or_404(org: Organization, agreement_id: int) -> Agreement:
-    agreement = db.get_or_404(Agreement, agreement_id)
-    if agreement.organization_id != org.id:
-        abort(404)
-    return agreement
+                           conflict=conflict), web.edit_status(conflict)
 
 
 def _agreement_values(form) -> dict:
@@ -124,29 +109,29 @@ def _agreement_values(form) -> dict:
 
 @bp.route("/organizations/<int:org_id>/agreements/new", methods=["GET", "POST"])
 def agreement_new(org_id: int):
-    org = db.get_or_404(Organization, org_id)
+    org = web.load(Organization, org_id)
     form = AgreementForm()
     if form.validate_on_submit():
-        saved, _ = save_or_show(
-            form, lambda: roster.add_agreement(_actor(), org, **_agreement_values(form)))
-        if saved:
+        outcome = web.perform(
+            lambda: roster.add_agreement(web.actor(), org, **_agreement_values(form)), form)
+        if outcome.ok:
             flash(f"The agreement of {org.name} was recorded.", "success")
             return redirect(url_for(".organization_detail", org_id=org.id))
     return render_template("roster/agreement_form.html", form=form, org=org,
-                           agreement=None), _status()
+                           agreement=None), web.form_status()
 
 
 @bp.route("/organizations/<int:org_id>/agreements/<int:agreement_id>/edit",
           methods=["GET", "POST"])
 def agreement_edit(org_id: int, agreement_id: int):
-    org = db.get_or_404(Organization, org_id)
-    agreement = _org_agreement_or_404(org, agreement_id)
-    form = AgreementForm(obj=_loaded(agreement))
+    org = web.load(Organization, org_id)
+    agreement = web.child_of(Agreement, agreement_id, "organization_id", org.id)
+    form = AgreementForm(obj=loaded(agreement))
     if form.validate_on_submit():
-        saved, _ = save_or_show(
-            form, lambda: roster.update_agreement(_actor(), agreement, **_agreement_values(form)))
-        if saved:
+        outcome = web.perform(lambda: roster.update_agreement(
+            web.actor(), agreement, **_agreement_values(form)), form)
+        if outcome.ok:
             flash(f"The agreement of {org.name} was saved.", "success")
             return redirect(url_for(".organization_detail", org_id=org.id))
     return render_template("roster/agreement_form.html", form=form, org=org,
-                           agreement=agreement), _status()
+                           agreement=agreement), web.form_status()

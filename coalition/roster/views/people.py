@@ -2,42 +2,34 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
-from coalition.core.errors import ServiceError, save_or_show
-from coalition.extensions import db
+from coalition.core import web
+from coalition.core.fields import options
 from coalition.roster import services as roster
 from coalition.roster.forms import (
     AffiliationForm,
     PersonEditForm,
     PersonFilterForm,
     PersonNewForm,
-    options,
 )
 from coalition.roster.models import Affiliation, Person
-from coalition.roster.views.blueprint import (
-    _actor,
-    _loaded,
-    _paginate,
-    _status,
-    _table_choices,
-    bp,
-)
+from coalition.roster.views.blueprint import bp, loaded, table_choices
 
 
 @bp.get("/people")
 def person_list():
-    viewer = _actor()
+    viewer = web.actor()
     form = PersonFilterForm(formdata=request.args)
     form.organization.choices = options(roster.organization_names(active_only=False),
                                         blank="Any organization")
-    form.table.choices = _table_choices(viewer, "Any table")
+    form.table.choices = table_choices(viewer, "Any table")
     valid = form.validate()
     filters = {}
     if valid:
         filters = {"q": form.q.data, "organization_id": form.organization.data,
                    "table_id": form.table.data, "status": form.status.data}
-    page = _paginate(roster.person_query(**filters))
+    page = web.paginate(roster.person_query(**filters))
     return render_template("roster/person_list.html", form=form, page=page), (
         200 if valid else 400)
 
@@ -51,7 +43,7 @@ def _affiliation_form(form: AffiliationForm | None = None) -> AffiliationForm:
 
 def _render_person(person: Person, *, affiliation_form=None, error: str | None = None,
                    status: int = 200):
-    viewer = _actor()
+    viewer = web.actor()
     if viewer.is_coordinator:
         affiliation_form = _affiliation_form(affiliation_form)
     return render_template("roster/person_detail.html", person=person,
@@ -62,7 +54,7 @@ def _render_person(person: Person, *, affiliation_form=None, error: str | None =
 
 @bp.get("/people/<int:person_id>")
 def person_detail(person_id: int):
-    return _render_person(db.get_or_404(Person, person_id))
+    return _render_person(web.load(Person, person_id))
 
 
 def _person_values(form) -> dict:
@@ -76,44 +68,44 @@ def person_new():
     form.organization_id.choices = options(roster.organization_names(),
                                            blank="No organization yet")
     if form.validate_on_submit():
-        saved, person = save_or_show(form, lambda: roster.create_person(
-            _actor(), organization_id=form.organization_id.data,
-            role_title=form.role_title.data, **_person_values(form)))
-        if saved:
-            flash(f"{person.name} was added.", "success")
-            return redirect(url_for(".person_detail", person_id=person.id))
-    return render_template("roster/person_form.html", form=form, person=None), _status()
+        outcome = web.perform(lambda: roster.create_person(
+            web.actor(), organization_id=form.organization_id.data,
+            role_title=form.role_title.data, **_person_values(form)), form)
+        if outcome.ok:
+            flash(f"{outcome.value.name} was added.", "success")
+            return redirect(url_for(".person_detail", person_id=outcome.value.id))
+    return render_template("roster/person_form.html", form=form, person=None), \
+        web.form_status()
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 def person_edit(person_id: int):
-    person = db.get_or_404(Person, person_id)
-    form = PersonEditForm(obj=_loaded(person))
-    conflict = False
+    person = web.load(Person, person_id)
+    form = PersonEditForm(obj=loaded(person))
+    conflict = None
     if form.validate_on_submit():
-        saved, outcome = save_or_show(form, lambda: roster.update_person(
-            _actor(), person, version_id=form.version_id.data, is_active=form.is_active.data,
-            **_person_values(form)))
-        if saved:
-            flash(f"{person.name} was saved." if outcome else "Nothing was changed.", "success")
+        outcome, conflict = web.perform_edit(lambda: roster.update_person(
+            web.actor(), person, version_id=form.version_id.data, is_active=form.is_active.data,
+            **_person_values(form)), form, thing="person",
+            reload=lambda: web.load(Person, person_id))
+        if outcome.ok:
+            flash(f"{person.name} was saved." if outcome.value else "Nothing was changed.",
+                  "success")
             return redirect(url_for(".person_detail", person_id=person.id))
-        conflict = isinstance(outcome, roster.EditConflict)
-    if conflict:
-        form.version_id.data = str(person.version_id)
     return render_template("roster/person_form.html", form=form, person=person,
-                           conflict=conflict), _status()
+                           conflict=conflict), web.edit_status(conflict)
 
 
 @bp.post("/people/<int:person_id>/affiliations")
 def affiliation_add(person_id: int):
-    person = db.get_or_404(Person, person_id)
+    person = web.load(Person, person_id)
     form = _affiliation_form(AffiliationForm())
     if form.validate_on_submit():
-        saved, affiliation = save_or_show(form, lambda: roster.add_affiliation(
-            _actor(), person, organization_id=form.organization_id.data,
-            role_title=form.role_title.data))
-        if saved:
-            flash(f"{person.name} is now affiliated with {affiliation.organization.name}.",
+        outcome = web.perform(lambda: roster.add_affiliation(
+            web.actor(), person, organization_id=form.organization_id.data,
+            role_title=form.role_title.data), form)
+        if outcome.ok:
+            flash(f"{person.name} is now affiliated with {outcome.value.organization.name}.",
                   "success")
             return redirect(url_for(".person_detail", person_id=person.id))
     return _render_person(person, affiliation_form=form, status=400)
@@ -121,16 +113,11 @@ def affiliation_add(person_id: int):
 
 @bp.post("/people/<int:person_id>/affiliations/<int:affiliation_id>/remove")
 def affiliation_remove(person_id: int, affiliation_id: int):
-    person = db.get_or_404(Person, person_id)
-    affiliation = db.get_or_404(Affiliation, affiliation_id)
-    if affiliation.person_id != person.id:
-        abort(404)
+    person = web.load(Person, person_id)
+    affiliation = web.child_of(Affiliation, affiliation_id, "person_id", person.id)
     org_name = affiliation.organization.name
-    try:
-        roster.remove_affiliation(_actor(), affiliation)
-    except ServiceError as error:
-        db.session.rollback()
-        return _render_person(person, error=error.message, status=400)
-    db.session.commit()
+    outcome = web.perform(lambda: roster.remove_affiliation(web.actor(), affiliation))
+    if not outcome.ok:
+        return _render_person(person, error=outcome.error.message, status=400)
     flash(f"{person.name} is no longer affiliated with {org_name}.", "success")
     return redirect(url_for(".person_detail", person_id=person.id))

@@ -2,45 +2,34 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
-from coalition.core.errors import ServiceError, save_or_show
-from coalition.core.permissions import can_manage_table, can_view_case_data, can_view_table
-from coalition.extensions import db
+from coalition.core import web
+from coalition.core.fields import options
+from coalition.roster import seats
 from coalition.roster import services as roster
-from coalition.roster.forms import MembershipForm, RoleForm, TableEditForm, TableForm, options
+from coalition.roster.forms import MembershipForm, RoleForm, TableEditForm, TableForm
 from coalition.roster.models import CoalitionTable, TableMembership
-from coalition.roster.views.blueprint import _actor, _loaded, _paginate, _status, bp
+from coalition.roster.permissions import can_manage_table, can_view_case_data, can_view_table
+from coalition.roster.views.blueprint import bp, loaded
 
 # --- tables ---------------------------------------------------------------------------------
 
+
 @bp.get("/tables")
 def table_list():
-    viewer = _actor()
-    page = _paginate(roster.table_query(viewer))
+    page = web.paginate(roster.table_query(web.actor()))
     return render_template("roster/table_list.html", page=page,
                            summaries=roster.table_summaries(page.items))
 
 
-def _visible_table_or_404(table_id: int) -> CoalitionTable:
-    table = db.get_or_404(CoalitionTable, table_id)
-    if not can_view_table(_actor(), table):
-        abort(404)  # case-reviewing tables are not even acknowledged to outsiders
-    return table
+def _visible_table(table_id: int) -> CoalitionTable:
+    """Case-reviewing tables are not even acknowledged to outsiders (404)."""
+    return web.load(CoalitionTable, table_id, view=can_view_table)
 
 
 def _managed_table(table_id: int) -> CoalitionTable:
-    table = _visible_table_or_404(table_id)
-    if not can_manage_table(_actor(), table):
-        abort(403)
-    return table
-
-
-def _table_membership_or_404(table: CoalitionTable, membership_id: int) -> TableMembership:
-    membership = db.get_or_404(TableMembership, membership_id)
-    if membership.table_id != table.id:
-        abort(404)
-    return membership
+    return web.load(CoalitionTable, table_id, view=can_view_table, act=can_manage_table)
 
 
 def _membership_form(form: MembershipForm | None = None) -> MembershipForm:
@@ -51,19 +40,15 @@ def _membership_form(form: MembershipForm | None = None) -> MembershipForm:
     return form
 
 
-def _role_form(membership: TableMembership) -> RoleForm:
-    return RoleForm(formdata=None, data={"role": membership.role})
-
-
 def _render_table(table: CoalitionTable, *, membership_form=None, role_forms=None,
                   error: str | None = None, status: int = 200):
-    viewer = _actor()
-    members = roster.table_members(table)
+    viewer = web.actor()
+    members = seats.seats_at(table)
     manage = can_manage_table(viewer, table)
     forms = {}
     if manage:
         membership_form = _membership_form(membership_form)
-        forms = {m.id: _role_form(m) for m in members}
+        forms = {m.id: RoleForm(formdata=None, data={"role": m.role}) for m in members}
         forms.update(role_forms or {})
     return render_template("roster/table_detail.html", table=table, members=members,
                            coverage=roster.table_coverage(members), manage=manage,
@@ -74,7 +59,7 @@ def _render_table(table: CoalitionTable, *, membership_form=None, role_forms=Non
 
 @bp.get("/tables/<int:table_id>")
 def table_detail(table_id: int):
-    return _render_table(_visible_table_or_404(table_id))
+    return _render_table(_visible_table(table_id))
 
 
 def _table_values(form) -> dict:
@@ -86,31 +71,29 @@ def _table_values(form) -> dict:
 def table_new():
     form = TableForm()
     if form.validate_on_submit():
-        saved, table = save_or_show(
-            form, lambda: roster.create_table(_actor(), **_table_values(form)))
-        if saved:
-            flash(f"{table.name} was created.", "success")
-            return redirect(url_for(".table_detail", table_id=table.id))
-    return render_template("roster/table_form.html", form=form, table=None), _status()
+        outcome = web.perform(
+            lambda: roster.create_table(web.actor(), **_table_values(form)), form)
+        if outcome.ok:
+            flash(f"{outcome.value.name} was created.", "success")
+            return redirect(url_for(".table_detail", table_id=outcome.value.id))
+    return render_template("roster/table_form.html", form=form, table=None), web.form_status()
 
 
 @bp.route("/tables/<int:table_id>/edit", methods=["GET", "POST"])
 def table_edit(table_id: int):
-    table = _visible_table_or_404(table_id)
-    form = TableEditForm(obj=_loaded(table))
-    conflict = False
+    table = _visible_table(table_id)
+    form = TableEditForm(obj=loaded(table))
+    conflict = None
     if form.validate_on_submit():
-        saved, outcome = save_or_show(form, lambda: roster.update_table(
-            _actor(), table, version_id=form.version_id.data, is_active=form.is_active.data,
-            **_table_values(form)))
-        if saved:
-            flash(f"{table.name} was saved." if outcome else "Nothing was changed.", "success")
+        outcome, conflict = web.perform_edit(lambda: roster.update_table(
+            web.actor(), table, version_id=form.version_id.data, is_active=form.is_active.data,
+            **_table_values(form)), form, thing="table", reload=lambda: _visible_table(table_id))
+        if outcome.ok:
+            flash(f"{table.name} was saved." if outcome.value else "Nothing was changed.",
+                  "success")
             return redirect(url_for(".table_detail", table_id=table.id))
-        conflict = isinstance(outcome, roster.EditConflict)
-    if conflict:
-        form.version_id.data = str(table.version_id)
     return render_template("roster/table_form.html", form=form, table=table,
-                           conflict=conflict), _status()
+                           conflict=conflict), web.edit_status(conflict)
 
 
 @bp.post("/tables/<int:table_id>/members")
@@ -118,11 +101,11 @@ def membership_add(table_id: int):
     table = _managed_table(table_id)
     form = _membership_form(MembershipForm())
     if form.validate_on_submit():
-        saved, membership = save_or_show(form, lambda: roster.seat_person(
-            _actor(), table, person_id=form.person_id.data,
-            organization_id=form.organization_id.data, role=form.role.data))
-        if saved:
-            flash(f"{membership.person.name} now sits at {table.name}.", "success")
+        outcome = web.perform(lambda: roster.seat_person(
+            web.actor(), table, person_id=form.person_id.data,
+            organization_id=form.organization_id.data, role=form.role.data), form)
+        if outcome.ok:
+            flash(f"{outcome.value.person.name} now sits at {table.name}.", "success")
             return redirect(url_for(".table_detail", table_id=table.id))
     return _render_table(table, membership_form=form, status=400)
 
@@ -130,14 +113,14 @@ def membership_add(table_id: int):
 @bp.post("/tables/<int:table_id>/members/<int:membership_id>/role")
 def membership_edit(table_id: int, membership_id: int):
     table = _managed_table(table_id)
-    membership = _table_membership_or_404(table, membership_id)
+    membership = web.child_of(TableMembership, membership_id, "table_id", table.id)
     form = RoleForm()
     if form.validate_on_submit():
-        saved, changed = save_or_show(
-            form, lambda: roster.change_seat_role(_actor(), membership, form.role.data))
-        if saved:
+        outcome = web.perform(
+            lambda: roster.change_seat_role(web.actor(), membership, form.role.data), form)
+        if outcome.ok:
             name = membership.person.name
-            flash(f"{name} is now a {membership.role} of {table.name}." if changed
+            flash(f"{name} is now a {membership.role} of {table.name}." if outcome.value
                   else "Nothing was changed.", "success")
             return redirect(url_for(".table_detail", table_id=table.id))
     return _render_table(table, role_forms={membership.id: form},
@@ -147,14 +130,11 @@ def membership_edit(table_id: int, membership_id: int):
 @bp.post("/tables/<int:table_id>/members/<int:membership_id>/remove")
 def membership_remove(table_id: int, membership_id: int):
     table = _managed_table(table_id)
-    membership = _table_membership_or_404(table, membership_id)
+    membership = web.child_of(TableMembership, membership_id, "table_id", table.id)
     name = membership.person.name
-    try:
-        roster.unseat(_actor(), membership)
-    except ServiceError as error:
-        db.session.rollback()
-        return _render_table(table, error=error.message, status=400)
-    db.session.commit()
+    outcome = web.perform(lambda: roster.unseat(web.actor(), membership))
+    if not outcome.ok:
+        return _render_table(table, error=outcome.error.message, status=400)
     flash(f"{name} no longer sits at {table.name}.", "success")
     return redirect(url_for(".table_detail", table_id=table.id))
 
@@ -163,4 +143,4 @@ def membership_remove(table_id: int, membership_id: int):
 
 @bp.get("/coverage")
 def coverage():
-    return render_template("roster/coverage.html", **roster.coverage_matrix(_actor()))
+    return render_template("roster/coverage.html", **roster.coverage_matrix(web.actor()))

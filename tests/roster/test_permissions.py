@@ -1,11 +1,8 @@
-"""The object predicates of core/permissions.py, which later capabilities build on."""
+"""The roster's object predicates (roster/permissions.py and roster/seats.py), which every
+other domain builds on."""
 
-from coalition.core.permissions import (
-    can_manage_table,
-    can_view_case_data,
-    can_view_table,
-    table_role,
-)
+from coalition.roster.permissions import can_manage_table, can_view_case_data, can_view_table
+from coalition.roster.seats import table_role
 
 
 def test_case_data_is_visible_only_to_people_seated_at_the_table(

@@ -1,0 +1,49 @@
+"""The roster's dashboard cards: counts, agreements to renew, the user's tables."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from coalition.core.db import db
+from coalition.core.permissions import LEADER, has_level
+from coalition.reporting.cards import DashboardCard, register_card
+from coalition.roster.models import CoalitionTable, Organization, Person, TableMembership
+from coalition.roster.permissions import visible_tables_clause
+from coalition.roster.services import agreement_alerts
+
+
+def _counts(user, today) -> dict:
+    return {
+        "organizations": db.session.scalar(
+            select(func.count(Organization.id)).where(Organization.is_active.is_(True))),
+        "people": db.session.scalar(
+            select(func.count(Person.id)).where(Person.is_active.is_(True))),
+        "tables": db.session.scalar(
+            select(func.count(CoalitionTable.id)).where(visible_tables_clause(user))),
+    }
+
+
+def _agreements(user, today) -> dict | None:
+    if not has_level(user, LEADER):
+        return None
+    warning_days = current_app.config["AGREEMENT_WARNING_DAYS"]
+    return {"alerts": agreement_alerts(today, warning_days), "warning_days": warning_days}
+
+
+def _tables(user, today) -> dict:
+    seats = []
+    if user.person_id is not None:
+        seats = list(db.session.execute(
+            select(CoalitionTable, TableMembership.role)
+            .join(TableMembership, TableMembership.table_id == CoalitionTable.id)
+            .where(TableMembership.person_id == user.person_id)
+            .order_by(CoalitionTable.name)))
+    return {"seats": seats}
+
+
+def register() -> None:
+    register_card(DashboardCard("roster_counts", "roster/_card_counts.html", _counts, order=10))
+    register_card(DashboardCard("agreements", "roster/_card_agreements.html", _agreements,
+                                order=40))
+    register_card(DashboardCard("my_tables", "roster/_card_tables.html", _tables, order=90))

@@ -1,0 +1,142 @@
+"""Who sits at a table, for which organization, as member or manager: the one place that asks.
+
+Permissions, forms (owners, facilitators, agencies), the attendance list and the services all
+use these functions. One page asks about the same table several times: within a request a
+person's seat at a table is looked up once (seats are not changed and then checked again in one
+request).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from flask import g, has_request_context
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coalition.core.db import db, valid_id
+from coalition.core.errors import ServiceError
+from coalition.core.permissions import person_id_of
+from coalition.roster.models import CoalitionTable, Organization, Person, TableMembership
+
+
+class Seat(NamedTuple):
+    role: str
+    organization_id: int
+
+
+def _table_id(table) -> int | None:
+    return table if isinstance(table, int) else getattr(table, "id", None)
+
+
+def _request_cache(name: str) -> dict:
+    return g.setdefault(name, {}) if has_request_context() else {}
+
+
+def seat_of(user, table) -> Seat | None:
+    """The user's person's seat at ``table`` (a table or its id), or None."""
+    person_id, table_id = person_id_of(user), _table_id(table)
+    if person_id is None or table_id is None:
+        return None
+    cache = _request_cache("_seats")
+    key = (person_id, table_id)
+    if key not in cache:
+        row = db.session.execute(
+            select(TableMembership.role, TableMembership.organization_id).where(
+                TableMembership.table_id == table_id, TableMembership.person_id == person_id)
+        ).first()
+        cache[key] = Seat(row.role, row.organization_id) if row is not None else None
+    return cache[key]
+
+
+def table_role(user, table) -> str | None:
+    """``member`` or ``manager`` at ``table``, or None when the user's person is not seated."""
+    seat = seat_of(user, table)
+    return seat.role if seat is not None else None
+
+
+def seat_organization_id(user, table) -> int | None:
+    """The organization the user's person sits for at ``table`` (None if not seated)."""
+    seat = seat_of(user, table)
+    return seat.organization_id if seat is not None else None
+
+
+def table_ids_of(user) -> set[int]:
+    """Ids of the tables the user's person sits at."""
+    person_id = person_id_of(user)
+    if person_id is None:
+        return set()
+    cache = _request_cache("_seated_tables")
+    if person_id not in cache:
+        cache[person_id] = set(db.session.scalars(
+            select(TableMembership.table_id).where(TableMembership.person_id == person_id)))
+    return cache[person_id]
+
+
+# --- who sits at a table ------------------------------------------------------------------------
+
+def seats_at(table) -> list[TableMembership]:
+    """The seats of ``table`` by person name, with the person and organization (and its sector)
+    loaded."""
+    return list(db.session.scalars(
+        select(TableMembership)
+        .join(Person, Person.id == TableMembership.person_id)
+        .where(TableMembership.table_id == _table_id(table))
+        .options(selectinload(TableMembership.person),
+                 selectinload(TableMembership.organization).selectinload(Organization.sector))
+        .order_by(Person.name, TableMembership.id)))
+
+
+def people_at(table, *, active_only: bool = True) -> list[tuple[int, str]]:
+    """``(person id, name)`` of the people seated at ``table``, by name."""
+    stmt = (select(Person.id, Person.name)
+            .join(TableMembership, TableMembership.person_id == Person.id)
+            .where(TableMembership.table_id == _table_id(table)))
+    if active_only:
+        stmt = stmt.where(Person.is_active.is_(True))
+    return [(person_id, name) for person_id, name in
+            db.session.execute(stmt.order_by(Person.name, Person.id))]
+
+
+def organizations_at(table) -> list[Organization]:
+    """The organizations that have someone seated at ``table``, by name."""
+    seated = select(TableMembership.organization_id).where(
+        TableMembership.table_id == _table_id(table))
+    return list(db.session.scalars(
+        select(Organization).where(Organization.id.in_(seated)).order_by(Organization.name)))
+
+
+def organization_ids_at(table) -> set[int]:
+    return set(db.session.scalars(select(TableMembership.organization_id).where(
+        TableMembership.table_id == _table_id(table))))
+
+
+def find_seat(table, person_id) -> TableMembership | None:
+    """The seat of the person ``person_id`` at ``table`` (None for anything else)."""
+    person_id = valid_id(person_id)
+    if person_id is None:
+        return None
+    return db.session.scalar(select(TableMembership).where(
+        TableMembership.table_id == _table_id(table), TableMembership.person_id == person_id))
+
+
+def require_seat(table, person_id, *, field: str | None, message: str,
+                 active: bool = False) -> TableMembership:
+    """The seat of ``person_id`` at ``table``, or :class:`ServiceError` with ``message`` at
+    ``field``. With ``active``, an inactive person is refused too."""
+    seat = find_seat(table, person_id)
+    if seat is None:
+        raise ServiceError(message, field=field)
+    if active and not seat.person.is_active:
+        raise ServiceError("This person is inactive: choose an active person.", field=field)
+    return seat
+
+
+def seat_choices(table) -> list[tuple[int, str]]:
+    """``(person id, "Name (Organization)")`` for a select of the people seated at ``table``."""
+    return [(seat.person_id, f"{seat.person.name} ({seat.organization.name})")
+            for seat in seats_at(table)]
+
+
+def is_case_table(table: CoalitionTable | None) -> bool:
+    return table is not None and table.reviews_cases
