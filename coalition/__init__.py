@@ -26,6 +26,11 @@ def create_app(config: dict | None = None) -> Flask:
     settings.update(config or {})
     config_module.finalize(settings, app.instance_path)
     app.config.update(settings)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
     register_converters(app)

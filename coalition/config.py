@@ -11,6 +11,8 @@ import secrets
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from coalition.core.files import private_file, private_folder
+
 
 class ConfigError(RuntimeError):
     """The application cannot start with this configuration."""
@@ -51,6 +53,12 @@ DEFAULTS = {
     # rotation (the first encrypts, all decrypt). Required outside demo/development.
     "IDENTITY_KEY": None,
     "HSTS": False,
+    # Requests larger than this are refused (413) before they are read; the incident import
+    # allows its own documented size on its two routes.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed: the
+    # client address (throttling, audit, sessions) is the one they report. 0: none.
+    "PROXY_COUNT": 0,
     "BACKUP_DIR": None,  # defaults to instance/backups
     # argon2id parameters (RFC 9106 low-memory profile by default).
     "ARGON2_TIME_COST": 3,
@@ -106,8 +114,9 @@ def finalize(config: dict, instance_path: str) -> None:
     """Fill derived defaults and refuse to run without a secret outside demo/development."""
     instance = Path(instance_path)
     if not config.get("SQLALCHEMY_DATABASE_URI"):
-        instance.mkdir(parents=True, exist_ok=True)
+        private_folder(instance)
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'coalition.sqlite3'}"
+    _private_sqlite_file(config["SQLALCHEMY_DATABASE_URI"])
     if not config.get("BACKUP_DIR"):
         config["BACKUP_DIR"] = str(instance / "backups")
     if not config.get("OUTBOX_DIR"):
@@ -144,6 +153,17 @@ def finalize(config: dict, instance_path: str) -> None:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
+def _private_sqlite_file(uri: str) -> None:
+    """A SQLite database file (and so its WAL) is created owner-only."""
+    if not uri.startswith("sqlite"):
+        return
+    from sqlalchemy.engine import make_url
+
+    database = make_url(uri).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        private_file(database)
+
+
 def _check_fernet_keys(value: str) -> None:
     from cryptography.fernet import Fernet
 
@@ -167,7 +187,7 @@ def _new_fernet_key() -> str:
 
 def _instance_secret(instance: Path, name: str = "secret_key", make=None) -> str:
     """A per-installation secret for demo and development, kept in the instance folder."""
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     path = instance / name
     if path.exists():
         return path.read_text().strip()

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
-from pathlib import Path
 
 from flask import current_app, url_for
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from coalition.actions.models import OPEN_STATUSES, ActionItem, ReminderDigest
 from coalition.core import audit
+from coalition.core.files import private_folder, write_private
 from coalition.extensions import db
 from coalition.roster.models import Person
 
@@ -75,7 +75,9 @@ def build_message(digest: Digest, today: date) -> EmailMessage:
              f"{digest.due_by.isoformat()}:", ""]
     for item in digest.items:
         mark = "OVERDUE" if item.due_on < today else "Due soon"
-        lines.append(f"- [{mark}] {item.title} (due {item.due_on.isoformat()}, "
+        # An e-mail leaves the application: an item born of case material is named by its code.
+        name = f"Case action item {item.code}" if item.is_case else item.title
+        lines.append(f"- [{mark}] {name} (due {item.due_on.isoformat()}, "
                      f"{item.status_label}, {item.table.name})")
         link = _item_link(item)
         if link:
@@ -96,9 +98,8 @@ def _deliver(message: EmailMessage, person: Person, today: date) -> str:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(message)
         return "smtp"
-    outbox = Path(config["OUTBOX_DIR"])
-    outbox.mkdir(parents=True, exist_ok=True)
-    (outbox / f"{today.isoformat()}-person-{person.id}.eml").write_bytes(message.as_bytes())
+    outbox = private_folder(config["OUTBOX_DIR"])
+    write_private(outbox / f"{today.isoformat()}-person-{person.id}.eml", message.as_bytes())
     return "outbox"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from coalition.core import audit
+from coalition.core import audit, throttle
 from coalition.core.auth import (
     end_all_sessions,
     end_other_sessions,
@@ -126,8 +126,14 @@ def reset_password(actor: User, user: User) -> str:
 def change_password(user: User, *, current: str, new: str, keep_token: str | None = None
                     ) -> None:
     """The user changes their own password (required after a temporary one). Every other
-    session of theirs ends: whoever else was signed in with the old password is signed out."""
+    session of theirs ends: whoever else was signed in with the old password is signed out.
+
+    Wrong current passwords are counted like failed sign-ins: after ``LOGIN_MAX_FAILURES`` in
+    the window the form refuses to check (:class:`throttle.Throttled`)."""
+    if throttle.password_change_refused(user):
+        raise throttle.Throttled(field="current_password")
     if not verify_password(user, current):
+        throttle.count_password_change_failure(user)
         raise ServiceError("Your current password is not correct.", field="current_password")
     if new == current:
         raise ServiceError("Choose a password different from the current one.",

@@ -15,16 +15,17 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import joinedload
+from zxcvbn import zxcvbn
 
-from coalition.core import audit
+from coalition.core import audit, throttle
 from coalition.core.db import db, utcnow
-from coalition.core.models import AuditEvent, LoginFailure, User, UserSession
+from coalition.core.models import AuditEvent, User, UserSession
 
 GENERIC_LOGIN_ERROR = "Email or password is incorrect."
-THROTTLED_LOGIN_ERROR = "Too many failed sign-in attempts. Wait a few minutes and try again."
 MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_SCORE = 3  # zxcvbn's scale 0-4: 3 is "safely unguessable" for online attacks
 TOUCH_INTERVAL = timedelta(seconds=60)
 
 
@@ -83,6 +84,13 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
         return "Do not use your name or e-mail address as your password."
     if len(set(password)) < 4:
         return "This password is too easy to guess."
+    # A long password can still be a common one ("password1234"): zxcvbn knows the common
+    # passwords, words, names and keyboard patterns, and what the user's own details give away.
+    estimate = zxcvbn(password[:100], user_inputs=[part for part in (email, name) if part])
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        warning = estimate["feedback"].get("warning") or ""
+        return " ".join(filter(None, ["This password is too easy to guess.", warning,
+                                      "Add more words, or use a phrase of several words."]))
     return None
 
 
@@ -91,27 +99,7 @@ def temporary_password() -> str:
     return "-".join(secrets.token_urlsafe(6) for _ in range(3))
 
 
-# --- throttling -------------------------------------------------------------------------------
-
-def is_throttled(email: str, address: str | None) -> bool:
-    config = current_app.config
-    since = utcnow() - timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    by_email = db.session.scalar(
-        select(func.count(LoginFailure.id)).where(
-            LoginFailure.email == normalize_email(email)[:254], LoginFailure.occurred_at >= since
-        )
-    )
-    if by_email >= config["LOGIN_MAX_FAILURES"]:
-        return True
-    if address:
-        by_address = db.session.scalar(
-            select(func.count(LoginFailure.id)).where(
-                LoginFailure.client_address == address, LoginFailure.occurred_at >= since
-            )
-        )
-        return by_address >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    return False
-
+# --- signing in ---------------------------------------------------------------------------
 
 @dataclass
 class LoginResult:
@@ -119,42 +107,45 @@ class LoginResult:
     token: str | None = None
     error: str | None = None
     throttled: bool = False
+    device_cookie: str | None = None  # set on success: this browser is known to the account
 
 
-def authenticate(email: str, password: str) -> LoginResult:
+def authenticate(email: str, password: str, device: throttle.Device | None = None
+                 ) -> LoginResult:
     """Check credentials; on success open a server-side session and return its token.
 
-    Unknown e-mail, wrong password and inactive account give the same generic error; all are
-    audited. The caller commits.
+    Unknown e-mail, wrong password and inactive account give the same generic error, and
+    throttling treats them alike (``core.throttle``). Failures of a known account are audited in
+    its name; anonymous ones are aggregated and never quote what was typed. The caller commits.
     """
     email_key = normalize_email(email)[:254]
+    key = throttle.account_key(email_key)
     address = audit.client_address()
-    if is_throttled(email_key, address):
-        audit.log(None, "login_throttled",
-                  summary=f"sign-in refused for {email_key!r}: too many failures",
-                  actor_label=email_key or "anonymous")
-        return LoginResult(None, error=THROTTLED_LOGIN_ERROR, throttled=True)
     user = db.session.scalar(select(User).where(User.email == email_key)) if email_key else None
+    if throttle.refused(key, user, address, device):
+        if user is not None:
+            audit.log(user, "login_throttled", user, summary="sign-in refused: too many failures")
+        else:
+            throttle.log_anonymous("login_throttled", "sign-in refused: too many failures")
+        return LoginResult(None, error=throttle.THROTTLED_LOGIN_ERROR, throttled=True)
     if user is None:
         _burn_time(password)
         ok = False
     else:
         ok = verify_password(user, password) and user.is_active
     if not ok:
-        db.session.add(LoginFailure(email=email_key, client_address=address))
-        audit.log(user, "login_failed", user,
-                  summary="unknown e-mail" if user is None
-                  else "wrong password or inactive account",
-                  actor_label=email_key or "anonymous")
+        throttle.record_failure(key, user, address, device)
+        if user is not None:
+            audit.log(user, "login_failed", user, summary="wrong password or inactive account")
+        else:
+            throttle.log_anonymous("login_failed", "failed sign-in with an unknown e-mail")
         return LoginResult(None, error=GENERIC_LOGIN_ERROR)
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(token_hash=_token_hash(token), user=user, client_address=address))
     user.last_login_at = utcnow()
-    db.session.execute(
-        LoginFailure.__table__.delete().where(LoginFailure.email == email_key)
-    )
+    throttle.forget_failures(key, user, device)
     audit.log(user, "login", user, summary="signed in")
-    return LoginResult(user, token=token)
+    return LoginResult(user, token=token, device_cookie=throttle.device_cookie(device, user))
 
 
 def _token_hash(token: str) -> str:
@@ -248,13 +239,6 @@ def end_all_sessions(user: User, reason: str) -> int:
         update(UserSession)
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
         .values(ended_at=utcnow(), end_reason=reason)
-    )
-    return result.rowcount or 0
-
-
-def prune_login_failures(older_than: timedelta = timedelta(days=1)) -> int:
-    result = db.session.execute(
-        LoginFailure.__table__.delete().where(LoginFailure.occurred_at < utcnow() - older_than)
     )
     return result.rowcount or 0
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.engine import make_url
 
+from coalition.core.files import private_file, private_folder
 from coalition.extensions import db
 
 
@@ -20,8 +21,7 @@ class BackupError(RuntimeError):
 
 
 def default_backup_path(suffix: str) -> Path:
-    folder = Path(current_app.config["BACKUP_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(current_app.config["BACKUP_DIR"])
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return folder / f"coalition-{stamp}{suffix}"
 
@@ -38,8 +38,7 @@ def backup_database(output: str | os.PathLike | None = None) -> Path:
 def _backup_sqlite(url, target: Path) -> Path:
     if not url.database or url.database == ":memory:":
         raise BackupError("An in-memory SQLite database cannot be backed up.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+    partial = private_file(target.with_name(target.name + ".partial"))
     db.session.remove()
     source = sqlite3.connect(url.database)
     try:
@@ -66,8 +65,7 @@ def _backup_postgresql(url, target: Path) -> Path:
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
         raise BackupError("pg_dump was not found; install the PostgreSQL client tools.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+    partial = private_file(target.with_name(target.name + ".partial"))
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = url.password

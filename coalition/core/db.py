@@ -5,7 +5,7 @@ from datetime import UTC, datetime  # noqa: F401  (UTC re-exported)
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 MAX_RECORD_ID = 2**31 - 1  # the largest id an INTEGER key holds (PostgreSQL's is 32 bits)
@@ -48,7 +48,29 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not left in pages
     cursor.close()
+
+
+def request_wal_checkpoint() -> None:
+    """Ask for the SQLite write-ahead log to be folded into the database and truncated once the
+    current transaction commits: purged text must not linger in the WAL file."""
+    db.session.info["wal_checkpoint"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _checkpoint_after_purge(session):
+    if not session.info.pop("wal_checkpoint", False):
+        return
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        with bind.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@event.listens_for(Session, "after_rollback")
+def _no_checkpoint_after_rollback(session):
+    session.info.pop("wal_checkpoint", None)
 
 
 def database_answers() -> bool:

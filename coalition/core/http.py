@@ -27,7 +27,8 @@ ERROR_TEXT = {
     403: ("Not allowed", "Your account does not have access to this page."),
     404: ("Not found", "There is nothing here, or you do not have access to it."),
     405: ("Not allowed", "This page cannot be used that way."),
-    413: ("Too large", "What you sent is too large."),
+    413: ("Too large", "What you sent is too large: at most 1 MB (a file to import: 2 MB). "
+                       "Nothing was saved."),
     429: ("Too many attempts", "Too many attempts. Wait a few minutes and try again."),
     500: ("Something went wrong", "The error has been logged. Nothing you entered was half-saved."),
 }
@@ -36,9 +37,11 @@ ERROR_TEXT = {
 class RecordIdConverter(IntegerConverter):
     """``<int:...>`` in every route: a record id from 1 up to what the database can hold.
 
-    Anything else (0, a number too large for the column) matches no route, so it is a 404 page
-    rather than a database error.
+    Anything else (0, a number too large for the column, digits of other scripts) matches no
+    route, so it is a 404 page rather than a database error.
     """
+
+    regex = r"[0-9]+"  # ASCII digits only: "١" (an Arabic-Indic one) is not meeting 1
 
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's argument name
         kwargs.setdefault("min", 1)

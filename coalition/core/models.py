@@ -90,18 +90,21 @@ class UserSession(db.Model):
 
 
 class LoginFailure(db.Model):
-    """Failed sign-in attempts, counted to throttle guessing (by e-mail and by client address)."""
+    """A failed sign-in, counted to throttle guessing (``core.throttle``): against a keyed hash of
+    the e-mail typed (never the text itself), the client address, and — for a browser the
+    account signed in from before — that browser's device id. Kept a day."""
 
     __tablename__ = "login_failures"
     __table_args__ = (
-        Index("ix_login_failures_email_at", "email", "occurred_at"),
+        Index("ix_login_failures_account_key_at", "account_key", "occurred_at"),
         Index("ix_login_failures_address_at", "client_address", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
+    account_key: Mapped[str] = mapped_column(String(64))
     client_address: Mapped[str | None] = mapped_column(String(64))
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    device: Mapped[str | None] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class AuditEvent(db.Model):

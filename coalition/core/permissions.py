@@ -36,6 +36,7 @@ CORE_ROUTES: RouteTable = {
     "accounts.user_deactivate": (COORDINATOR, "deactivate an account and end its sessions"),
     "accounts.user_reactivate": (COORDINATOR, "reactivate an account"),
     "accounts.user_reset_password": (COORDINATOR, "issue a new temporary password"),
+    "accounts.user_clear_lock": (COORDINATOR, "clear an account's sign-in lock (POST)"),
     "audit.event_list": (COORDINATOR, "the audit log; case rows only of tables the coordinator "
                                       "sits at"),
 }

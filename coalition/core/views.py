@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from coalition.core import accounts, audit, auth, web
+from coalition.core import accounts, audit, auth, throttle, web
 from coalition.core.db import db
 from coalition.core.forms import (
     AuditFilterForm,
@@ -48,8 +57,9 @@ def login():
         form.next.data = _safe_next(request.args.get("next"))
     status = 200
     if form.validate_on_submit():
-        result = web.perform(lambda: auth.authenticate(form.email.data,
-                                                       form.password.data)).value
+        device = throttle.read_device(request.cookies.get(throttle.DEVICE_COOKIE))
+        result = web.perform(lambda: auth.authenticate(form.email.data, form.password.data,
+                                                       device)).value
         if result.user is not None:
             target = _safe_next(form.next.data)
             session.clear()  # a new session at sign-in (no fixation)
@@ -57,14 +67,23 @@ def login():
             session[SESSION_TOKEN_KEY] = result.token
             if result.user.must_change_password:
                 flash("Choose your own password to finish signing in.", "info")
-                return redirect(url_for("auth.change_password"))
-            return redirect(target or url_for("main.dashboard"))
+                target = url_for("auth.change_password")
+            response = redirect(target or url_for("main.dashboard"))
+            _remember_device(response, result.device_cookie)
+            return response
         form.form_errors.append(result.error)
         form.password.data = ""
         status = 429 if result.throttled else 401
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+def _remember_device(response, value: str) -> None:
+    """This browser is now known to the account: its own failures are counted apart."""
+    response.set_cookie(throttle.DEVICE_COOKIE, value, max_age=throttle.DEVICE_DAYS * 86400,
+                        httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
 
 
 @auth_bp.route("/logout", methods=["POST"])
@@ -86,6 +105,8 @@ def change_password():
         if outcome.ok:
             flash("Your password has been changed.", "success")
             return redirect(url_for("main.dashboard"))
+        if isinstance(outcome.error, throttle.Throttled):
+            return render_template("auth/change_password.html", form=form), 429
     return render_template("auth/change_password.html", form=form), (
         400 if form.errors or form.form_errors else 200)
 
@@ -143,7 +164,7 @@ def user_detail(user_id: int):
 def _render_detail(user: User, error: str | None = None, status: int = 200):
     events = list(db.session.scalars(accounts.recent_events(web.actor(), user)))
     return render_template("accounts/user_detail.html", user=user, events=events,
-                           error=error), status
+                           lock=throttle.lock_state(user), error=error), status
 
 
 @accounts_bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
@@ -198,6 +219,9 @@ _account_verb("user_deactivate", "deactivate", accounts.deactivate_user, _flashe
 _account_verb("user_reactivate", "reactivate", accounts.reactivate_user, _flashed(
     lambda user, _: f"{user.name}'s account is active again."))
 _account_verb("user_reset_password", "reset-password", accounts.reset_password, _password_page)
+_account_verb("user_clear_lock", "clear-lock", throttle.clear_lock, _flashed(
+    lambda user, removed: f"{user.name} can sign in again from any browser ({removed} failed "
+                          "attempt(s) forgotten)."))
 
 
 # --- audit log (read only: no route changes or deletes a row) ---------------------------------

@@ -298,7 +298,7 @@ class OutreachReferral(db.Model):
 
     __tablename__ = "outreach_referrals"
     __table_args__ = (
-        UniqueConstraint("agency", "incident_number"),
+        UniqueConstraint("table_id", "agency", "incident_number"),
         CheckConstraint(_in("status", REFERRAL_STATUSES), name="status"),
         CheckConstraint("naloxone_doses IS NULL OR naloxone_doses BETWEEN 0 AND 50",
                         name="naloxone_doses"),

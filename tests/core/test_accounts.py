@@ -363,6 +363,7 @@ ACCOUNT_ROUTES = [
     ("POST", "/users/{id}/deactivate"),
     ("POST", "/users/{id}/reactivate"),
     ("POST", "/users/{id}/reset-password"),
+    ("POST", "/users/{id}/clear-lock"),
 ]
 
 
@@ -381,7 +382,7 @@ def test_only_coordinators_reach_the_account_screens(client, make_user, login, r
 def test_every_account_endpoint_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
                  if rule.endpoint.startswith("accounts.")}
-    assert len(endpoints) == 7
+    assert len(endpoints) == 8
     covered = {path for _, path in ACCOUNT_ROUTES}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("accounts."):

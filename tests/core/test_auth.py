@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from coalition.core.auth import GENERIC_LOGIN_ERROR
 from coalition.core.db import utcnow
-from coalition.core.models import AuditEvent, User, UserSession
+from coalition.core.models import AuditEvent, LoginFailure, User, UserSession
 from coalition.core.permissions import PASSWORD_CHANGE_ALLOWED, PUBLIC, ROUTES
 from coalition.extensions import db
 from tests.conftest import TEST_PASSWORD
@@ -144,11 +144,16 @@ def test_sign_in_failure_sign_in_and_sign_out_are_audited(client, make_user, log
     assert _actions(user) == ["create", "login_failed", "login", "logout"]
 
 
-def test_a_failed_sign_in_with_an_unknown_email_is_audited_without_a_user(client):
-    client.post("/login", data={"email": "Nobody@Example.test", "password": "whatever"})
+def test_a_failed_sign_in_with_an_unknown_email_is_audited_without_what_was_typed(client):
+    """What is typed in the e-mail box may be a password typed in the wrong box: it is never
+    stored, neither in the audit row nor in the throttling counts."""
+    client.post("/login", data={"email": "Hunter2-Secret@Example.test", "password": "whatever"})
     event = db.session.scalars(select(AuditEvent)).one()
-    assert (event.action, event.user_id, event.actor_label) == (
-        "login_failed", None, "nobody@example.test")
+    assert (event.action, event.user_id, event.actor_label) == ("login_failed", None,
+                                                                "anonymous")
+    assert "hunter2" not in event.summary.lower()
+    failure = db.session.scalars(select(LoginFailure)).one()
+    assert "hunter2" not in failure.account_key.lower() and len(failure.account_key) == 64
 
 
 def test_an_idle_session_ends_and_says_why(client, make_user, login):

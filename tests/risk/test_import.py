@@ -356,7 +356,7 @@ def test_a_failure_in_the_middle_of_the_insert_rolls_everything_back(as_manager,
     data = csv_bytes(*(good_row(f"M-{n}") for n in range(1, 10)))
     # the duplicate check misses the stored referral (as if it were added concurrently), so the
     # database's unique constraint refuses the fifth row
-    monkeypatch.setattr(incident_csv, "_existing_keys", lambda rows: set())
+    monkeypatch.setattr(incident_csv, "_existing_keys", lambda rows, table_id: set())
     payload = payload_of(upload(as_manager, hub.table, data))
     before = counts()
     response = confirm(as_manager, hub.table, payload)
@@ -370,13 +370,28 @@ def test_the_service_rolls_back_cleanly_after_a_constraint_hit(app, hub, monkeyp
                           filename="first.csv")
     db.session.commit()
     before = counts()
-    monkeypatch.setattr(incident_csv, "_existing_keys", lambda rows: set())
+    monkeypatch.setattr(incident_csv, "_existing_keys", lambda rows, table_id: set())
     with pytest.raises(risk.ImportRejected):
         risk.import_incidents(hub.manager, hub.table,
                               data=csv_bytes(good_row("K-1"), good_row("K-2"), good_row("K-3")),
                               filename="second.csv")
     db.session.rollback()
     assert counts() == before
+
+
+def test_another_tables_incidents_are_neither_duplicates_nor_disclosed(as_manager, hub,
+                                                                       make_table):
+    """Agency + incident number are unique per table: a manager of one risk review table is not
+    told that another table already holds an incident."""
+    other = make_table("risk_review", name="Neighbouring Hub")
+    risk.import_incidents(hub.manager, other, data=csv_bytes(good_row("SHARED-1")),
+                          filename="theirs.csv")
+    db.session.commit()
+    response = upload(as_manager, hub.table, csv_bytes(good_row("SHARED-1")))
+    assert response.status_code == 200
+    assert "Already imported" not in page_text(response)
+    assert confirm(as_manager, hub.table, payload_of(response)).status_code == 302
+    assert db.session.scalar(select(func.count(OutreachReferral.id))) == 2
 
 
 # --- the referral list and dismissing ----------------------------------------------------------

@@ -1,7 +1,8 @@
 """Reading an overdose incident CSV (from police or EMS records systems): file-level checks
 (encoding, size, delimiter, header), then every line (dates, yes/no values, doses, lengths), then
 duplicates by agency and incident number within the file and against the referrals already
-stored. Nothing here writes: :mod:`coalition.risk.services.imports` inserts what passes.
+stored at the same table. Nothing here writes: :mod:`coalition.risk.services.imports` inserts
+what passes.
 """
 
 from __future__ import annotations
@@ -229,21 +230,24 @@ def _key(agency: str, number: str) -> tuple[str, str]:
     return agency.casefold(), number.casefold()
 
 
-def _existing_keys(rows: list[ParsedRow]) -> set[tuple[str, str]]:
-    """Agency and incident number of the stored referrals that match a row of the file."""
+def _existing_keys(rows: list[ParsedRow], table_id: int) -> set[tuple[str, str]]:
+    """Agency and incident number of this table's stored referrals that match a row of the
+    file (another table's referrals are not this table's business, nor told to it)."""
     numbers = sorted({row.incident_number.lower() for row in rows})
     found: set[tuple[str, str]] = set()
     for start in range(0, len(numbers), 500):
         chunk = numbers[start:start + 500]
         stored = db.session.execute(
             select(OutreachReferral.agency, OutreachReferral.incident_number)
-            .where(func.lower(OutreachReferral.incident_number).in_(chunk)))
+            .where(OutreachReferral.table_id == table_id,
+                   func.lower(OutreachReferral.incident_number).in_(chunk)))
         found.update(_key(agency, number) for agency, number in stored)
     return found
 
 
-def _mark_duplicates(result: ParseResult, by_line: dict[int, PreviewLine]) -> None:
-    existing = _existing_keys(result.rows)
+def _mark_duplicates(result: ParseResult, by_line: dict[int, PreviewLine], table_id: int
+                     ) -> None:
+    existing = _existing_keys(result.rows, table_id)
     first_line: dict[tuple[str, str], int] = {}
     kept = []
     for row in result.rows:
@@ -281,8 +285,8 @@ def _match_organizations(result: ParseResult) -> None:
 def parse_incident_csv(data: bytes, *, table) -> ParseResult:
     """Validate a CSV file of incident reports; nothing is written.
 
-    ``table`` is where the referrals would go (duplicates are checked against every stored
-    referral, whatever its table: agency and incident number are unique coalition-wide).
+    ``table`` is where the referrals would go: duplicates are checked against its own stored
+    referrals (agency and incident number are unique per table).
     """
     result = ParseResult()
     if len(data) > MAX_BYTES:
@@ -329,7 +333,7 @@ def parse_incident_csv(data: bytes, *, table) -> ParseResult:
     if not result.lines:
         result.file_errors.append("The file has a header row but no incident rows.")
         return result
-    _mark_duplicates(result, by_line)
+    _mark_duplicates(result, by_line, table.id)
     _match_organizations(result)
     return result
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +21,7 @@ from coalition.core.localtime import local_today, to_local
 from coalition.core.text import clean
 from coalition.core.vocab import get_term
 from coalition.extensions import db
-from coalition.meetings.models import AgendaItem, Meeting
+from coalition.meetings.models import Meeting
 from coalition.risk.models import (
     AGE_RANGES,
     CONSENT_STATUSES,
@@ -29,14 +29,11 @@ from coalition.risk.models import (
     OUTCOMES,
     REFERRAL_SOURCES,
     RISK_STATUSES,
-    OutreachReferral,
     RiskSituation,
     SituationAgency,
-    SituationDiscussion,
-    SituationIdentity,
-    situation_risk_factors,
 )
 from coalition.risk.services.identifiers import summary_warnings
+from coalition.risk.services.purge import purge_situation
 from coalition.roster import seats
 from coalition.roster.models import Organization
 
@@ -45,8 +42,6 @@ TEXT_MAX = 2000
 SHORT_MAX = 60
 CODE_ATTEMPTS = 5
 RISK_FACTOR_VOCABULARY = "risk_factor_category"
-REJECTED_REFERRAL_REASON = ("The situation made from this report was not accepted; the link to "
-                            "it was removed with its details.")
 
 # --- queries shared by the risk screens -------------------------------------------------------
 
@@ -256,33 +251,6 @@ def _agency_names(lead_id: int, assisting: list[int]) -> str:
     return text
 
 
-def purge_situation(situation: RiskSituation) -> None:
-    """Keep only the date presented, the originating agency, status, decision date and reason."""
-    situation.level = situation.age_range = situation.consent_status = None
-    situation.gender = situation.language = situation.summary = ""
-    situation.protective_factors = ""
-    situation.risk_factors = []
-    situation.agencies.clear()
-    situation.identity = None
-    situation.attempts.clear()
-    situation.accepted_at = situation.first_contact_at = None
-    situation.risk_status = situation.outcome = situation.concluded_on = None
-    situation.conclusion_note = ""
-    for discussion in situation.discussions:
-        discussion.note = ""
-    # What was said about it at meetings goes with it (the agenda line keeps only the code).
-    for item in db.session.scalars(select(AgendaItem).where(
-            AgendaItem.situation_id == situation.id)):
-        item.minutes = ""
-        item.revisions.clear()
-    # The incident report it was made from points at the person: unlink it and close it.
-    for referral in db.session.scalars(select(OutreachReferral).where(
-            OutreachReferral.situation_id == situation.id)):
-        referral.situation_id = None
-        referral.status = "dismissed"
-        referral.dismissal_reason = REJECTED_REFERRAL_REASON
-
-
 def decide_situation(actor, situation: RiskSituation, *, accepted: bool, meeting=None,
                      reason: str = "", lead_organization_id=None,
                      assisting_organization_ids=(), self_assignment_reason: str = "") -> None:
@@ -356,40 +324,6 @@ def conclude_situation(actor, situation: RiskSituation, *, concluded_on, risk_st
               summary=f"situation {situation.code} concluded on {concluded_on.isoformat()}: "
                       f"{RISK_STATUSES[situation.risk_status]}, {OUTCOMES[situation.outcome]}")
     db.session.flush()
-
-
-# --- leftovers of rejected situations -----------------------------------------------------------
-
-def _leftover_clause():
-    sid = RiskSituation.id
-    return or_(
-        RiskSituation.level.is_not(None), RiskSituation.age_range.is_not(None),
-        RiskSituation.consent_status.is_not(None), RiskSituation.gender != "",
-        RiskSituation.language != "", RiskSituation.summary != "",
-        RiskSituation.protective_factors != "", RiskSituation.conclusion_note != "",
-        select(situation_risk_factors.c.situation_id)
-        .where(situation_risk_factors.c.situation_id == sid).exists(),
-        select(SituationAgency.id).where(SituationAgency.situation_id == sid).exists(),
-        select(SituationIdentity.id).where(SituationIdentity.situation_id == sid).exists(),
-        select(SituationDiscussion.id).where(SituationDiscussion.situation_id == sid,
-                                             SituationDiscussion.note != "").exists(),
-        select(OutreachReferral.id).where(OutreachReferral.situation_id == sid).exists(),
-        select(AgendaItem.id).where(AgendaItem.situation_id == sid, AgendaItem.minutes != "")
-        .exists(),
-    )
-
-
-def purge_rejected() -> int:
-    """Purge what rejected situations still hold beyond the minimal fields (a safety net for
-    rows written around the service); returns how many situations were purged. Idempotent."""
-    situations = list(db.session.scalars(select(RiskSituation).where(
-        RiskSituation.status == "rejected", _leftover_clause())))
-    for situation in situations:
-        purge_situation(situation)
-        audit.log(None, "purge", situation, case_table=situation.table,
-                  summary=f"rejected situation {situation.code}: leftover data purged")
-    db.session.flush()
-    return len(situations)
 
 
 def decision_meetings(table, limit: int = 12) -> list[Meeting]:

@@ -41,13 +41,17 @@ from coalition.roster.permissions import can_manage_table
 SALT = "incident-import"
 PREVIEW_VALID_LINES = 200  # valid lines shown in the preview; every invalid line is shown
 CONFIRM_FORM_MAX = MAX_BYTES * 2  # the signed file in the confirm form (base64 of zlib data)
+UPLOAD_OVERHEAD = 64 * 1024  # the form's other fields and the multipart envelope
 
 
 @bp.url_value_preprocessor
-def _allow_the_signed_file(endpoint, values):
-    """The confirm form carries the whole file: allow it past the default form field limit
-    (this runs before the CSRF check reads the form)."""
-    if endpoint == "risk.incident_import_confirm":
+def _allow_the_file(endpoint, values):
+    """The upload, and the confirm form that carries the whole file back, may be larger than
+    other requests (this runs before the CSRF check reads the form)."""
+    if endpoint == "risk.incident_import":
+        request.max_content_length = MAX_BYTES + UPLOAD_OVERHEAD
+    elif endpoint == "risk.incident_import_confirm":
+        request.max_content_length = CONFIRM_FORM_MAX + UPLOAD_OVERHEAD
         request.max_form_memory_size = CONFIRM_FORM_MAX
 
 
