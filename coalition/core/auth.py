@@ -123,10 +123,7 @@ def authenticate(email: str, password: str, device: throttle.Device | None = Non
     address = audit.client_address()
     user = db.session.scalar(select(User).where(User.email == email_key)) if email_key else None
     if throttle.refused(key, user, address, device):
-        if user is not None:
-            audit.log(user, "login_throttled", user, summary="sign-in refused: too many failures")
-        else:
-            throttle.log_anonymous("login_throttled", "sign-in refused: too many failures")
+        throttle.log_attempt("login_throttled", "sign-in refused: too many failures", user)
         return LoginResult(None, error=throttle.THROTTLED_LOGIN_ERROR, throttled=True)
     if user is None:
         _burn_time(password)
@@ -138,7 +135,7 @@ def authenticate(email: str, password: str, device: throttle.Device | None = Non
         if user is not None:
             audit.log(user, "login_failed", user, summary="wrong password or inactive account")
         else:
-            throttle.log_anonymous("login_failed", "failed sign-in with an unknown e-mail")
+            throttle.log_attempt("login_failed", "failed sign-in with an unknown e-mail")
         return LoginResult(None, error=GENERIC_LOGIN_ERROR)
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(token_hash=_token_hash(token), user=user, client_address=address))

@@ -150,21 +150,29 @@ def clear_lock(actor, user) -> int:
     return removed
 
 
-def log_anonymous(action: str, summary: str) -> None:
-    """An audit row for an attempt no account can be named for (an unknown e-mail, a throttled
-    attempt): at most one per client address and window, and at most ``AUDIT_CAP`` in all per
-    window; what was typed is never in it."""
+def log_attempt(action: str, summary: str, user=None) -> None:
+    """An audit row for a refused sign-in: at most one per window for the account (``user``),
+    or — when no account can be named — per client address, and at most ``AUDIT_CAP``
+    anonymous ones in all per window; what was typed is never in it."""
     since = _window_start()
+    minutes = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
+    recent = (AuditEvent.occurred_at >= since, AuditEvent.action == action)
+    if user is not None:
+        seen = db.session.scalar(select(func.count(AuditEvent.id)).where(
+            *recent, AuditEvent.object_type == "users", AuditEvent.object_id == user.id))
+        if not seen:
+            audit.log(user, action, user, summary=f"{summary} (further ones in the next "
+                                                  f"{minutes} minutes are counted, not logged)")
+        return
     address = audit.client_address()
     anonymous = (AuditEvent.user_id.is_(None), AuditEvent.occurred_at >= since,
                  AuditEvent.action.in_(("login_failed", "login_throttled")))
     seen = db.session.scalar(select(func.count(AuditEvent.id)).where(
-        *anonymous, AuditEvent.action == action, AuditEvent.client_address == address))
+        *recent, AuditEvent.user_id.is_(None), AuditEvent.client_address == address))
     if seen:
         return
     if db.session.scalar(select(func.count(AuditEvent.id)).where(*anonymous)) >= AUDIT_CAP:
         return
-    minutes = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
     audit.log(None, action, actor_label="anonymous",
               summary=f"{summary} (further ones from this address in the next {minutes} "
                       "minutes are counted, not logged)")

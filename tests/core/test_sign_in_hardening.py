@@ -109,6 +109,17 @@ def test_anonymous_failures_cannot_flood_the_audit_log(app):
         LoginFailure.account_key.contains("Password")))
 
 
+def test_hammering_a_known_account_writes_one_throttled_row_per_window(app, make_user):
+    user = make_user()
+    attacker = app.test_client()
+    for _ in range(60):
+        _attempt(attacker, user.email)
+    actions = list(db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.object_type == "users", AuditEvent.object_id == user.id)))
+    assert actions.count("login_failed") == app.config["LOGIN_MAX_FAILURES"]
+    assert actions.count("login_throttled") == 1
+
+
 @pytest.mark.parametrize("app_config", [{"PROXY_COUNT": 1}])
 def test_behind_a_configured_proxy_the_forwarded_address_counts(app, client, app_config):
     client.post("/login", data={"email": "x@example.test", "password": "y"},
