@@ -153,6 +153,19 @@ def test_purged_text_does_not_survive_in_the_sqlite_files(tmp_path, monkeypatch)
         db.engine.dispose()
 
 
+def test_the_checkpoint_waits_for_the_whole_transaction_not_a_savepoint(app):
+    """A savepoint released after a purge must not checkpoint while the transaction still
+    holds its write lock (the checkpoint would wait out the busy timeout)."""
+    from coalition.core.db import request_wal_checkpoint
+
+    request_wal_checkpoint()
+    with db.session.begin_nested():
+        db.session.execute(select(1))
+    assert db.session.info.get("wal_checkpoint") is True
+    db.session.commit()
+    assert "wal_checkpoint" not in db.session.info
+
+
 # --- files readable by the application's account only --------------------------------------
 
 def _mode(path) -> int:

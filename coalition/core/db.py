@@ -60,6 +60,8 @@ def request_wal_checkpoint() -> None:
 
 @event.listens_for(Session, "after_commit")
 def _checkpoint_after_purge(session):
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint was released: the transaction goes on, and holds its write lock
     if not session.info.pop("wal_checkpoint", False):
         return
     bind = session.get_bind()
