@@ -4,7 +4,8 @@
 
 Large = a big county over ten years: 150 organizations, 600 people, 12 tables, 600 accounts,
 50,000 audit rows, 600 meetings with 4,800 agenda items, 25,000 action items, 6,000 risk
-situations with 6,000 outreach attempts and 3,000 incident referrals. Times are the
+situations with 6,000 outreach attempts and 3,000 incident referrals, 3,000 deaths at the fatality
+review tables with 15,000 touchpoints and 6,000 records requests. Times are the
 Flask test client's wall time per request on this machine (single user); they are for comparison
 between runs on the same machine, not absolute promises.
 """
@@ -95,7 +96,43 @@ def build(orgs: int, people: int, tables: int, audit_rows: int, meetings: int = 
     ])
     build_meetings(table_rows, people_rows, meetings, action_items)
     build_situations(table_rows, people_rows, situations)
+    build_cases(table_rows, people_rows, organizations, situations // 2)
     db.session.commit()
+
+
+def build_cases(table_rows, people_rows, organizations, cases: int) -> None:
+    """Deaths at the fatality review tables (the bench user manages the first one), each with
+    two substances, two records requests (one past due) and five touchpoints."""
+    from coalition.ofr.models import CaseSubstance, FatalityCase, RecordsRequest, Touchpoint
+
+    reviews = [t for t in table_rows if t.kind == "ofr"]
+    first = people_rows[0]
+    db.session.add(TableMembership(table=reviews[0], person=first,
+                                   organization_id=first.affiliations[0].organization_id,
+                                   role="manager"))
+    today = local_today()
+    db.session.execute(insert(FatalityCase), [
+        {"code": f"OFR-B-{n:05d}", "table_id": reviews[n % len(reviews)].id,
+         "status": ("identified", "eligible", "records_requested", "reviewed")[n % 4],
+         "date_of_death": today - timedelta(days=10 + n % 700), "age": 20 + n % 50,
+         "sex": ("male", "female")[n % 2], "county_of_death": "Bench County"}
+        for n in range(cases)])
+    ids = list(db.session.scalars(db.select(FatalityCase.id)))
+    substance, kind = terms("substance"), terms("touchpoint_type")
+    db.session.execute(insert(CaseSubstance), [
+        {"case_id": case_id, "term_id": substance[k].id, "role": ("cause", "present")[k]}
+        for case_id in ids for k in range(2)])
+    db.session.execute(insert(RecordsRequest), [
+        {"case_id": case_id, "organization_id": organizations[k].id,
+         "requested_on": today - timedelta(days=40 - 30 * k),
+         "due_on": today - timedelta(days=10 - 30 * k)}
+        for case_id in ids for k in range(2)])
+    db.session.execute(insert(Touchpoint), [
+        {"case_id": case_id, "occurred_on": today - timedelta(days=800 - 100 * k),
+         "precision": "day", "organization_id": organizations[k].id,
+         "sector_id": organizations[k].sector_id, "type_id": kind[k].id,
+         "is_missed_opportunity": False, "description": "Benchmark touchpoint"}
+        for case_id in ids for k in range(5)])
 
 
 def build_situations(table_rows, people_rows, situations: int) -> None:
@@ -208,6 +245,13 @@ def measure(app, repeat: int) -> dict[str, tuple[int, float, float]]:
             CoalitionTable.kind == "risk_review").order_by(CoalitionTable.id).limit(1))
         situation_id = db.session.scalar(db.select(RiskSituation.id).where(
             RiskSituation.table_id == review_id, RiskSituation.status == "accepted").limit(1))
+        ofr_id = db.session.scalar(db.select(CoalitionTable.id).where(
+            CoalitionTable.kind == "ofr").order_by(CoalitionTable.id).limit(1))
+        from coalition.ofr.models import FatalityCase
+
+        month = f"{local_today() - timedelta(days=10):%Y-%m}"  # every size has deaths in it
+        case_id = db.session.scalar(db.select(FatalityCase.id).where(
+            FatalityCase.table_id == ofr_id).order_by(FatalityCase.id).limit(1))
     login_page = client.get("/login")
     assert login_page.status_code == 200
     with client.session_transaction() as session:
@@ -225,7 +269,9 @@ def measure(app, repeat: int) -> dict[str, tuple[int, float, float]]:
              f"/meetings/{meeting_id}/run", f"/meetings/{meeting_id}/attendance",
              "/actions/mine", "/actions", "/actions?status=open", f"/actions/{action_id}",
              f"/tables/{review_id}/risk-board", f"/tables/{review_id}/risk-report",
-             f"/tables/{review_id}/referrals", f"/situations/{situation_id}"]
+             f"/tables/{review_id}/referrals", f"/situations/{situation_id}",
+             f"/tables/{ofr_id}/cases", f"/tables/{ofr_id}/cases?status=all&month={month}",
+             f"/tables/{ofr_id}/cases/quality", f"/cases/{case_id}", f"/cases/{case_id}/timeline"]
     results = {}
     with app.app_context():
         engine = db.engine
@@ -245,7 +291,8 @@ def measure(app, repeat: int) -> dict[str, tuple[int, float, float]]:
             client.get(url)
             timings.append((time.perf_counter() - began) * 1000)
         # the same page at both sizes, whatever its record ids
-        label = re.sub(r"/\d+", "/<id>", url)
+        label = re.sub(r"/\d+|=\d{4}-\d\d", lambda m: "/<id>" if m[0][0] == "/" else "=<month>",
+                       url)
         results[label] = (len(counter), statistics.median(timings), max(timings))
     return results
 
@@ -259,7 +306,7 @@ def run(size: str, repeat: int) -> dict:
     with app.app_context():
         db.create_all()
         if size == "small":
-            build(orgs=5, people=10, tables=3, audit_rows=20, meetings=6, action_items=30,
+            build(orgs=6, people=10, tables=3, audit_rows=20, meetings=6, action_items=30,
                   situations=10)
         else:
             build(orgs=150, people=600, tables=12, audit_rows=50_000, meetings=600,

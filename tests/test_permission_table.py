@@ -147,12 +147,13 @@ def test_every_domain_declares_its_own_routes():
     from coalition.actions.permissions import ROUTES as ACTIONS
     from coalition.core.permissions import CORE_ROUTES
     from coalition.meetings.permissions import ROUTES as MEETINGS
+    from coalition.ofr.permissions import ROUTES as OFR
     from coalition.reporting import ROUTES as REPORTING
     from coalition.risk.permissions import ROUTES as RISK
     from coalition.roster.permissions import ROUTES as ROSTER
 
     declared = {"actions": ACTIONS, "meetings": MEETINGS, "main": REPORTING, "risk": RISK,
-                "roster": ROSTER}
+                "roster": ROSTER, "ofr": OFR}
     for blueprint, table in declared.items():
         assert all(endpoint.startswith(f"{blueprint}.") for endpoint in table), blueprint
     assert sum(map(len, declared.values())) + len(CORE_ROUTES) == len(ROUTES)

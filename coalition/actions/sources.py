@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Column, ForeignKey, Integer, false
+from sqlalchemy import Column, ForeignKey, Integer, false, or_
 
 from coalition.actions.models import ActionItem
 from coalition.core.parents import ParentColumns
@@ -83,14 +83,11 @@ def source_of(item: ActionItem) -> ActionSource | None:
 
 
 def full_view_clause(viewer):
-    """SQL: the case items some source lets ``viewer`` see in full (the owner rule aside)."""
-    clauses = [source.full_view_clause(viewer) for source in SOURCES.values()]
-    if not clauses:
-        return false()
-    condition = clauses[0]
-    for clause in clauses[1:]:
-        condition = condition | clause
-    return condition
+    """SQL: the case items their own source lets ``viewer`` see in full (the owner rule aside);
+    each source's condition applies only to the items that come from it."""
+    clauses = [getattr(ActionItem, source.column).is_not(None) & source.full_view_clause(viewer)
+               for source in SOURCES.values()]
+    return or_(*clauses) if clauses else false()
 
 
 def eager_options() -> list:

@@ -27,7 +27,8 @@ ERROR_TEXT = {
     403: ("Not allowed", "Your account does not have access to this page."),
     404: ("Not found", "There is nothing here, or you do not have access to it."),
     405: ("Not allowed", "This page cannot be used that way."),
-    413: ("Too large", "What you sent is too large: at most 1 MB (a file to import: 2 MB). "
+    413: ("Too large", "What you sent is too large: at most 1 MB (a file to import: its "
+                       "own limit, shown on the import page). "
                        "Nothing was saved."),
     429: ("Too many attempts", "Too many attempts. Wait a few minutes and try again."),
     500: ("Something went wrong", "The error has been logged. Nothing you entered was half-saved."),

@@ -23,6 +23,7 @@ from coalition.demo.data import (  # noqa: F401  (DEMO_PASSWORD, DEMO_LOGINS: fo
     PEOPLE,
     TABLES,
 )
+from coalition.demo.ofr import seed_demo_ofr
 from coalition.extensions import db
 from coalition.roster.models import (
     Affiliation,
@@ -82,17 +83,22 @@ def seed_demo(today: date | None = None) -> str:
         user, _ = create_user(None, name=person_name, email=email, site_role=role,
                               person_id=by_name[person_name].id, password=DEMO_PASSWORD)
         user.must_change_password = False
-    meeting_count = seed_demo_meetings(today, by_name)
+    seed_demo_meetings(today, by_name)
     situation_count = seed_demo_situations(today)
+    death_count = seed_demo_ofr(today, by_name)
+    from coalition.meetings.models import Meeting
+
+    meeting_count = db.session.scalar(select(func.count(Meeting.id)))
     summary = (f"{len(orgs)} organizations, {len(people)} people, {len(TABLES)} tables, "
                f"{seats} seats, {meeting_count} meetings, {situation_count} risk situations, "
+               f"{death_count} deaths at the fatality review, "
                f"{len(DEMO_LOGINS)} demo logins")
     audit.log(None, "seed_demo", summary=summary)
     db.session.flush()
     return summary
 
 
-def seed_demo_meetings(today: date, by_name: dict[str, Person]) -> int:
+def seed_demo_meetings(today: date, by_name: dict[str, Person]) -> None:
     """Templates for every table; the Situation Table's closed meeting of last week (attendance,
     minutes, a decision, open action items, one item left undiscussed) and next week's meeting
     whose agenda the builder filled; the coalition's meeting next month."""
@@ -166,7 +172,6 @@ def seed_demo_meetings(today: date, by_name: dict[str, Person]) -> int:
         start_time=time(13, 0), end_time=time(14, 30), location="Alder City Library, Hall A",
         video_url="https://meet.example.org/alder-coalition", facilitator_id=dana.id)
     meetings.mark_scheduled(None, general)
-    return 3
 
 
 # --- risk review: situations at the Situation Table ----------------------------------------

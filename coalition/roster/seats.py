@@ -73,6 +73,22 @@ def table_ids_of(user) -> set[int]:
     return cache[person_id]
 
 
+def tables_of(user, kind: str | None = None) -> list[CoalitionTable]:
+    """The tables the user's person sits at (of one ``kind``, if given), by name; one query per
+    request, whatever the kinds asked for."""
+    person_id = person_id_of(user)
+    if person_id is None:
+        return []
+    cache = _request_cache("_seated_table_rows")
+    if person_id not in cache:
+        cache[person_id] = list(db.session.scalars(
+            select(CoalitionTable)
+            .join(TableMembership, TableMembership.table_id == CoalitionTable.id)
+            .where(TableMembership.person_id == person_id).distinct()
+            .order_by(CoalitionTable.name, CoalitionTable.id)))
+    return [table for table in cache[person_id] if kind is None or table.kind == kind]
+
+
 # --- who sits at a table ------------------------------------------------------------------------
 
 def seats_at(table) -> list[TableMembership]:
@@ -133,9 +149,15 @@ def require_seat(table, person_id, *, field: str | None, message: str,
 
 
 def seat_choices(table) -> list[tuple[int, str]]:
-    """``(person id, "Name (Organization)")`` for a select of the people seated at ``table``."""
-    return [(seat.person_id, f"{seat.person.name} ({seat.organization.name})")
-            for seat in seats_at(table)]
+    """``(person id, "Name (Organization)")`` for a select of the people seated at ``table``
+    (one query)."""
+    rows = db.session.execute(
+        select(TableMembership.person_id, Person.name, Organization.name)
+        .join(Person, Person.id == TableMembership.person_id)
+        .join(Organization, Organization.id == TableMembership.organization_id)
+        .where(TableMembership.table_id == _table_id(table))
+        .order_by(Person.name, TableMembership.id))
+    return [(person_id, f"{name} ({organization})") for person_id, name, organization in rows]
 
 
 def is_case_table(table: CoalitionTable | None) -> bool:

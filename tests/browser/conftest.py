@@ -66,6 +66,7 @@ def _demo_ids() -> dict[str, int]:
     from coalition.core.models import User
     from coalition.extensions import db
     from coalition.meetings.models import Meeting
+    from coalition.ofr.models import FatalityCase
     from coalition.risk.models import RiskSituation
     from coalition.roster.models import CoalitionTable, Organization, Person
 
@@ -88,6 +89,11 @@ def _demo_ids() -> dict[str, int]:
         "situation": one(select(RiskSituation.id).where(RiskSituation.code == "RS-2026-0031")),
         "new_situation": one(select(RiskSituation.id).where(RiskSituation.status == "new")
                              .order_by(RiskSituation.id).limit(1)),
+        "ofr_table": one(select(CoalitionTable.id).where(CoalitionTable.kind == "ofr")),
+        "reviewed_case": one(select(FatalityCase.id).where(FatalityCase.status == "reviewed")
+                             .order_by(FatalityCase.id).limit(1)),
+        "requested_case": one(select(FatalityCase.id).where(
+            FatalityCase.status == "records_requested").order_by(FatalityCase.id).limit(1)),
         "next_meeting": one(select(Meeting.id).join(CoalitionTable)
                             .where(Meeting.status == "scheduled",
                                    CoalitionTable.kind == "risk_review")

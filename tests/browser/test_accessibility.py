@@ -7,11 +7,13 @@ a browser context that bypasses the CSP; every other browser test keeps it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import axe_playwright_python
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ROLE_EMAILS
 
@@ -74,6 +76,16 @@ SCREENS = {
     "referral-list": Screen("coordinator", "risk.referral_list", "risk_review_table"),
     "incident-import": Screen("coordinator", "risk.incident_import", "risk_review_table"),
     "engagement-report": Screen("member", "risk.engagement_report", "risk_review_table"),
+    "ofr-case-list": Screen("coordinator", "ofr.case_list", "ofr_table"),
+    "ofr-case-new": Screen("coordinator", "ofr.case_new", "ofr_table"),
+    "ofr-case-detail": Screen("coordinator", "ofr.case_detail", "requested_case"),
+    "ofr-case-edit": Screen("coordinator", "ofr.case_edit", "reviewed_case"),
+    "ofr-case-identity": Screen("coordinator", "ofr.case_identity", "reviewed_case"),
+    "ofr-timeline": Screen("coordinator", "ofr.timeline", "reviewed_case"),
+    "ofr-quality": Screen("coordinator", "ofr.quality", "ofr_table"),
+    "ofr-settings": Screen("coordinator", "ofr.settings", "ofr_table"),
+    "ofr-deaths-import": Screen("coordinator", "ofr.import_upload", "ofr_table"),
+    "ofr-not-seated": Screen("leader", "ofr.case_list", "ofr_table", status=404),
     "not-found": Screen("coordinator", path="/no-such-page", status=404),
     "forbidden": Screen("member", "accounts.user_list", status=403),
 }
@@ -143,4 +155,20 @@ def test_login_with_a_wrong_password_has_no_axe_violations(csp_bypassing_page):
         page.get_by_role("button", name="Sign in").click()
 
     assert page.get_by_role("alert").count() == 1
+    assert_no_violations(page)
+
+
+def test_timeline_entry_with_errors_and_a_correction_have_no_axe_violations(
+        csp_bypassing_page, live_server, sign_in):
+    page = csp_bypassing_page
+    sign_in(page, ROLE_EMAILS["coordinator"])
+    page.goto(live_server.path("ofr.timeline", id=live_server.ids["reviewed_case"]) + "?entry=1")
+    form = page.locator("#add-touchpoint form")
+    form.get_by_label("A missed opportunity").check()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Add touchpoint").click()
+    assert page.locator(".invalid-feedback").count() >= 2  # the date and the kind
+    assert_no_violations(page)
+    page.get_by_role("link", name=re.compile("^Edit")).first.click()
+    expect(page.get_by_role("button", name=re.compile("Save"))).to_be_visible()
     assert_no_violations(page)

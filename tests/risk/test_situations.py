@@ -40,11 +40,11 @@ def test_numbering_starts_again_each_year(risk_setting, situation_values, make_s
 
 def test_a_taken_code_is_skipped_when_the_insert_collides(
         risk_setting, situation_values, make_situation, monkeypatch):
-    from coalition.risk.services import situations
+    from coalition.core import codes
 
     make_situation(risk_setting.table, risk_setting.police, code="RS-2024-0001")
-    proposals = iter(["RS-2024-0001", "RS-2024-0002"])  # a concurrent insert took 0001
-    monkeypatch.setattr(situations, "_next_code", lambda year: next(proposals))
+    proposals = iter([0, 1])  # the first read misses 0001, taken by a concurrent insert
+    monkeypatch.setattr(codes, "latest_number", lambda column, prefix: next(proposals))
     situation = _create(risk_setting, situation_values, presented_on=date(2024, 2, 2))
     db.session.commit()
     assert situation.code == "RS-2024-0002"

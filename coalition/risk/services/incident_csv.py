@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from coalition.core.csvtext import decode_csv
 from coalition.core.db import utcnow
 from coalition.core.localtime import to_utc
 from coalition.extensions import db
@@ -60,31 +61,12 @@ BOOLEAN_MESSAGE = "Use yes or no (also accepted: y/n, true/false, 1/0)."
 # --- decoding and the header -------------------------------------------------------------------
 
 def _decode(data: bytes, result: ParseResult) -> str | None:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        result.file_errors.append("The file is saved as UTF-16 text. Save it from your "
-                                  "spreadsheet as “CSV UTF-8 (comma delimited)” and upload it "
-                                  "again.")
-        return None
-    if data.startswith(b"PK\x03\x04"):
-        result.file_errors.append("This looks like an Excel workbook, not a CSV file. Save it "
-                                  "as “CSV UTF-8 (comma delimited)” and upload that file.")
-        return None
-    if b"\x00" in data:
-        result.file_errors.append("This is not a CSV text file (it contains binary data). "
-                                  "Upload a comma-separated values (.csv) file.")
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        result.file_errors.append("The file's text encoding is not UTF-8 or Windows-1252. Save "
-                                  "it as “CSV UTF-8 (comma delimited)” and upload it again.")
-        return None
-    result.notices.append("The file is not UTF-8; it was read as Windows-1252 text.")
-    return text
+    decoded = decode_csv(data)
+    if decoded.error:
+        result.file_errors.append(decoded.error)
+    if decoded.notice:
+        result.notices.append(decoded.notice)
+    return decoded.text
 
 
 def _header_key(name: str) -> str:

@@ -36,7 +36,8 @@ from coalition.risk.services.outreach import (
     hours_between,
     is_overdue_for_contact,
 )
-from coalition.roster.models import CoalitionTable, Organization, TableMembership
+from coalition.roster import seats
+from coalition.roster.models import CoalitionTable, Organization
 
 BOARD_SECTIONS = {
     "new": "New (awaiting the table's decision)",
@@ -141,14 +142,7 @@ def board_sections(rows: list[BoardRow]) -> dict[str, list[BoardRow]]:
 
 def risk_review_tables(user) -> list[CoalitionTable]:
     """The risk review tables the user's person sits at, by name."""
-    person_id = getattr(user, "person_id", None)
-    if person_id is None:
-        return []
-    return list(db.session.scalars(
-        select(CoalitionTable)
-        .join(TableMembership, TableMembership.table_id == CoalitionTable.id)
-        .where(TableMembership.person_id == person_id, CoalitionTable.kind == "risk_review")
-        .order_by(CoalitionTable.name)))
+    return seats.tables_of(user, "risk_review")
 
 
 # --- the CSV export -------------------------------------------------------------------------

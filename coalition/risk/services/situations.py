@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coalition.core import audit
+from coalition.core.codes import insert_with_code
 from coalition.core.db import utcnow
 from coalition.core.errors import ServiceError
 from coalition.core.localtime import local_today, to_local
@@ -40,7 +40,6 @@ from coalition.roster.models import Organization
 SUMMARY_MAX = 4000
 TEXT_MAX = 2000
 SHORT_MAX = 60
-CODE_ATTEMPTS = 5
 RISK_FACTOR_VOCABULARY = "risk_factor_category"
 
 # --- queries shared by the risk screens -------------------------------------------------------
@@ -104,35 +103,6 @@ def _filter2_values(table, *, originating_organization_id, referral_source, pres
     }
 
 
-def _next_code(year: int) -> str:
-    prefix = f"RS-{year}-"
-    latest = db.session.scalar(
-        select(RiskSituation.code).where(RiskSituation.code.like(f"{prefix}%"))
-        .order_by(func.length(RiskSituation.code).desc(), RiskSituation.code.desc()).limit(1))
-    number = 0
-    if latest is not None:
-        try:
-            number = int(latest[len(prefix):])
-        except ValueError:
-            number = 0
-    return f"{prefix}{number + 1:04d}"
-
-
-def _insert_with_code(situation: RiskSituation, year: int) -> None:
-    """Give the new situation the next code of the year; a concurrent insert that took the same
-    number makes the savepoint fail, and the next number is tried."""
-    for _ in range(CODE_ATTEMPTS):
-        situation.code = _next_code(year)
-        try:
-            with db.session.begin_nested():
-                db.session.add(situation)
-                db.session.flush()
-            return
-        except IntegrityError:
-            continue
-    raise ServiceError("Another situation was saved at the same moment. Please save again.")
-
-
 def create_situation(actor, table, *, originating_organization_id, referral_source,
                      presented_on, level, age_range, gender="", language="", consent_status,
                      summary, protective_factors="", risk_factor_ids=(),
@@ -150,7 +120,7 @@ def create_situation(actor, table, *, originating_organization_id, referral_sour
         raise ServiceError("This incident report is no longer open at this table.")
     situation = RiskSituation(table=table, status="new",
                               created_by_id=actor.id if actor is not None else None, **values)
-    _insert_with_code(situation, presented_on.year)
+    insert_with_code(situation, RiskSituation.code, f"RS-{presented_on.year}-", thing="situation")
     if referral is not None:
         referral.status = "converted"
         referral.situation_id = situation.id

@@ -1,0 +1,115 @@
+"""The deaths list (filters by status, month of death and selection criterion), the data-quality
+list (cases below the completeness threshold, computed in SQL), and the dashboard card."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from coalition.extensions import db
+from coalition.ofr.models import (
+    AWAITING_REVIEW,
+    OPEN_STATUSES,
+    CaseCriterion,
+    CaseSubstance,
+    FatalityCase,
+    RecordsRequest,
+)
+from coalition.ofr.services.cases import COMPLETENESS_FIELDS, DATE_FIELDS, NUMBER_FIELDS
+from coalition.roster.models import CoalitionTable
+from coalition.roster.seats import tables_of
+
+OPEN = OPEN_STATUSES
+LIST_STATUSES = ("open", "all")
+NULL_ONLY = (*DATE_FIELDS, *NUMBER_FIELDS)  # dates and numbers: known when set
+
+
+def _known(column):
+    return case((and_(column.is_not(None), column.not_in(("", "unknown"))), 1), else_=0)
+
+
+def known_count():
+    """SQL: how many completeness facts a case has (the same count as ``completeness``): a date
+    or a number is known when set, a code or a text when neither empty nor "unknown"."""
+    has_substance = exists().where(CaseSubstance.case_id == FatalityCase.id)
+    total = case((has_substance, 1), else_=0)
+    for field in COMPLETENESS_FIELDS:
+        column = getattr(FatalityCase, field)
+        total = total + (case((column.is_not(None), 1), else_=0)
+                         if field in NULL_ONLY else _known(column))
+    return total
+
+
+def percent_known():
+    return known_count() * 100 / (len(COMPLETENESS_FIELDS) + 1)
+
+
+def case_query(table, *, status: str | None = "open", month: date | None = None,
+               criterion_id: int | None = None, result: str | None = None):
+    """The table's cases matching the list's filters, most recent death first."""
+    stmt = select(FatalityCase).where(FatalityCase.table_id == table.id)
+    if status in (None, "", "open"):
+        stmt = stmt.where(FatalityCase.status.in_(OPEN))
+    elif status != "all":
+        stmt = stmt.where(FatalityCase.status == status)
+    if month is not None:
+        start = month.replace(day=1)
+        end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+        stmt = stmt.where(FatalityCase.date_of_death >= start, FatalityCase.date_of_death < end)
+    if criterion_id is not None:
+        answered = select(CaseCriterion.case_id).where(
+            CaseCriterion.criterion_id == criterion_id,
+            CaseCriterion.result == (result or "met"))
+        if (result or "met") == "unknown":  # never answered counts as unknown
+            answered_any = select(CaseCriterion.case_id).where(
+                CaseCriterion.criterion_id == criterion_id)
+            stmt = stmt.where(or_(FatalityCase.id.in_(answered),
+                                  FatalityCase.id.not_in(answered_any)))
+        else:
+            stmt = stmt.where(FatalityCase.id.in_(answered))
+    return (stmt.options(selectinload(FatalityCase.substances),
+                         selectinload(FatalityCase.selected_meeting),
+                         selectinload(FatalityCase.requests))
+            .order_by(FatalityCase.date_of_death.desc().nulls_last(), FatalityCase.id.desc()))
+
+
+def quality_query(table, threshold: int):
+    """Cases (not excluded) whose completeness is below ``threshold`` percent, least complete
+    first."""
+    share = percent_known()
+    return (select(FatalityCase).where(FatalityCase.table_id == table.id,
+                                       FatalityCase.status != "excluded", share < threshold)
+            .options(selectinload(FatalityCase.substances))
+            .order_by(share, FatalityCase.id))
+
+
+def table_counts(table_ids, today: date) -> dict[int, dict]:
+    """Per table: open cases, cases selected for a meeting, overdue records requests of its open
+    cases (two queries)."""
+    counts = {table_id: {"open": 0, "selected": 0, "overdue_requests": 0}
+              for table_id in table_ids}
+    if not table_ids:
+        return counts
+    for table_id, open_cases, selected in db.session.execute(
+            select(FatalityCase.table_id, func.count(FatalityCase.id),
+                   func.count(case((and_(FatalityCase.selected_meeting_id.is_not(None),
+                                         FatalityCase.status.in_(AWAITING_REVIEW)), 1))))
+            .where(FatalityCase.table_id.in_(table_ids), FatalityCase.status.in_(OPEN))
+            .group_by(FatalityCase.table_id)):
+        counts[table_id].update(open=open_cases, selected=selected)
+    for table_id, overdue in db.session.execute(
+            select(FatalityCase.table_id, func.count(RecordsRequest.id))
+            .join(RecordsRequest, RecordsRequest.case_id == FatalityCase.id)
+            .where(FatalityCase.table_id.in_(table_ids), FatalityCase.status.in_(OPEN),
+                   RecordsRequest.received_on.is_(None),
+                   RecordsRequest.nothing_found.is_(False), RecordsRequest.due_on < today)
+            .group_by(FatalityCase.table_id)):
+        counts[table_id]["overdue_requests"] = overdue
+    return counts
+
+
+def ofr_tables_of(user) -> list[CoalitionTable]:
+    """The fatality review tables the user sits at, by name."""
+    return tables_of(user, "ofr")

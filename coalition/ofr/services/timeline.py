@@ -1,0 +1,233 @@
+"""The timeline of a case: touchpoints with services before death, in date order with the months
+before death, and the missed opportunities marked on them (gap type and why).
+
+Data entry in the meeting is short: a date may be exact, a month ("2026-03") or a year
+("2026"); the agency and stage default to the previous entry's; every description is
+short and de-identified.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coalition.core import audit
+from coalition.core.db import valid_id
+from coalition.core.errors import ServiceError
+from coalition.core.localtime import local_today
+from coalition.core.text import clean
+from coalition.core.vocab import get_term
+from coalition.extensions import db
+from coalition.ofr.models import DATE_PRECISIONS, FatalityCase, Touchpoint
+from coalition.roster.models import Organization
+
+DESCRIPTION_MAX = 500
+SOURCE_MAX = 200
+RATIONALE_MAX = 2000
+DAYS_PER_MONTH = 30.44
+WHEN_MESSAGE = "Enter a date (2026-03-14), a month (2026-03) or a year (2026)."
+
+
+def parse_when(text) -> tuple[date, str]:
+    """``(first day, precision)`` of a date, a month or a year typed as text."""
+    text = (text or "").strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+    if not match:
+        raise ServiceError(WHEN_MESSAGE, field="occurred")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if day is not None:
+            return date(year, month, day), "day"
+        if month is not None:
+            return date(year, month, 1), "month"
+        return date(year, 1, 1), "year"
+    except ValueError as error:
+        raise ServiceError(WHEN_MESSAGE, field="occurred") from error
+
+
+def shown_when(occurred_on: date, precision: str) -> str:
+    if precision == "year":
+        return f"{occurred_on:%Y}"
+    if precision == "month":
+        return f"{occurred_on:%b %Y}"
+    return occurred_on.isoformat()
+
+
+def typed_when(occurred_on: date, precision: str) -> str:
+    """The date as it is typed: 2026-03-14, 2026-03 or 2026."""
+    return {"year": f"{occurred_on:%Y}", "month": f"{occurred_on:%Y-%m}"}.get(
+        precision, occurred_on.isoformat())
+
+
+def _last_day(occurred_on: date, precision: str) -> date:
+    if precision == "year":
+        return date(occurred_on.year, 12, 31)
+    if precision == "month":
+        return date(occurred_on.year, occurred_on.month,
+                    calendar.monthrange(occurred_on.year, occurred_on.month)[1])
+    return occurred_on
+
+
+def _middle_day(occurred_on: date, precision: str) -> date:
+    """Where a vague date is placed: the middle of its month or year."""
+    return occurred_on + (_last_day(occurred_on, precision) - occurred_on) / 2
+
+
+def _check_when(case: FatalityCase, occurred_on: date, precision: str) -> None:
+    if occurred_on.year < 1900:
+        raise ServiceError("Enter a date after 1900.", field="occurred")
+    if occurred_on > local_today():
+        raise ServiceError("This date is in the future.", field="occurred")
+    death = case.date_of_death
+    if death is not None and occurred_on > death:
+        raise ServiceError(f"This is after the date of death ({shown_when(death, 'day')}): a "
+                           "touchpoint happens before it.", field="occurred")
+
+
+def _term(vocabulary: str, term_id, field: str, *, required: str | None = None):
+    if term_id in (None, ""):
+        if required:
+            raise ServiceError(required, field=field)
+        return None
+    term = get_term(vocabulary, term_id)
+    if term is None:
+        raise ServiceError("Choose from the list.", field=field)
+    return term.id
+
+
+def _values(case: FatalityCase, *, occurred, organization_id=None, sector_id=None, type_id=None,
+            stage_id=None, description="", source_record="", is_missed_opportunity=False,
+            gap_type_id=None, rationale="", is_part2=False) -> dict:
+    occurred_on, precision = parse_when(occurred)
+    _check_when(case, occurred_on, precision)
+    org = None
+    if organization_id not in (None, ""):
+        org = db.session.get(Organization, valid_id(organization_id) or 0)
+        if org is None:
+            raise ServiceError("Choose an agency from the list.", field="organization_id")
+    sector = _term("sector", sector_id, "sector_id")
+    if sector is None and org is not None:
+        sector = org.sector_id
+    missed = bool(is_missed_opportunity)
+    values = {
+        "occurred_on": occurred_on, "precision": precision,
+        "organization_id": org.id if org else None, "sector_id": sector,
+        "type_id": _term("touchpoint_type", type_id, "type_id",
+                         required="Choose the kind of touchpoint."),
+        "stage_id": _term("stage", stage_id, "stage_id"),
+        "description": clean(description, field="description", max_length=DESCRIPTION_MAX),
+        "source_record": clean(source_record, field="source_record", max_length=SOURCE_MAX),
+        "is_missed_opportunity": missed,
+        "gap_type_id": _term("gap_type", gap_type_id, "gap_type_id",
+                             required="Choose the gap type of the missed opportunity.")
+        if missed else None,
+        "rationale": clean(rationale, field="rationale", max_length=RATIONALE_MAX,
+                           multiline=True,
+                           required="Say briefly why it was a missed opportunity.")
+        if missed else "",
+        "is_part2": bool(is_part2),
+    }
+    return values
+
+
+def add_touchpoint(actor, case: FatalityCase, **fields) -> Touchpoint:
+    touchpoint = Touchpoint(created_by_id=getattr(actor, "id", None), **_values(case, **fields))
+    case.touchpoints.append(touchpoint)
+    db.session.flush()
+    audit.log(actor, "create", touchpoint, case_table=case.table,
+              summary=f"touchpoint added to the timeline of case {case.code}"
+                      + (" (a missed opportunity)" if touchpoint.is_missed_opportunity else ""))
+    return touchpoint
+
+
+def update_touchpoint(actor, touchpoint: Touchpoint, **fields) -> bool:
+    case = touchpoint.case
+    values = _values(case, **fields)
+    changed = [key for key, value in values.items() if getattr(touchpoint, key) != value]
+    if not changed:
+        return False
+    for key, value in values.items():
+        setattr(touchpoint, key, value)
+    db.session.flush()
+    audit.log(actor, "update", touchpoint, case_table=case.table,
+              summary=f"touchpoint {touchpoint.id} of case {case.code}: "
+                      f"{', '.join(k.replace('_', ' ') for k in changed)} changed")
+    return True
+
+
+def remove_touchpoint(actor, touchpoint: Touchpoint) -> None:
+    case = touchpoint.case
+    audit.log(actor, "remove", touchpoint, case_table=case.table,
+              summary=f"touchpoint {touchpoint.id} removed from case {case.code}")
+    db.session.delete(touchpoint)
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    id: int
+    when: str
+    months_before: float | None
+    approximate: bool  # a month or a year, placed at its middle
+    agency: str
+    sector: str
+    type: str
+    stage: str
+    description: str
+    source_record: str
+    missed: bool
+    gap_type: str
+    rationale: str
+    is_part2: bool
+
+
+def timeline(case: FatalityCase) -> list[TimelineRow]:
+    """The case's touchpoints in date order, each with the months before death; a month or a
+    year is placed at its middle (and its months are approximate), loaded in a fixed number of
+    queries."""
+    touchpoints = list(db.session.scalars(
+        select(Touchpoint).where(Touchpoint.case_id == case.id)
+        .options(selectinload(Touchpoint.organization), selectinload(Touchpoint.sector),
+                 selectinload(Touchpoint.type), selectinload(Touchpoint.stage),
+                 selectinload(Touchpoint.gap_type))))
+    placed = {point.id: _middle_day(point.occurred_on, point.precision)
+              for point in touchpoints}
+    touchpoints.sort(key=lambda point: (placed[point.id], point.id))
+    death = case.date_of_death
+    rows = []
+    for point in touchpoints:
+        before = None
+        if death is not None:
+            days = (death - min(placed[point.id], death)).days
+            before = round(days / DAYS_PER_MONTH, 1)
+        rows.append(TimelineRow(
+            id=point.id, when=shown_when(point.occurred_on, point.precision),
+            months_before=before, approximate=point.precision != "day",
+            agency=point.organization.name if point.organization else "",
+            sector=point.sector.label if point.sector else "", type=point.type.label,
+            stage=point.stage.label if point.stage else "", description=point.description,
+            source_record=point.source_record, missed=point.is_missed_opportunity,
+            gap_type=point.gap_type.label if point.gap_type else "",
+            rationale=point.rationale, is_part2=point.is_part2))
+    return rows
+
+
+def entry_defaults(case: FatalityCase) -> dict:
+    """What the next entry starts from: the previous entry's precision, agency and stage (the
+    recorder usually goes through one agency's records at a time). Not its sector: left empty,
+    the sector follows whichever agency is chosen."""
+    last = db.session.scalar(select(Touchpoint).where(Touchpoint.case_id == case.id)
+                             .order_by(Touchpoint.id.desc()).limit(1))
+    if last is None:
+        return {}
+    return {"occurred": typed_when(last.occurred_on, last.precision)
+            if last.precision != "day" else "",
+            "organization_id": last.organization_id, "stage_id": last.stage_id}
+
+
+PRECISION_LABELS = DATE_PRECISIONS
