@@ -5,7 +5,8 @@
 Large = a big county over ten years: 150 organizations, 600 people, 12 tables, 600 accounts,
 50,000 audit rows, 600 meetings with 4,800 agenda items, 25,000 action items, 6,000 risk
 situations with 6,000 outreach attempts and 3,000 incident referrals, 3,000 deaths at the fatality
-review tables with 15,000 touchpoints and 6,000 records requests. Times are the
+review tables with 15,000 touchpoints and 6,000 records requests, 300 gaps and 300
+recommendations. Times are the
 Flask test client's wall time per request on this machine (single user); they are for comparison
 between runs on the same machine, not absolute promises.
 """
@@ -97,7 +98,44 @@ def build(orgs: int, people: int, tables: int, audit_rows: int, meetings: int = 
     build_meetings(table_rows, people_rows, meetings, action_items)
     build_situations(table_rows, people_rows, situations)
     build_cases(table_rows, people_rows, organizations, situations // 2)
+    build_gaps(organizations, max(2, situations // 20))
     db.session.commit()
+
+
+def build_gaps(organizations, count: int) -> None:
+    """Gaps with a missed opportunity each linked, and as many recommendations with a status
+    log and a status, at the coalition table."""
+    from coalition.gaps.models import Gap, GapLink, GapSector, Recommendation, RecommendationGap
+    from coalition.ofr.models import Touchpoint
+
+    stages, sectors, gap_types = terms("stage"), terms("sector"), terms("gap_type")
+    statuses = terms("recommendation_status")
+    points = list(db.session.scalars(db.select(Touchpoint.id).limit(count)))
+    db.session.execute(db.update(Touchpoint).where(Touchpoint.id.in_(points)).values(
+        is_missed_opportunity=True, stage_id=stages[0].id, gap_type_id=gap_types[0].id))
+    db.session.execute(insert(Gap), [
+        {"code": f"GAP-B{n:04d}", "title": f"Benchmark gap {n}", "status": "identified",
+         "stage_id": stages[n % len(stages)].id, "gap_type_id": gap_types[n % len(gap_types)].id}
+        for n in range(count)])
+    gap_ids = list(db.session.scalars(db.select(Gap.id).order_by(Gap.id)))
+    db.session.execute(insert(GapSector), [
+        {"gap_id": gap_id, "sector_id": sectors[n % len(sectors)].id}
+        for n, gap_id in enumerate(gap_ids)])
+    db.session.execute(insert(GapLink), [{"gap_id": gap_ids[n % len(gap_ids)],
+                                          "touchpoint_id": point}
+                                         for n, point in enumerate(points)])
+    coalition = db.session.scalar(db.select(CoalitionTable.id).where(
+        CoalitionTable.kind == "coalition").order_by(CoalitionTable.id))
+    today = local_today()
+    db.session.execute(insert(Recommendation), [
+        {"code": f"REC-B-{n:04d}", "table_id": coalition, "text": f"Benchmark recommendation {n}",
+         "scope": "community", "status_id": statuses[n % len(statuses)].id,
+         "lead_organization_id": organizations[n % len(organizations)].id,
+         "last_update_on": today - timedelta(days=n % 200)} for n in range(count)])
+    rec_ids = list(db.session.scalars(db.select(Recommendation.id)))
+    db.session.execute(insert(RecommendationGap), [
+        {"recommendation_id": rid, "gap_id": gap_ids[n % len(gap_ids)]}
+        for n, rid in enumerate(rec_ids)])
 
 
 def build_cases(table_rows, people_rows, organizations, cases: int) -> None:
@@ -247,8 +285,11 @@ def measure(app, repeat: int) -> dict[str, tuple[int, float, float]]:
             RiskSituation.table_id == review_id, RiskSituation.status == "accepted").limit(1))
         ofr_id = db.session.scalar(db.select(CoalitionTable.id).where(
             CoalitionTable.kind == "ofr").order_by(CoalitionTable.id).limit(1))
+        from coalition.gaps.models import Gap, Recommendation
         from coalition.ofr.models import FatalityCase
 
+        rec_id = db.session.scalar(db.select(Recommendation.id).limit(1))
+        gap_id = db.session.scalar(db.select(Gap.id).limit(1))
         month = f"{local_today() - timedelta(days=10):%Y-%m}"  # every size has deaths in it
         case_id = db.session.scalar(db.select(FatalityCase.id).where(
             FatalityCase.table_id == ofr_id).order_by(FatalityCase.id).limit(1))
@@ -271,7 +312,9 @@ def measure(app, repeat: int) -> dict[str, tuple[int, float, float]]:
              f"/tables/{review_id}/risk-board", f"/tables/{review_id}/risk-report",
              f"/tables/{review_id}/referrals", f"/situations/{situation_id}",
              f"/tables/{ofr_id}/cases", f"/tables/{ofr_id}/cases?status=all&month={month}",
-             f"/tables/{ofr_id}/cases/quality", f"/cases/{case_id}", f"/cases/{case_id}/timeline"]
+             f"/tables/{ofr_id}/cases/quality", f"/cases/{case_id}", f"/cases/{case_id}/timeline",
+             "/gaps", "/gaps/matrix", "/recommendations", f"/recommendations/{rec_id}",
+             f"/gaps/{gap_id}"]
     results = {}
     with app.app_context():
         engine = db.engine

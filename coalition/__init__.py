@@ -71,12 +71,12 @@ def register_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Core's own screens, then each domain: its models, blueprint, route permissions, agenda
     subjects, action-item sources, agenda rules, minutes hooks and dashboard cards."""
-    from coalition import actions, meetings, ofr, reporting, risk, roster
+    from coalition import actions, gaps, meetings, ofr, reporting, risk, roster
     from coalition.core.views import accounts_bp, audit_bp, auth_bp
 
     for blueprint in (auth_bp, accounts_bp, audit_bp):
         app.register_blueprint(blueprint)
-    for domain in (roster, meetings, actions, risk, ofr, reporting):
+    for domain in (roster, meetings, actions, risk, ofr, gaps, reporting):
         domain.init_app(app)
 
 

@@ -41,6 +41,9 @@ DEFAULTS = {
     # The confidentiality agreement attendees of case-reviewing tables attest to at each meeting.
     "CONFIDENTIALITY_AGREEMENT_VERSION": "2026-1",
     "ACTION_DUE_SOON_DAYS": 7,
+    # A recommendation not finished and without a status update for this many days is stalled:
+    # flagged, and put on its table's next meeting for an update.
+    "RECOMMENDATION_STALLED_DAYS": 90,
     # Reminder digests: SMTP when MAIL_SERVER is set, otherwise files in OUTBOX_DIR.
     "MAIL_SERVER": "",
     "MAIL_PORT": 25,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "coalition"
-DOMAINS = ("actions", "meetings", "ofr", "reporting", "risk", "roster", "demo", "cli")
+DOMAINS = ("actions", "gaps", "meetings", "ofr", "reporting", "risk", "roster", "demo", "cli")
 MAX_LINES = 400
 
 

@@ -33,6 +33,11 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+def sql_in(column: str, values) -> str:
+    """The SQL of a CHECK that ``column`` holds one of ``values`` (codes of a fixed list)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 def utcnow() -> datetime:
     """Timezone-aware current time in UTC (stored as UTC by every ``*_at`` column)."""
     return datetime.now(UTC)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import DateField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from coalition.core import text
 from coalition.core.db import valid_id
@@ -80,6 +81,15 @@ def choice(label: str, noun: str, *, required: str | None = None, **kwargs) -> S
     validators = [InputRequired(required)] if required else [Optional()]
     return SelectField(label, coerce=record_id, validators=validators,
                        invalid_value_message=message, invalid_choice_message=message, **kwargs)
+
+
+def checkboxes(label: str, *, message: str = "Choose from the list.",
+               **kwargs) -> SelectMultipleField:
+    """A list of checkboxes, none required; choices given here (codes) or by the view (record
+    ids, with ``coerce=record_id``)."""
+    return SelectMultipleField(label, widget=ListWidget(prefix_label=False),
+                               option_widget=CheckboxInput(), validators=[Optional()],
+                               invalid_choice_message=message, **kwargs)
 
 
 def notes_field(label: str = "Notes", limit: int = 5000, **kwargs) -> TextAreaField:

@@ -23,6 +23,7 @@ from coalition.demo.data import (  # noqa: F401  (DEMO_PASSWORD, DEMO_LOGINS: fo
     PEOPLE,
     TABLES,
 )
+from coalition.demo.gaps import seed_demo_gaps
 from coalition.demo.ofr import seed_demo_ofr
 from coalition.extensions import db
 from coalition.roster.models import (
@@ -86,12 +87,14 @@ def seed_demo(today: date | None = None) -> str:
     seed_demo_meetings(today, by_name)
     situation_count = seed_demo_situations(today)
     death_count = seed_demo_ofr(today, by_name)
+    gap_count, recommendation_count = seed_demo_gaps(today, by_name)
     from coalition.meetings.models import Meeting
 
     meeting_count = db.session.scalar(select(func.count(Meeting.id)))
     summary = (f"{len(orgs)} organizations, {len(people)} people, {len(TABLES)} tables, "
                f"{seats} seats, {meeting_count} meetings, {situation_count} risk situations, "
-               f"{death_count} deaths at the fatality review, "
+               f"{death_count} deaths at the fatality review, {gap_count} gaps, "
+               f"{recommendation_count} recommendations, "
                f"{len(DEMO_LOGINS)} demo logins")
     audit.log(None, "seed_demo", summary=summary)
     db.session.flush()

@@ -8,16 +8,15 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from coalition.core.fields import (
     FilterForm,
     Form,
+    checkboxes,
     choice,
     date_field,
     most,
@@ -59,12 +58,6 @@ def _number(label: str, high: int, **kwargs) -> IntegerField:
         invalid_value_message="Enter a whole number, or leave it empty if unknown.", **kwargs)
 
 
-def checkboxes(label: str, **kwargs) -> SelectMultipleField:
-    return SelectMultipleField(label, coerce=record_id, widget=ListWidget(prefix_label=False),
-                               option_widget=CheckboxInput(), validators=[Optional()],
-                               invalid_choice_message="Choose from the list.", **kwargs)
-
-
 class CaseForm(Form):
     """A death's facts: what the medical examiner reports, and the circumstances."""
 
@@ -79,8 +72,8 @@ class CaseForm(Form):
                                   validators=[Optional(), most(100)])
     place_of_death = _code("Place of death", PLACES)
     manner = _code("Manner of death", MANNERS)
-    cause_substance_ids = checkboxes("Substances: cause of death")
-    present_substance_ids = checkboxes("Substances: present, not the cause")
+    cause_substance_ids = checkboxes("Substances: cause of death", coerce=record_id)
+    present_substance_ids = checkboxes("Substances: present, not the cause", coerce=record_id)
     bystander_present = _yes_no("Bystander present")
     naloxone_administered = _yes_no("Naloxone administered")
     naloxone_by = _code("Naloxone given by", NALOXONE_BY)

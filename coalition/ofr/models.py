@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coalition.core.db import UTCDateTime, db, utcnow
+from coalition.core.db import UTCDateTime, db, sql_in, utcnow
 from coalition.core.models import User, VocabTerm
 from coalition.meetings.models import Meeting
 from coalition.roster.models import CoalitionTable, Organization
@@ -61,9 +61,6 @@ DATE_PRECISIONS = {"day": "Exact date", "month": "Month only", "year": "Year onl
 CRITERION_RESULTS = {"met": "Met", "not_met": "Not met", "unknown": "Unknown"}
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
 
 def _tristate() -> Mapped[str]:
     """A circumstance answered yes, no or unknown (the default)."""
@@ -77,7 +74,7 @@ class FatalityCase(db.Model):
     __table_args__ = (
         UniqueConstraint("code"),
         UniqueConstraint("table_id", "source_key"),
-        CheckConstraint(_in("status", CASE_STATUSES), name="status"),
+        CheckConstraint(sql_in("status", CASE_STATUSES), name="status"),
         CheckConstraint("age IS NULL OR age BETWEEN 0 AND 120", name="age"),
         CheckConstraint("naloxone_doses IS NULL OR naloxone_doses BETWEEN 0 AND 50",
                         name="naloxone_doses"),
@@ -178,7 +175,7 @@ class CaseSubstance(db.Model):
     __tablename__ = "case_substances"
     __table_args__ = (
         UniqueConstraint("case_id", "term_id"),
-        CheckConstraint(_in("role", SUBSTANCE_ROLES), name="role"),
+        CheckConstraint(sql_in("role", SUBSTANCE_ROLES), name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -210,7 +207,7 @@ class CaseCriterion(db.Model):
     __tablename__ = "case_criteria"
     __table_args__ = (
         UniqueConstraint("case_id", "criterion_id"),
-        CheckConstraint(_in("result", CRITERION_RESULTS), name="result"),
+        CheckConstraint(sql_in("result", CRITERION_RESULTS), name="result"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -266,7 +263,7 @@ class Touchpoint(db.Model):
 
     __tablename__ = "touchpoints"
     __table_args__ = (
-        CheckConstraint(_in("precision", DATE_PRECISIONS), name="precision"),
+        CheckConstraint(sql_in("precision", DATE_PRECISIONS), name="precision"),
         CheckConstraint("is_missed_opportunity OR gap_type_id IS NULL",
                         name="gap_only_when_missed"),
     )

@@ -3,24 +3,16 @@
 
 from __future__ import annotations
 
-from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import DateTimeLocalField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from coalition.core.fields import Form, choice, most, options, strip, within_dates
+from coalition.core.fields import Form, checkboxes, choice, most, options, strip, within_dates
 from coalition.risk.models import ATTEMPT_MODES, ATTEMPT_RESULTS, OUTREACH_SERVICES, TEAM_MEMBERS
 from coalition.risk.services.outreach import NOTE_MAX
 
 WHEN_MESSAGE = "Enter the date and time of the attempt, like 2026-03-31 14:30."
 MODE_MESSAGE = "Choose how the attempt was made."
 RESULT_MESSAGE = "Choose the result of the attempt."
-
-
-def checkboxes(label: str, pairs: dict, message: str, **kwargs) -> SelectMultipleField:
-    return SelectMultipleField(label, choices=options(pairs.items()),
-                               widget=ListWidget(prefix_label=False),
-                               option_widget=CheckboxInput(), invalid_choice_message=message,
-                               validators=[Optional()], **kwargs)
 
 
 class AttemptForm(Form):
@@ -34,15 +26,17 @@ class AttemptForm(Form):
     mode = SelectField("Mode", choices=options(ATTEMPT_MODES.items(), blank="Choose a mode"),
                        invalid_choice_message=MODE_MESSAGE,
                        validators=[InputRequired(MODE_MESSAGE)])
-    team = checkboxes("Team", TEAM_MEMBERS, "Choose team members from the list.",
+    team = checkboxes("Team", choices=options(TEAM_MEMBERS.items()),
+                      message="Choose team members from the list.",
                       description="Who went or called. Police presence is derived from this.")
     result = SelectField("Result",
                          choices=options(ATTEMPT_RESULTS.items(), blank="Choose a result"),
                          invalid_choice_message=RESULT_MESSAGE,
                          validators=[InputRequired(RESULT_MESSAGE)])
-    services_offered = checkboxes("Offered", OUTREACH_SERVICES, "Choose services from the list.")
-    services_accepted = checkboxes("Accepted", OUTREACH_SERVICES,
-                                   "Choose services from the list.")
+    services_offered = checkboxes("Offered", choices=options(OUTREACH_SERVICES.items()),
+                                  message="Choose services from the list.")
+    services_accepted = checkboxes("Accepted", choices=options(OUTREACH_SERVICES.items()),
+                                   message="Choose services from the list.")
     note = TextAreaField("Note", validators=[Optional(), most(NOTE_MAX)], filters=[strip],
                          render_kw={"rows": 3},
                          description="No names or identifying details: describe the attempt.")

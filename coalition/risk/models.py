@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coalition.core.db import UTCDateTime, db, utcnow
+from coalition.core.db import UTCDateTime, db, sql_in, utcnow
 from coalition.core.models import User, VocabTerm
 from coalition.roster.models import CoalitionTable, Organization
 
@@ -72,23 +72,20 @@ OUTCOMES = {"connected": "Connected to services", "informed": "Informed of servi
 REFERRAL_STATUSES = {"open": "Open", "converted": "Made a situation", "dismissed": "Dismissed"}
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
 
 class RiskSituation(db.Model):
     __tablename__ = "risk_situations"
     __table_args__ = (
-        CheckConstraint(_in("status", SITUATION_STATUSES), name="status"),
-        CheckConstraint(_in("referral_source", REFERRAL_SOURCES), name="referral_source"),
-        CheckConstraint(f"level IS NULL OR {_in('level', LEVELS)}", name="level"),
-        CheckConstraint(f"age_range IS NULL OR {_in('age_range', AGE_RANGES)}",
+        CheckConstraint(sql_in("status", SITUATION_STATUSES), name="status"),
+        CheckConstraint(sql_in("referral_source", REFERRAL_SOURCES), name="referral_source"),
+        CheckConstraint(f"level IS NULL OR {sql_in('level', LEVELS)}", name="level"),
+        CheckConstraint(f"age_range IS NULL OR {sql_in('age_range', AGE_RANGES)}",
                         name="age_range"),
-        CheckConstraint(f"consent_status IS NULL OR {_in('consent_status', CONSENT_STATUSES)}",
+        CheckConstraint(f"consent_status IS NULL OR {sql_in('consent_status', CONSENT_STATUSES)}",
                         name="consent_status"),
-        CheckConstraint(f"risk_status IS NULL OR {_in('risk_status', RISK_STATUSES)}",
+        CheckConstraint(f"risk_status IS NULL OR {sql_in('risk_status', RISK_STATUSES)}",
                         name="risk_status"),
-        CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOMES)}", name="outcome"),
+        CheckConstraint(f"outcome IS NULL OR {sql_in('outcome', OUTCOMES)}", name="outcome"),
         # A rejected situation keeps only its date, originating agency and reason.
         CheckConstraint("status <> 'rejected' OR (level IS NULL AND age_range IS NULL "
                         "AND gender = '' AND language = '' AND summary = '' "
@@ -214,8 +211,8 @@ class SituationIdentity(db.Model):
 class OutreachAttempt(db.Model):
     __tablename__ = "outreach_attempts"
     __table_args__ = (
-        CheckConstraint(_in("mode", ATTEMPT_MODES), name="mode"),
-        CheckConstraint(_in("result", ATTEMPT_RESULTS), name="result"),
+        CheckConstraint(sql_in("mode", ATTEMPT_MODES), name="mode"),
+        CheckConstraint(sql_in("result", ATTEMPT_RESULTS), name="result"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -248,7 +245,7 @@ class OutreachService(db.Model):
     __tablename__ = "outreach_services"
     __table_args__ = (
         UniqueConstraint("attempt_id", "service"),
-        CheckConstraint(_in("service", OUTREACH_SERVICES), name="service"),
+        CheckConstraint(sql_in("service", OUTREACH_SERVICES), name="service"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -299,7 +296,7 @@ class OutreachReferral(db.Model):
     __tablename__ = "outreach_referrals"
     __table_args__ = (
         UniqueConstraint("table_id", "agency", "incident_number"),
-        CheckConstraint(_in("status", REFERRAL_STATUSES), name="status"),
+        CheckConstraint(sql_in("status", REFERRAL_STATUSES), name="status"),
         CheckConstraint("naloxone_doses IS NULL OR naloxone_doses BETWEEN 0 AND 50",
                         name="naloxone_doses"),
         Index("ix_outreach_referrals_table_id_status", "table_id", "status"),

@@ -8,20 +8,21 @@ from sqlalchemy import func, select
 from coalition.core.db import db
 from coalition.core.permissions import LEADER, has_level
 from coalition.reporting.cards import DashboardCard, register_card
-from coalition.roster.models import CoalitionTable, Organization, Person, TableMembership
+from coalition.roster.models import CoalitionTable, Organization, Person
 from coalition.roster.permissions import visible_tables_clause
+from coalition.roster.seats import seat_of, tables_of
 from coalition.roster.services import agreement_alerts
 
 
 def _counts(user, today) -> dict:
-    return {
-        "organizations": db.session.scalar(
-            select(func.count(Organization.id)).where(Organization.is_active.is_(True))),
-        "people": db.session.scalar(
-            select(func.count(Person.id)).where(Person.is_active.is_(True))),
-        "tables": db.session.scalar(
-            select(func.count(CoalitionTable.id)).where(visible_tables_clause(user))),
-    }
+    """Active organizations, active people, the tables the user may see (one query)."""
+    organizations, people, tables = db.session.execute(select(
+        select(func.count(Organization.id)).where(Organization.is_active.is_(True))
+        .scalar_subquery(),
+        select(func.count(Person.id)).where(Person.is_active.is_(True)).scalar_subquery(),
+        select(func.count(CoalitionTable.id)).where(visible_tables_clause(user))
+        .scalar_subquery())).one()
+    return {"organizations": organizations, "people": people, "tables": tables}
 
 
 def _agreements(user, today) -> dict | None:
@@ -32,14 +33,8 @@ def _agreements(user, today) -> dict | None:
 
 
 def _tables(user, today) -> dict:
-    seats = []
-    if user.person_id is not None:
-        seats = list(db.session.execute(
-            select(CoalitionTable, TableMembership.role)
-            .join(TableMembership, TableMembership.table_id == CoalitionTable.id)
-            .where(TableMembership.person_id == user.person_id)
-            .order_by(CoalitionTable.name)))
-    return {"seats": seats}
+    # the user's tables are loaded once per request (the other cards ask for them too)
+    return {"seats": [(table, seat_of(user, table).role) for table in tables_of(user)]}
 
 
 def register() -> None:

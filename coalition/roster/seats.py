@@ -75,17 +75,23 @@ def table_ids_of(user) -> set[int]:
 
 def tables_of(user, kind: str | None = None) -> list[CoalitionTable]:
     """The tables the user's person sits at (of one ``kind``, if given), by name; one query per
-    request, whatever the kinds asked for."""
+    request, whatever the kinds asked for (and :func:`seat_of` is answered from it too)."""
     person_id = person_id_of(user)
     if person_id is None:
         return []
     cache = _request_cache("_seated_table_rows")
     if person_id not in cache:
-        cache[person_id] = list(db.session.scalars(
-            select(CoalitionTable)
-            .join(TableMembership, TableMembership.table_id == CoalitionTable.id)
-            .where(TableMembership.person_id == person_id).distinct()
-            .order_by(CoalitionTable.name, CoalitionTable.id)))
+        seats = _request_cache("_seats")
+        tables: dict[int, CoalitionTable] = {}
+        for table, role, organization_id in db.session.execute(
+                select(CoalitionTable, TableMembership.role, TableMembership.organization_id)
+                .join(TableMembership, TableMembership.table_id == CoalitionTable.id)
+                .where(TableMembership.person_id == person_id)
+                .order_by(CoalitionTable.name, CoalitionTable.id, TableMembership.id)):
+            if table.id not in tables:
+                tables[table.id] = table
+                seats.setdefault((person_id, table.id), Seat(role, organization_id))
+        cache[person_id] = list(tables.values())
     return [table for table in cache[person_id] if kind is None or table.kind == kind]
 
 

@@ -65,6 +65,7 @@ def _demo_ids() -> dict[str, int]:
 
     from coalition.core.models import User
     from coalition.extensions import db
+    from coalition.gaps.models import Gap, Recommendation
     from coalition.meetings.models import Meeting
     from coalition.ofr.models import FatalityCase
     from coalition.risk.models import RiskSituation
@@ -94,6 +95,8 @@ def _demo_ids() -> dict[str, int]:
                              .order_by(FatalityCase.id).limit(1)),
         "requested_case": one(select(FatalityCase.id).where(
             FatalityCase.status == "records_requested").order_by(FatalityCase.id).limit(1)),
+        "gap": one(select(Gap.id).order_by(Gap.id).limit(1)),
+        "recommendation": one(select(Recommendation.id).order_by(Recommendation.id).limit(1)),
         "next_meeting": one(select(Meeting.id).join(CoalitionTable)
                             .where(Meeting.status == "scheduled",
                                    CoalitionTable.kind == "risk_review")

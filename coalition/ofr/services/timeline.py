@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from coalition.core import audit
 from coalition.core.db import valid_id
@@ -192,9 +192,9 @@ def timeline(case: FatalityCase) -> list[TimelineRow]:
     queries."""
     touchpoints = list(db.session.scalars(
         select(Touchpoint).where(Touchpoint.case_id == case.id)
-        .options(selectinload(Touchpoint.organization), selectinload(Touchpoint.sector),
-                 selectinload(Touchpoint.type), selectinload(Touchpoint.stage),
-                 selectinload(Touchpoint.gap_type))))
+        .options(joinedload(Touchpoint.organization), joinedload(Touchpoint.sector),
+                 joinedload(Touchpoint.type), joinedload(Touchpoint.stage),
+                 joinedload(Touchpoint.gap_type))))
     placed = {point.id: _middle_day(point.occurred_on, point.precision)
               for point in touchpoints}
     touchpoints.sort(key=lambda point: (placed[point.id], point.id))

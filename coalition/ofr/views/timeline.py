@@ -12,6 +12,7 @@ from coalition.core.localtime import local_today
 from coalition.ofr import services as ofr
 from coalition.ofr.forms import TouchpointForm
 from coalition.ofr.models import FatalityCase, Touchpoint
+from coalition.ofr.panels import panels_for
 from coalition.ofr.permissions import can_build_timeline
 from coalition.ofr.services.timeline import typed_when
 from coalition.ofr.timeline_svg import stage_legend, timeline_svg
@@ -49,7 +50,7 @@ def _render(case: FatalityCase, *, form=None, status: int = 200):
     # the cursor goes to the entry form when the recorder is entering (not when someone reads)
     entering = status != 200 or request.args.get("entry") == "1"
     return page("ofr/timeline.html", status, case=case, rows=rows, form=form, manage=manage,
-                entering=entering,
+                entering=entering, panels=panels_for(web.actor(), case, rows),
                 svg=timeline_svg(rows, code=case.code, death=death), legend=stage_legend(rows),
                 today=local_today())
 

@@ -1,0 +1,41 @@
+"""Gap register and recommendation verbs, and the queries their screens share.
+
+Modules: ``register`` (gaps, links from missed opportunities, suggestions, merging, counts),
+``matrix`` (stage × sector counts of missed opportunities over a period), ``recommendations``
+(drafting, status updates, the committee's decision, progress, stalled), ``agenda`` (the
+agenda subject and rule, the action-item source, the timeline panel). Every verb takes the
+acting user, raises :class:`ServiceError` at the form field, writes its audit row and flushes;
+the caller commits. Callers import from this package:
+``from coalition.gaps import services as gaps``.
+"""
+
+from coalition.core.errors import ServiceError  # noqa: F401
+from coalition.gaps.services.agenda import add_work_item, work_items  # noqa: F401
+from coalition.gaps.services.recommendations import (  # noqa: F401
+    CASE_SPECIFIC_WARNING,
+    STATUS_VOCABULARY,
+    cases_of,
+    create_recommendation,
+    decide,
+    is_stalled,
+    post_update,
+    progress_of,
+    recommendation_query,
+    stalled_before,
+    stalled_days,
+    status_counts,
+    update_recommendation,
+)
+from coalition.gaps.services.register import (  # noqa: F401
+    OPEN_STATUSES,
+    create_gap,
+    gap_counts,
+    gap_missed,
+    gap_query,
+    link_missed,
+    links_of,
+    merge_gaps,
+    suggestions,
+    unlink_missed,
+    update_gap,
+)

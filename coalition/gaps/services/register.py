@@ -1,0 +1,259 @@
+"""The gap register: gaps, the missed opportunities linked to them, suggestions of existing gaps
+for a new missed opportunity, and merging near-duplicates.
+
+How many cases and missed opportunities showed a gap is always counted from the links
+(:func:`gap_counts`), never stored. Every verb takes the acting user, raises
+:class:`ServiceError` at the form field, writes its audit row (no case text) and flushes; the
+caller commits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from coalition.core import audit, codes
+from coalition.core.concurrency import check_version
+from coalition.core.errors import ServiceError
+from coalition.core.text import clean
+from coalition.core.vocab import get_term
+from coalition.extensions import db
+from coalition.gaps.models import GAP_STATUSES, Gap, GapEvent, GapLink, GapSector
+from coalition.ofr.models import Touchpoint
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 4000
+SUGGESTIONS = 3
+CANDIDATES = 500  # the most recent open gaps are weighed against each missed opportunity
+# words that say nothing about which gap it is
+STOP_WORDS = frozenset("a an and at by for from in into is it no not of on or the to was were "
+                       "with without after before".split())
+OPEN_STATUSES = ("identified", "recommendation_made", "being_addressed")
+
+
+def _term(vocabulary: str, term_id, field: str):
+    if term_id in (None, ""):
+        return None
+    term = get_term(vocabulary, term_id)
+    if term is None:
+        raise ServiceError("Choose from the list.", field=field)
+    return term
+
+
+def _values(*, title, description="", stage_id=None, gap_type_id=None, sector_ids=()) -> dict:
+    sectors = []
+    for sector_id in dict.fromkeys(sector_ids or ()):
+        sectors.append(_term("sector", sector_id, "sector_ids"))
+    return {
+        "title": clean(title, field="title", max_length=TITLE_MAX,
+                       required="Name the gap in a few words."),
+        "description": clean(description, field="description", max_length=DESCRIPTION_MAX,
+                             multiline=True),
+        "stage": _term("stage", stage_id, "stage_id"),
+        "gap_type": _term("gap_type", gap_type_id, "gap_type_id"),
+        "sectors": sectors,
+    }
+
+
+def _event(actor, gap: Gap, text: str) -> None:
+    gap.events.append(GapEvent(user_id=getattr(actor, "id", None), text=text))
+
+
+def create_gap(actor, **fields) -> Gap:
+    values = _values(**fields)
+    gap = Gap(status="identified", created_by_id=getattr(actor, "id", None), **values)
+    codes.insert_with_code(gap, Gap.code, "GAP-", thing="gap")
+    _event(actor, gap, "Recorded.")
+    db.session.flush()
+    audit.log(actor, "create", gap, summary=f"gap {gap.code} recorded: {gap.title!r}")
+    return gap
+
+
+def update_gap(actor, gap: Gap, *, version_id, status=None, **fields) -> bool:
+    """Correct the gap; a new status is logged in its history."""
+    check_version(gap, version_id, "gap")
+    if gap.status == "merged":
+        raise ServiceError(f"This gap was merged into {gap.merged_into.code}; change that one.")
+    values = _values(**fields)
+    if status not in (None, "") and (status not in GAP_STATUSES or status == "merged"):
+        raise ServiceError("Choose a status from the list.", field="status")
+    changed = [key for key, value in values.items() if getattr(gap, key) != value]
+    if status and status != gap.status:
+        _event(actor, gap, f"Status: {gap.status_label} → {GAP_STATUSES[status]}.")
+        gap.status = status
+        changed.append("status")
+    if not changed:
+        return False
+    for key, value in values.items():
+        setattr(gap, key, value)
+    db.session.flush()
+    audit.log(actor, "update", gap, summary=f"gap {gap.code}: {', '.join(changed)} changed")
+    return True
+
+
+def merge_gaps(actor, gap: Gap, into: Gap | None) -> None:
+    """Merge ``gap`` into ``into``: its missed opportunities and recommendations move there,
+    its sectors are added there, both histories say so, and ``gap`` stays as a pointer."""
+    from coalition.gaps.models import RecommendationGap
+
+    if into is None:
+        raise ServiceError("Choose the gap to merge into.", field="into_id")
+    if into.id == gap.id:
+        raise ServiceError("A gap cannot be merged into itself.", field="into_id")
+    if gap.status == "merged" or into.status == "merged":
+        raise ServiceError("Merge into a gap of the register (not one already merged).",
+                           field="into_id")
+    moved = db.session.execute(update(GapLink).where(GapLink.gap_id == gap.id)
+                               .values(gap_id=into.id)).rowcount
+    both = select(RecommendationGap.recommendation_id).where(RecommendationGap.gap_id == into.id)
+    db.session.execute(RecommendationGap.__table__.delete().where(
+        RecommendationGap.gap_id == gap.id, RecommendationGap.recommendation_id.in_(both)))
+    db.session.execute(update(RecommendationGap).where(RecommendationGap.gap_id == gap.id)
+                       .values(gap_id=into.id))
+    for sector in gap.sectors:
+        if sector not in into.sectors:
+            into.sectors.append(sector)
+    gap.status = "merged"
+    gap.merged_into_id = into.id
+    _event(actor, gap, f"Merged into {into.code} ({moved} missed opportunit"
+                       f"{'y' if moved == 1 else 'ies'} moved).")
+    _event(actor, into, f"{gap.code} ({gap.title}) merged into this gap ({moved} missed "
+                        f"opportunit{'y' if moved == 1 else 'ies'} moved).")
+    db.session.flush()
+    db.session.expire_all()
+    audit.log(actor, "merge", gap, summary=f"gap {gap.code} merged into {into.code}")
+
+
+# --- missed opportunities -------------------------------------------------------------------
+
+def link_missed(actor, touchpoint: Touchpoint, gap: Gap) -> GapLink:
+    """Say which gap a missed opportunity showed (replacing an earlier link)."""
+    if not touchpoint.is_missed_opportunity:
+        raise ServiceError("Only a missed opportunity is linked to a gap.")
+    if gap is None or gap.status == "merged":
+        raise ServiceError("Choose a gap of the register.", field="gap_id")
+    link = db.session.scalar(select(GapLink).where(GapLink.touchpoint_id == touchpoint.id))
+    if link is None:
+        link = GapLink(touchpoint_id=touchpoint.id)
+        db.session.add(link)
+    link.gap_id = gap.id
+    link.linked_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    audit.log(actor, "link", gap, case_table=touchpoint.case.table,
+              summary=f"a missed opportunity of case {touchpoint.case.code} linked to gap "
+                      f"{gap.code}")
+    return link
+
+
+def unlink_missed(actor, touchpoint: Touchpoint) -> None:
+    link = db.session.scalar(select(GapLink).where(GapLink.touchpoint_id == touchpoint.id))
+    if link is None:
+        return
+    gap = db.session.get(Gap, link.gap_id)
+    db.session.delete(link)
+    db.session.flush()
+    audit.log(actor, "unlink", gap, case_table=touchpoint.case.table,
+              summary=f"a missed opportunity of case {touchpoint.case.code} unlinked from gap "
+                      f"{gap.code}")
+
+
+def links_of(touchpoint_ids) -> dict[int, Gap]:
+    """touchpoint id → the gap it is linked to (one query)."""
+    if not touchpoint_ids:
+        return {}
+    rows = db.session.execute(select(GapLink.touchpoint_id, Gap).join(Gap)
+                              .where(GapLink.touchpoint_id.in_(list(touchpoint_ids))))
+    return {touchpoint_id: gap for touchpoint_id, gap in rows}
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in re.findall(r"[a-z]{3,}", (text or "").lower())
+            if word not in STOP_WORDS}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    gap: Gap
+    reasons: tuple[str, ...]  # "same gap type", "same stage", "same sector", "similar words"
+
+
+def suggestions(touchpoints) -> dict[int, list[Suggestion]]:
+    """For each missed opportunity, the register's open gaps most like it: same gap type, stage
+    and sector, and shared words (two queries whatever the number of touchpoints)."""
+    missed = [t for t in touchpoints if t.is_missed_opportunity]
+    if not missed:
+        return {}
+    candidates = list(db.session.scalars(
+        select(Gap).where(Gap.status.in_(OPEN_STATUSES)).options(selectinload(Gap.sectors))
+        .order_by(Gap.id.desc()).limit(CANDIDATES)))
+    found = {}
+    for point in missed:
+        words = _words(f"{point.description} {point.rationale}")
+        ranked = []
+        for gap in candidates:
+            reasons = []
+            if point.gap_type_id and gap.gap_type_id == point.gap_type_id:
+                reasons.append("same gap type")
+            if point.stage_id and gap.stage_id == point.stage_id:
+                reasons.append("same stage")
+            if point.sector_id and any(s.id == point.sector_id for s in gap.sectors):
+                reasons.append("same sector")
+            if words & _words(f"{gap.title} {gap.description}"):
+                reasons.append("similar words")
+            if reasons:
+                ranked.append((len(reasons), gap.id, Suggestion(gap, tuple(reasons))))
+        ranked.sort(key=lambda r: (-r[0], -r[1]))
+        found[point.id] = [suggestion for _, _, suggestion in ranked[:SUGGESTIONS]]
+    return found
+
+
+# --- the register -----------------------------------------------------------------------------
+
+def gap_counts(gap_ids) -> dict[int, tuple[int, int]]:
+    """gap id → (cases, missed opportunities) that showed it (one query)."""
+    if not gap_ids:
+        return {}
+    rows = db.session.execute(
+        select(GapLink.gap_id, func.count(Touchpoint.case_id.distinct()), func.count(GapLink.id))
+        .join(Touchpoint, Touchpoint.id == GapLink.touchpoint_id)
+        .where(GapLink.gap_id.in_(list(gap_ids))).group_by(GapLink.gap_id))
+    counts = {gap_id: (0, 0) for gap_id in gap_ids}
+    counts.update({gap_id: (cases, missed) for gap_id, cases, missed in rows})
+    return counts
+
+
+def gap_query(*, status: str | None = "open", stage_id=None, sector_id=None, gap_type_id=None,
+              text: str = ""):
+    """The register's gaps matching the filters (merged ones never), newest first."""
+    stmt = select(Gap).where(Gap.status != "merged")
+    if status in (None, "", "open"):
+        stmt = stmt.where(Gap.status.in_(OPEN_STATUSES))
+    elif status != "all":
+        stmt = stmt.where(Gap.status == status)
+    if stage_id:
+        stmt = stmt.where(Gap.stage_id == stage_id)
+    if gap_type_id:
+        stmt = stmt.where(Gap.gap_type_id == gap_type_id)
+    if sector_id:
+        stmt = stmt.where(Gap.id.in_(select(GapSector.gap_id)
+                                     .where(GapSector.sector_id == sector_id)))
+    if text:
+        pattern = f"%{text.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(Gap.title).like(pattern),
+                              func.lower(Gap.description).like(pattern)))
+    return stmt.options(selectinload(Gap.sectors)).order_by(Gap.id.desc())
+
+
+def gap_missed(gap: Gap) -> list[Touchpoint]:
+    """The missed opportunities linked to the gap, with their case (for the caller to show by
+    the viewer's need-to-know)."""
+    return list(db.session.scalars(
+        select(Touchpoint).join(GapLink, GapLink.touchpoint_id == Touchpoint.id)
+        .where(GapLink.gap_id == gap.id)
+        .options(joinedload(Touchpoint.case), joinedload(Touchpoint.organization),
+                 joinedload(Touchpoint.sector), joinedload(Touchpoint.stage),
+                 joinedload(Touchpoint.gap_type))
+        .order_by(Touchpoint.occurred_on, Touchpoint.id)))
