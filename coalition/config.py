@@ -44,6 +44,8 @@ DEFAULTS = {
     # A recommendation not finished and without a status update for this many days is stalled:
     # flagged, and put on its table's next meeting for an update.
     "RECOMMENDATION_STALLED_DAYS": 90,
+    # Public reports hide counts from 1 to this number (with complementary suppression).
+    "SUPPRESSION_THRESHOLD": 10,
     # Reminder digests: SMTP when MAIL_SERVER is set, otherwise files in OUTBOX_DIR.
     "MAIL_SERVER": "",
     "MAIL_PORT": 25,
@@ -129,6 +131,10 @@ def finalize(config: dict, instance_path: str) -> None:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"TIMEZONE {config['TIMEZONE']!r} is not a known time zone "
                           "(use a name like America/Chicago).") from exc
+    threshold = config.get("SUPPRESSION_THRESHOLD")
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 2:
+        raise ConfigError(f"SUPPRESSION_THRESHOLD {threshold!r}: use a whole number of at least 2 "
+                          "(counts from 1 to it are hidden in public reports; 10 or 5 are usual).")
     relaxed = config.get("DEMO") or config.get("DEBUG") or config.get("TESTING")
     if not config.get("SECRET_KEY"):
         if not relaxed:

@@ -88,3 +88,12 @@ def test_coalition_variables_override_the_defaults(clean_env):
     clean_env.setenv("COALITION_IDLE_TIMEOUT_MINUTES", "45")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["IDLE_TIMEOUT_MINUTES"] == 45
+
+
+def test_a_suppression_threshold_that_would_reveal_counts_is_refused(clean_env):
+    clean_env.setenv("COALITION_SUPPRESSION_THRESHOLD", "1")
+    with pytest.raises(ConfigError, match="SUPPRESSION_THRESHOLD 1"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    clean_env.setenv("COALITION_SUPPRESSION_THRESHOLD", "5")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SUPPRESSION_THRESHOLD"] == 5
