@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test test-tz lint install install-dev browser migrate seed backup bench clean help
+.PHONY: run test test-tz lint install install-dev browser migrate seed backup bench bench-reports clean help
 
 help:
 	@echo "make run     serve the demo coalition on http://$(HOST):$(PORT) (PORT=... to change)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint    ruff check"
 	@echo "make backup  write a consistent database backup under instance/backups"
 	@echo "make bench   query-count and page-time benchmark at large data"
+	@echo "make bench-reports  report rendering time at large data (pages, context, layout)"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,9 @@ backup: install
 
 bench: install-dev
 	$(BIN)/python bench/pages.py
+
+bench-reports: install-dev
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -46,6 +46,12 @@ DEFAULTS = {
     "RECOMMENDATION_STALLED_DAYS": 90,
     # Public reports hide counts from 1 to this number (with complementary suppression).
     "SUPPRESSION_THRESHOLD": 10,
+    # Report PDFs are rendered off the request path ("thread"), or before the response
+    # ("inline"); kept owner-only in REPORTS_DIR for the person who asked, REPORT_KEEP_HOURS.
+    "REPORT_RENDERING": "thread",
+    "REPORTS_DIR": None,  # defaults to instance/reports
+    "REPORT_KEEP_HOURS": 24,
+    "REPORT_TIMEOUT_MINUTES": 15,
     # Reminder digests: SMTP when MAIL_SERVER is set, otherwise files in OUTBOX_DIR.
     "MAIL_SERVER": "",
     "MAIL_PORT": 25,
@@ -126,6 +132,11 @@ def finalize(config: dict, instance_path: str) -> None:
         config["BACKUP_DIR"] = str(instance / "backups")
     if not config.get("OUTBOX_DIR"):
         config["OUTBOX_DIR"] = str(instance / "outbox")
+    if not config.get("REPORTS_DIR"):
+        config["REPORTS_DIR"] = str(instance / "reports")
+    if config.get("REPORT_RENDERING") not in ("thread", "inline"):
+        raise ConfigError(f"REPORT_RENDERING {config.get('REPORT_RENDERING')!r}: use \"thread\" "
+                          "(reports are rendered off the request path) or \"inline\".")
     try:
         ZoneInfo(config["TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError) as exc:

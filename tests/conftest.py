@@ -36,6 +36,7 @@ BASE_CONFIG = {
     "ARGON2_MEMORY_COST": 1024,
     "ARGON2_PARALLELISM": 1,
     "SERVER_NAME": "localhost",
+    "REPORT_RENDERING": "inline",  # one test renders off the request path and waits
 }
 
 _pg_schema_ready = False

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from weasyprint import HTML
+from weasyprint import DEFAULT_OPTIONS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 REPORTS_DIR = (Path(__file__).resolve().parents[2] / "reports").resolve()
@@ -65,7 +65,13 @@ def render_html(template_name: str, context: dict) -> str:
 
 def render(template_name: str, context: dict) -> bytes:
     """Render ``reports/<template_name>`` with ``context`` to tagged PDF bytes."""
+    return render_counted(template_name, context)[0]
+
+
+def render_counted(template_name: str, context: dict) -> tuple[bytes, int]:
+    """The PDF bytes and their number of pages."""
     html = render_html(template_name, context)
+    options = {**DEFAULT_OPTIONS, **PDF_OPTIONS}
     document = HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/",
-                    url_fetcher=ReportsURLFetcher())
-    return document.write_pdf(**PDF_OPTIONS)
+                    url_fetcher=ReportsURLFetcher()).render(**options)
+    return document.write_pdf(**options), len(document.pages)

@@ -10,7 +10,7 @@ def init_app(app) -> None:
     that puts stalled recommendations on their table's next meeting, the "recommendation"
     action-item source, the gap panel of the timeline, and the dashboard card."""
     from coalition.core.permissions import register_routes
-    from coalition.gaps import cards, models  # noqa: F401
+    from coalition.gaps import cards, models, reports  # noqa: F401
     from coalition.gaps.permissions import ROUTES
     from coalition.gaps.services import agenda
     from coalition.gaps.views import bp
@@ -19,3 +19,4 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     agenda.register()
     cards.register()
+    reports.register()

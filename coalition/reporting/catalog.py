@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 PUBLIC = "public"
 INTERNAL = "internal"
-AUDIENCES = {PUBLIC: "Public (suppressed)", INTERNAL: "Internal (the coalition's members)"}
+AUDIENCES = {PUBLIC: "Public (suppressed)", INTERNAL: "Internal (the table's members)"}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from coalition.core.suppression import Policy
 from coalition.reporting.catalog import AUDIENCES, PUBLIC
 from coalition.reporting.periods import Period
 
-INTERNAL_MARK = "INTERNAL — for the coalition's members only"
+INTERNAL_MARK = "INTERNAL — for the table's members only"
 
 
 def frame(*, title: str, kind_label: str, table_name: str, period: Period, audience: str,
