@@ -22,6 +22,7 @@ from sqlalchemy import case, func, select
 from coalition.core.stats import Interval, newcombe_difference, wilson
 from coalition.core.suppression import Count, Policy, shown, suppress_table
 from coalition.extensions import db
+from coalition.reporting.charts import line_chart
 from coalition.risk.models import ENGAGED_RESULTS, OutreachAttempt, RiskSituation
 
 WITH_POLICE = "Police on the team"
@@ -240,3 +241,21 @@ def police_comparison(by_quarter: dict[tuple[int, int], dict[bool, Tally]],
         "caveat": CAVEAT,
         "trend": trend,
     }
+
+
+def since_comparison(table_id: int, *, since: date | None, today: date,
+                     trend_quarters: int = 8) -> dict:
+    """For the engagement screen (the table's members: counts as they are): the comparison
+    over the situations presented since ``since`` (or ever), its trend over the last
+    ``trend_quarters`` quarters to today's, and the trend drawn as a line chart."""
+    by_quarter = quarterly_tallies(table_id, start=since)
+    first = since or (date(min(by_quarter)[0], 3 * min(by_quarter)[1] - 2, 1) if by_quarter
+                      else today)
+    result = police_comparison(by_quarter, quarters_between(min(first, today), today),
+                               trend_quarters=trend_quarters)
+    result["chart"] = line_chart(
+        "Share of outreach attempts that reached the person, by quarter",
+        [row["label"] for row in result["trend"]],
+        [(label, [row["groups"][i]["rate"] for row in result["trend"]])
+         for i, (_, label) in enumerate(GROUPS)])
+    return result
