@@ -1,8 +1,8 @@
 """A year of the demo Situation Table's history (last calendar year), so the engagement screen
-and the risk review and outreach report have something to say: about 180 situations, most of
-them accepted, worked by two kinds of outreach team — co-responder teams with a police officer
-(more often for police overdose reports) and peer or clinician teams without police — and all
-concluded.
+and the risk review and outreach report have something to say: 240 situations (some five a
+week), most of them accepted, worked by two kinds of outreach team — co-responder teams with a
+police officer (more often for police overdose reports) and peer or clinician teams without
+police — and all concluded.
 
 Deterministic: one seeded random generator, dates from the year before ``today``. The rows are
 written directly (a year of history in one flush, not a thousand service calls) with exactly the
@@ -32,7 +32,7 @@ from coalition.risk.models import (
 from coalition.roster.models import CoalitionTable, Organization
 
 SEED = 20251
-PER_QUARTER = 45
+PER_QUARTER = 60
 ACCEPT_SHARE = 0.86
 SOURCES = [("police_overdose_report", 35), ("ems", 24), ("emergency_department", 15),
            ("outreach_worker", 10), ("walk_in", 8), ("family_friend", 8)]

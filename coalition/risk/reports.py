@@ -61,7 +61,7 @@ TITLE = "Risk review and outreach report"
 TOP_FACTORS = 8
 ACCEPTED = ("accepted", "concluded")
 STAGES = {"rejected": "Not accepted", "undecided": "Awaiting decision",
-          "not_reached": "Accepted, not reached yet", "reached": "Accepted and reached"}
+          "not_reached": "Not reached yet", "reached": "Reached"}
 ACCEPTED_STAGES = (2, 3)
 REACHED = 3
 NOT_CONCLUDED = "Not concluded yet"

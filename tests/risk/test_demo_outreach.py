@@ -47,15 +47,15 @@ def test_the_demo_year_has_enough_attempts_with_and_without_police(demo_hub):
     for attempts, contacts in groups.values():
         assert attempts >= 80 and 15 <= contacts <= attempts - 15
         interval = wilson(contacts, attempts)
-        assert interval.high - interval.low < 0.25  # informative: narrower than 25 points
+        assert interval.high - interval.low < 0.2  # informative: narrower than 20 points
 
 
 def test_the_demo_history_is_the_same_every_time(demo_hub):
     """One seeded generator; the history ends early enough that no date clamps change it."""
     _, groups = _groups(demo_hub)
-    assert groups == {True: (110, 49), False: (122, 65)}
+    assert groups == {True: (159, 74), False: (158, 83)}
     assert db.session.scalar(select(func.count(RiskSituation.id)).where(
-        RiskSituation.table_id == demo_hub.id)) == 180 + 6
+        RiskSituation.table_id == demo_hub.id)) == 240 + 6
 
 
 def test_the_demo_history_obeys_the_workflow(demo_hub):

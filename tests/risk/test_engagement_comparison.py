@@ -105,3 +105,15 @@ def test_quarters_between_spans_years():
 
     assert quarters_between(date(2025, 11, 3), date(2026, 4, 1)) == [
         (2025, 4), (2026, 1), (2026, 2)]
+
+
+def test_public_trend_hides_a_quarter_with_a_small_count_and_shows_the_others():
+    by_quarter = {(2025, 1): {True: Tally(30, 5), False: Tally(40, 20)},
+                  (2025, 2): {True: Tally(40, 20), False: Tally(45, 25)},
+                  (2025, 3): {True: Tally(50, 25), False: Tally(40, 20)}}
+    result = police_comparison(by_quarter, [(2025, 1), (2025, 2), (2025, 3)],
+                               policy=Policy(threshold=10))
+    rates = [[group["rate_text"] for group in row["groups"]] for row in result["trend"]]
+    assert rates[0][0] == "*"  # 5 attempts reached the person
+    assert sum(text == "*" for row in rates for text in row) < 6  # not everything hidden
+    assert result["groups"][0]["attempts"] == "120"  # the overall count is not small

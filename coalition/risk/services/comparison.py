@@ -120,17 +120,17 @@ def _grid(by_quarter, quarters) -> list[list[int]]:
 
 
 def _suppressed(grid: list[list[int]], policy: Policy | None):
-    """Cells, quarter totals and the four overall counts as :class:`Count`: as they are, or —
-    for the public — one table suppressed with all its margins, so that every number printed
-    (the overall comparison included) is a count of that one table or computed from counts it
-    shows."""
+    """Cells and the four overall counts as :class:`Count`: as they are, or — for the public —
+    one table suppressed with the margins printed, so that every number printed (the overall
+    comparison included) is a count of that one table or computed from counts it shows. A
+    quarter's total over both kinds of team is not printed: one constraint fewer, fewer counts
+    hidden to protect others."""
     if policy is None:
         cells = [[shown(v) for v in row] for row in grid]
-        row_totals = [shown(sum(row)) for row in grid]
         columns = [shown(sum(row[j] for row in grid)) for j in range(4)]
-        return cells, row_totals, columns, shown(sum(map(sum, grid)))
-    table = suppress_table(grid, policy)
-    return table.cells, table.row_totals, table.column_totals, table.total
+        return cells, columns, shown(sum(map(sum, grid)))
+    table = suppress_table(grid, policy, row_totals=False)
+    return table.cells, table.column_totals, table.total
 
 
 def _sum(*counts: Count) -> Count:
@@ -202,7 +202,7 @@ def police_comparison(by_quarter: dict[tuple[int, int], dict[bool, Tally]],
     out), and its trend by quarter (the last ``trend_quarters`` of them, if given), as
     primitives. With ``policy``: suppressed for readers outside the coalition."""
     marker = policy.marker if policy else "*"
-    cells, quarter_totals, columns, total = _suppressed(_grid(by_quarter, quarters), policy)
+    cells, columns, total = _suppressed(_grid(by_quarter, quarters), policy)
     groups = [_group(label, columns[2 * i], columns[2 * i + 1], marker)
               for i, (_, label) in enumerate(GROUPS)]
     tallies = {flag: Tally(sum((by_quarter.get(k) or _zero())[flag].attempts for k in quarters),
@@ -220,8 +220,7 @@ def police_comparison(by_quarter: dict[tuple[int, int], dict[bool, Tally]],
                       for i, (_, label) in enumerate(GROUPS)]
         for group in row_groups:
             group.pop("_interval")
-        trend.append({"label": f"Q{quarter} {year}", "attempts": quarter_totals[index].text,
-                      "groups": row_groups})
+        trend.append({"label": f"Q{quarter} {year}", "groups": row_groups})
     if trend_quarters is not None:
         trend = trend[-trend_quarters:]
     return {
