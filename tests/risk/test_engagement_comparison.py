@@ -117,3 +117,12 @@ def test_public_trend_hides_a_quarter_with_a_small_count_and_shows_the_others():
     assert rates[0][0] == "*"  # 5 attempts reached the person
     assert sum(text == "*" for row in rates for text in row) < 6  # not everything hidden
     assert result["groups"][0]["attempts"] == "120"  # the overall count is not small
+
+
+def test_the_screen_of_a_table_without_outreach_says_there_is_nothing_to_compare(
+        client, login, risk_setting):
+    login(risk_setting.police_user)
+    response = client.get(f"/tables/{risk_setting.table.id}/risk-report?since=1900-01-01")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is nothing to compare: no outreach attempt was logged" in html

@@ -248,8 +248,9 @@ def since_comparison(table_id: int, *, since: date | None, today: date,
     over the situations presented since ``since`` (or ever), its trend over the last
     ``trend_quarters`` quarters to today's, and the trend drawn as a line chart."""
     by_quarter = quarterly_tallies(table_id, start=since)
-    first = since or (date(min(by_quarter)[0], 3 * min(by_quarter)[1] - 2, 1) if by_quarter
-                      else today)
+    # from the first quarter with attempts (not from a "since" decades back), to today's
+    first = (date(min(by_quarter)[0], 3 * min(by_quarter)[1] - 2, 1) if by_quarter
+             else since or today)
     result = police_comparison(by_quarter, quarters_between(min(first, today), today),
                                trend_quarters=trend_quarters)
     result["chart"] = line_chart(
