@@ -25,6 +25,7 @@ from coalition.demo.data import (  # noqa: F401  (DEMO_PASSWORD, DEMO_LOGINS: fo
 )
 from coalition.demo.gaps import seed_demo_gaps
 from coalition.demo.ofr import seed_demo_ofr
+from coalition.demo.outreach import seed_demo_outreach_history
 from coalition.extensions import db
 from coalition.roster.models import (
     Affiliation,
@@ -85,7 +86,7 @@ def seed_demo(today: date | None = None) -> str:
                               person_id=by_name[person_name].id, password=DEMO_PASSWORD)
         user.must_change_password = False
     seed_demo_meetings(today, by_name)
-    situation_count = seed_demo_situations(today)
+    situation_count = seed_demo_situations(today) + seed_demo_outreach_history(today)
     death_count = seed_demo_ofr(today, by_name)
     gap_count, recommendation_count = seed_demo_gaps(today, by_name)
     from coalition.meetings.models import Meeting

@@ -6,8 +6,8 @@ from __future__ import annotations
 def init_app(app) -> None:
     """Register the risk review routes and permissions, and wire situations into the meeting
     workflow: the "situation" agenda subject with the rules that list open and new situations,
-    the discussion history written from minutes, the dashboard card, and the template helper the
-    history partial uses."""
+    the discussion history written from minutes, the dashboard card, the template helper the
+    history partial uses, and the risk review and outreach report in the reporting catalog."""
     from coalition.core.permissions import register_routes
     from coalition.risk import cards, models  # noqa: F401
     from coalition.risk.permissions import ROUTES
@@ -19,3 +19,20 @@ def init_app(app) -> None:
     register_risk_agenda()
     cards.register()
     app.jinja_env.globals["situation_discussions"] = situation_discussions
+    register_report()
+
+
+def register_report() -> None:
+    """The risk review and outreach report, in the reporting screen's catalog."""
+    from coalition.reporting.catalog import Report, register
+    from coalition.risk import reports
+    from coalition.risk.permissions import can_print_risk_report
+
+    register(Report(
+        key=reports.KEY, title=reports.TITLE,
+        summary="Situations presented and accepted, risk factors, lead and assisting agencies "
+                "by sector, time to first contact, conclusions, outreach engagement (overall, "
+                "by referral source, with and without police, by quarter) and services.",
+        table_kinds=frozenset({"risk_review"}), template="risk/report.html",
+        build=reports.build, preview=reports.preview, may_print=can_print_risk_report,
+        order=30))

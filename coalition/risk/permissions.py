@@ -121,3 +121,16 @@ def can_record_outreach(user, situation) -> bool:
     return (situation is not None and situation.status == "accepted"
             and (is_assigned_agency_member(user, situation)
                  or can_manage_situation(user, situation)))
+
+
+def can_print_risk_report(user, table, audience: str) -> bool:
+    """The risk review and outreach report (the reporting route already admits only leaders and
+    coordinators): the public, suppressed version for any of them; the internal one, with
+    counts as they are, only for those seated at the table."""
+    if table is None or table.kind != "risk_review":
+        return False
+    if audience != "internal":
+        return True
+    from coalition.roster.seats import tables_of
+
+    return any(seated.id == table.id for seated in tables_of(user, "risk_review"))

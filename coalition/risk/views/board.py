@@ -9,7 +9,7 @@ from coalition.core.db import utcnow
 from coalition.core.fields import FilterForm, Form, date_field
 from coalition.core.localtime import local_today
 from coalition.risk.permissions import can_view_risk_table
-from coalition.risk.services import metrics
+from coalition.risk.services import comparison, metrics
 from coalition.risk.views import bp
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table
@@ -69,5 +69,7 @@ def engagement_report(table_id: int):
     form = ReportFilterForm(formdata=request.args)
     valid = form.validate()
     since = form.since.data if valid else None
+    police = comparison.since_comparison(table.id, since=since, today=local_today())
     return render_template("risk/engagement.html", table=table, form=form, since=since,
-                           m=metrics.table_metrics(table, since=since)), (200 if valid else 400)
+                           m=metrics.table_metrics(table, since=since),
+                           police=police), (200 if valid else 400)
