@@ -299,3 +299,29 @@ class CalendarFeed(db.Model):
 
     user: Mapped[User] = relationship()
     table: Mapped[CoalitionTable] = relationship()
+
+
+
+class PacketCopy(db.Model):
+    """One numbered copy of a meeting's confidential packet: who it was printed for, by whom and
+    when. Copies are numbered per meeting from 1 (the number is printed on every page), so the
+    coordinator knows which copies to collect at the end of the meeting."""
+
+    __tablename__ = "packet_copies"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "copy_number"),
+        CheckConstraint("copy_number >= 1", name="copy_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    copy_number: Mapped[int] = mapped_column()
+    recipient_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    recipient_name: Mapped[str] = mapped_column(String(120))  # as printed on the copy
+    printed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    printed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()
+    recipient: Mapped[Person | None] = relationship()
+    printed_by: Mapped[User | None] = relationship()

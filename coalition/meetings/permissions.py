@@ -65,6 +65,10 @@ ROUTES = {
                                    "is started by a POST, audited"),
     "meetings.minutes_pdf": (LOGIN, "minutes PDF: can_view_meeting (404); case=1 needs "
                                     "can_see_case_items (403) and a POST, audited"),
+    "meetings.packet_pdf": (LOGIN, "the confidential meeting packet (POST, audited, one numbered "
+                                   "copy each): can_view_meeting (404), a fatality review "
+                                   "meeting (404), can_see_case_items (403); a copy for another "
+                                   "attested person needs can_manage_meeting (403)"),
     "meetings.meeting_ics": (LOGIN, "one meeting as iCalendar: can_view_meeting, else 404"),
     "meetings.table_calendar": (LOGIN, "a table's calendar feed address for the user: "
                                        "can_view_table, else 404; POST makes or revokes it"),

@@ -1,7 +1,9 @@
-"""Meeting routes: printing (agenda and minutes PDFs) and calendars (iCalendar).
+"""Meeting routes: printing (agenda and minutes PDFs, the confidential meeting packet) and
+calendars (iCalendar).
 
 A print that contains case items is started from a form (POST, with its CSRF token) and writes
-one ``print`` audit row; a link (GET) prints only what carries no case material. The table feed
+one ``print`` audit row; a link (GET) prints only what carries no case material. The packet is
+POST-only: each one is a numbered copy for an attested member. The table feed
 is public in the route table because calendar clients cannot sign in: it answers to a user's
 own live feed token and is a 404 otherwise.
 """
@@ -16,11 +18,12 @@ from coalition.core import ics, pdf, web
 from coalition.core.localtime import to_local
 from coalition.meetings import reports
 from coalition.meetings.models import Meeting
-from coalition.meetings.permissions import can_see_case_items
-from coalition.meetings.services import calendars
+from coalition.meetings.permissions import can_manage_meeting, can_see_case_items
+from coalition.meetings.services import calendars, packets
 from coalition.meetings.services import running as run
 from coalition.meetings.views import bp
 from coalition.meetings.views.agenda import visible_meeting
+from coalition.reporting import packet
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_view_table
 
@@ -48,8 +51,14 @@ def _to_print_options(meeting: Meeting):
 @bp.route("/meetings/<int:meeting_id>/print")
 def print_options(meeting_id: int):
     meeting = visible_meeting(meeting_id)
-    return render_template("meetings/print_options.html", meeting=meeting,
-                           case_allowed=can_see_case_items(web.actor(), meeting))
+    viewer = web.actor()
+    case_allowed = can_see_case_items(viewer, meeting)
+    manages = case_allowed and can_manage_meeting(viewer, meeting)
+    return render_template(
+        "meetings/print_options.html", meeting=meeting, case_allowed=case_allowed,
+        has_packet=packet.has_packet(meeting),
+        recipients=packets.packet_recipients(meeting) if manages else [],
+        copies=packets.packet_copies(meeting) if manages else [])
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda.pdf", methods=["GET", "POST"])
@@ -85,6 +94,42 @@ def minutes_pdf(meeting_id: int):
         web.perform(lambda: run.log_case_print(web.actor(), meeting, "minutes", shown))
     kind = "minutes-confidential" if flags["case"] else "minutes"
     return web.download(data, _filename(meeting, kind, "pdf"), "application/pdf", inline=True)
+
+
+def _recipient_id(viewer) -> int | None:
+    """The person the packet is for: the form's choice, else the viewer's own person."""
+    raw = request.form.get("recipient_id", "").strip()
+    if not raw:
+        return viewer.person_id
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
+
+
+@bp.post("/meetings/<int:meeting_id>/packet.pdf")
+def packet_pdf(meeting_id: int):
+    meeting = visible_meeting(meeting_id)
+    if not packet.has_packet(meeting):
+        abort(404)
+    viewer = web.actor()
+    # the reader sees every case of the packet: seated at the table and attested, whoever prints
+    web.require(can_see_case_items(viewer, meeting))
+    recipient_id = _recipient_id(viewer)
+    if recipient_id != viewer.person_id:  # a copy for someone else: the table's managers
+        web.require(can_manage_meeting(viewer, meeting))
+    for _attempt in range(3):  # a simultaneous print may take the same number: try again
+        outcome = web.perform(lambda: packets.issue_packet_copy(viewer, meeting, recipient_id))
+        if outcome.ok or outcome.error.message != web.SIMULTANEOUS_MESSAGE:
+            break
+    if not outcome.ok:
+        flash(outcome.error.message, "error")
+        return redirect(url_for(".print_options", meeting_id=meeting.id), code=303)
+    copy = outcome.value
+    context = packet.packet_context(
+        meeting, viewer=viewer, copy_number=copy.copy_number,
+        recipient_name=copy.recipient_name,
+        printed_by=viewer.person.name if viewer.person else viewer.name)
+    data = pdf.render("packet/packet.html", context)
+    return web.download(data, _filename(meeting, f"packet-copy-{copy.copy_number}", "pdf"),
+                        "application/pdf", inline=True)
 
 
 # --- calendars ---------------------------------------------------------------------------------
