@@ -6,7 +6,7 @@
   end of the meeting.
 
 Revision ID: 28cf31c8922b
-Revises: 6c8537c33f9d
+Revises: ea983370875a
 Create Date: 2026-11-30 07:41:19.730823
 
 """
@@ -17,7 +17,7 @@ from coalition.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '28cf31c8922b'
-down_revision = '6c8537c33f9d'
+down_revision = 'ea983370875a'
 branch_labels = None
 depends_on = None
 
