@@ -91,6 +91,9 @@ def _demo_ids() -> dict[str, int]:
         "new_situation": one(select(RiskSituation.id).where(RiskSituation.status == "new")
                              .order_by(RiskSituation.id).limit(1)),
         "ofr_table": one(select(CoalitionTable.id).where(CoalitionTable.kind == "ofr")),
+        "ofr_past_meeting": one(select(Meeting.id).join(CoalitionTable)
+                                .where(Meeting.status == "closed", CoalitionTable.kind == "ofr")
+                                .order_by(Meeting.starts_at.desc()).limit(1)),
         "reviewed_case": one(select(FatalityCase.id).where(FatalityCase.status == "reviewed")
                              .order_by(FatalityCase.id).limit(1)),
         "requested_case": one(select(FatalityCase.id).where(

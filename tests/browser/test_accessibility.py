@@ -66,6 +66,8 @@ SCREENS = {
     "meeting-attendance": Screen("coordinator", "meetings.attendance", "next_meeting"),
     "meeting-attestation": Screen("member", "meetings.attest", "next_meeting"),
     "meeting-print": Screen("coordinator", "meetings.print_options", "past_meeting"),
+    "meeting-print-packet": Screen("coordinator", "meetings.print_options", "ofr_past_meeting"),
+    "reports": Screen("leader", "main.reports"),
     "agenda-template": Screen("coordinator", "meetings.template_edit", "risk_review_table"),
     "table-calendar": Screen("member", "meetings.table_calendar", "risk_review_table"),
     "risk-board": Screen("member", "risk.board", "risk_review_table"),
