@@ -119,7 +119,7 @@ class SelectForm(Form):
 
 
 class RequestForm(Form):
-    organization_ids = checkboxes("Agencies to ask")
+    organization_ids = checkboxes("Agencies to ask", coerce=record_id)
     requested_on = date_field("Requested on")
     due_on = date_field("Due on", description="Leave empty for the table's default.")
     is_part2 = BooleanField("Substance use treatment records (42 CFR Part 2)")

@@ -56,7 +56,7 @@ def _choose(page, report: str, table: str, audience: str = "Public (suppressed)"
     page.goto("/")
     page.get_by_role("link", name="Reports", exact=True).click()
     page.get_by_role("radio", name=report).check()
-    page.get_by_label("Table").select_option(label=table)
+    page.get_by_label("Table", exact=True).select_option(label=table)
     page.get_by_role("radio", name="A year", exact=True).check()
     page.get_by_role("radio", name=audience).check()
     page.get_by_role("button", name="Preview").click()

@@ -307,3 +307,16 @@ def test_correcting_identifiers_starts_from_what_is_stored_and_logs_it(client, l
     assert response.status_code == 302
     assert ofr.decrypted_identity(case)["address"] == "4 Elm St"
     assert ofr.decrypted_identity(case)["name"] == "Perpetua Lindqvist"
+
+
+def test_records_are_requested_through_the_form(client, login, ofr_setting, make_case):
+    """The agencies come back from the checkboxes as record ids."""
+    case = make_case()
+    login(ofr_setting.manager)
+    response = client.post(f"/cases/{case.id}/requests", data={
+        "organization_ids": [str(ofr_setting.police.id), str(ofr_setting.ems.id)]})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    assert sorted(r.organization_id for r in db.session.get(FatalityCase, case.id).requests) \
+        == sorted([ofr_setting.police.id, ofr_setting.ems.id])
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Records requested from 2 agencies." in page
