@@ -21,6 +21,7 @@ from coalition.core.suppression import (
     Count,
     Policy,
     SuppressionError,
+    share,
     shown,
     suppress_counts,
     suppress_each,
@@ -86,10 +87,9 @@ class Counts:
             marker = Count(None, "complementary", self.policy.marker)
             return [marker] * len(values), suppress_one(sum(values), self.policy), True
 
-    def share(self, part: Count, whole: Count) -> str:
-        if part.hidden or whole.hidden:
-            return self.policy.marker
-        return "—" if not whole.value else f"{100 * part.value / whole.value:.0f}%"
+    @staticmethod
+    def share(part: Count, whole: Count) -> str:
+        return share(part, whole)
 
 
 def _distribution(title: str, labels: list[str], values: list[int], counts: Counts,
