@@ -6,7 +6,7 @@ generated."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -105,10 +105,13 @@ def log_generation(user, request: Request, run: ReportRun) -> None:
 
 
 def request_of(user, run: ReportRun) -> Request:
-    """The run's request, checked again (the user's rights may have changed since)."""
-    kind = "custom"
-    return prepare(user, report_key=run.report_key, table_id=run.table_id, period_kind=kind,
-                   start=run.period_start, end=run.period_end, audience=run.audience)
+    """The run's request, checked again (the user's rights may have changed since), with the
+    period as it was asked for ("2026", "Q3 2026" or dates)."""
+    request = prepare(user, report_key=run.report_key, table_id=run.table_id,
+                      period_kind="custom", start=run.period_start, end=run.period_end,
+                      audience=run.audience)
+    return replace(request, period=periods.Period(run.period_start, run.period_end,
+                                                  run.period_label))
 
 
 def reports_folder() -> Path:

@@ -298,3 +298,17 @@ def test_members_cannot_reach_the_reports(client, login, review):
     login(review.member)
     assert client.get("/reports").status_code == 403
     assert client.post("/reports/pdf", data={"csrf_token": client.csrf_token()}).status_code == 403
+
+
+def test_a_run_keeps_the_period_as_it_was_asked_for(leader_client, review, deaths, today):
+    response = leader_client.post("/reports/pdf", data={
+        "csrf_token": leader_client.csrf_token(), "report": "ofr-summary",
+        "table_id": review.team.id, "audience": "public", "period": "year",
+        "year": str(today.year)})
+    run_id = run_id_of(response)
+    assert f"· {today.year} (" in leader_client.get(f"/reports/runs/{run_id}").get_data(
+        as_text=True)
+    response = leader_client.get(f"/reports/runs/{run_id}/pdf")
+    assert response.headers["Content-Disposition"].endswith(f'-{today.year}-public.pdf"')
+    text = pdf_text(response.data)
+    assert "ANNUAL REPORT" in text.upper() and f"January 1, {today.year} to December 31" in text
