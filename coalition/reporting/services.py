@@ -17,7 +17,7 @@ from coalition.core import audit
 from coalition.core.db import utcnow
 from coalition.core.errors import ServiceError
 from coalition.core.localtime import local_today
-from coalition.core.suppression import Policy
+from coalition.core.suppression import Policy, SuppressionError
 from coalition.extensions import db
 from coalition.reporting import catalog, periods
 from coalition.reporting.models import ReportRun
@@ -69,8 +69,19 @@ def policy() -> Policy:
     return Policy.from_config(current_app.config)
 
 
+UNPUBLISHABLE = ("This report cannot be printed for this period without revealing someone: its "
+                 "counts are too few to protect. Choose a longer period, or the internal "
+                 "edition if you sit at the table.")
+
+
 def build(user, request: Request) -> dict:
-    return request.report.build(user, request.table, request.period, request.audience, policy())
+    """The report's context, or :class:`ServiceError` when a table of its public edition cannot
+    be protected by suppression (a handful of people spread over many groups)."""
+    try:
+        return request.report.build(user, request.table, request.period, request.audience,
+                                    policy())
+    except SuppressionError as error:
+        raise ServiceError(UNPUBLISHABLE, field="period") from error
 
 
 def file_name(run: ReportRun, request: Request) -> str:

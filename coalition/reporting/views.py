@@ -87,7 +87,11 @@ def reports():
     prepared = _prepared(form)
     if prepared is None:
         return _screen(form, available, status=422)
-    preview = prepared.report.preview(services.build(web.actor(), prepared))
+    try:
+        preview = prepared.report.preview(services.build(web.actor(), prepared))
+    except ServiceError as error:
+        apply_to_form(form, error)
+        return _screen(form, available, status=422)
     return _screen(form, available, prepared=prepared, preview=preview)
 
 

@@ -312,3 +312,26 @@ def test_a_run_keeps_the_period_as_it_was_asked_for(leader_client, review, death
     assert response.headers["Content-Disposition"].endswith(f'-{today.year}-public.pdf"')
     text = pdf_text(response.data)
     assert "ANNUAL REPORT" in text.upper() and f"January 1, {today.year} to December 31" in text
+
+
+def test_a_report_that_cannot_be_protected_is_refused_not_a_500(leader_client, review, deaths,
+                                                                today, monkeypatch):
+    from coalition.core.suppression import SuppressionError
+    from coalition.reporting import ofr_summary
+    from coalition.reporting.models import ReportRun
+
+    def unprotectable(*args, **kwargs):
+        raise SuppressionError("ten categories of one person each")
+
+    monkeypatch.setattr(ofr_summary, "_process", unprotectable)
+    query = {"report": "ofr-summary", "table_id": review.team.id, "audience": "public",
+             **period_args(today)}
+    response = leader_client.get("/reports", query_string=query)
+    assert response.status_code == 422
+    assert "cannot be printed for this period" in response.get_data(as_text=True)
+    run_id = run_id_of(ask(leader_client, review, today))
+    run = db.session.get(ReportRun, run_id)
+    assert run.status == "failed" and "cannot be printed for this period" in run.error
+    assert "cannot be printed for this period" in leader_client.get(
+        f"/reports/runs/{run_id}").get_data(as_text=True)
+    assert audit_rows("report") == []
