@@ -46,7 +46,7 @@ def _default_instance_path() -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from coalition.core import models  # noqa: F401  (core tables known to the metadata)
+    from coalition.core import generation, models  # noqa: F401  (core tables; change tracking)
     from coalition.core.login import init_login
     from coalition.extensions import csrf, db, migrate
 

@@ -52,6 +52,9 @@ DEFAULTS = {
     "REPORTS_DIR": None,  # defaults to instance/reports
     "REPORT_KEEP_HOURS": 24,
     "REPORT_TIMEOUT_MINUTES": 15,
+    # The dashboard's cards are kept per worker process for this many seconds, and thrown away
+    # at once when any data changes; 0 computes them on every visit.
+    "DASHBOARD_CACHE_SECONDS": 60,
     # Reminder digests: SMTP when MAIL_SERVER is set, otherwise files in OUTBOX_DIR.
     "MAIL_SERVER": "",
     "MAIL_PORT": 25,
@@ -134,6 +137,9 @@ def finalize(config: dict, instance_path: str) -> None:
         config["OUTBOX_DIR"] = str(instance / "outbox")
     if not config.get("REPORTS_DIR"):
         config["REPORTS_DIR"] = str(instance / "reports")
+    if not isinstance(config.get("DASHBOARD_CACHE_SECONDS"), int) or \
+            config["DASHBOARD_CACHE_SECONDS"] < 0:
+        raise ConfigError("DASHBOARD_CACHE_SECONDS must be a whole number of seconds, 0 or more.")
     if config.get("REPORT_RENDERING") not in ("thread", "inline"):
         raise ConfigError(f"REPORT_RENDERING {config.get('REPORT_RENDERING')!r}: use \"thread\" "
                           "(reports are rendered off the request path) or \"inline\".")

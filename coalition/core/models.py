@@ -8,6 +8,7 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import (
     DDL,
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -170,3 +171,18 @@ class VocabTerm(db.Model):
 
     def __repr__(self) -> str:
         return f"<VocabTerm {self.vocabulary}:{self.code}>"
+
+
+class DataGeneration(db.Model):
+    """One row counting the committed transactions that changed data (see core.generation):
+    what is computed from the data and kept between requests (the dashboard's cards) is valid
+    while this number stays the same."""
+
+    __tablename__ = "data_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+event.listen(DataGeneration.__table__, "after_create",
+             DDL("INSERT INTO data_generation (id, value) VALUES (1, 0)"))

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from cryptography.fernet import Fernet
 
 from coalition import create_app
 from coalition.config import ConfigError, normalize_database_url
-
-
-@pytest.fixture
-def clean_env(monkeypatch, tmp_path):
-    for name in list(os.environ):
-        if name.startswith("COALITION_") or name in ("DATABASE_URL", "SECRET_KEY", "IDENTITY_KEY",
-                                                     "FLASK_DEBUG"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("COALITION_INSTANCE_PATH", str(tmp_path))
-    return monkeypatch
 
 
 def test_the_app_refuses_to_start_without_a_secret_key(clean_env):
