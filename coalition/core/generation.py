@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from itertools import chain
 
-from sqlalchemy import TextClause, event, select, update
+from sqlalchemy import TextClause, event, select
 from sqlalchemy.orm import Session
 
 from coalition.core.db import db
@@ -64,8 +64,18 @@ def _raise_generation(session):
         return  # a savepoint: the outer transaction's commit raises it
     session.flush()  # what is still pending is flushed now, so it is seen below
     if session.info.pop(_CHANGED, False):
-        session.execute(update(DataGeneration).where(DataGeneration.id == 1)
-                        .values(value=DataGeneration.value + 1))
+        session.execute(_raise_statement(session.get_bind().dialect.name))
+
+
+def _raise_statement(dialect: str):
+    """value + 1 in one statement, making the row if it is missing (a truncated table)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(DataGeneration).values(id=1, value=1)
+    return statement.on_conflict_do_update(
+        index_elements=[DataGeneration.id], set_={"value": DataGeneration.value + 1})
 
 
 @event.listens_for(Session, "after_transaction_end")

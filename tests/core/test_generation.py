@@ -163,3 +163,11 @@ def test_the_item_list_and_the_card_agree_after_a_change(client, login, owner_an
         "due_on": local_today() - timedelta(days=1)}])
     db.session.commit()
     assert _overdue(client.get("/").get_data(as_text=True)) == 2
+
+
+def test_a_missing_row_is_made_again(app, make_org):
+    db.session.execute(text("DELETE FROM data_generation"))
+    db.session.commit()  # textual DML counts as a change: the row is made again, at 1
+    assert current_generation() == 1
+    make_org()
+    assert current_generation() == 2
