@@ -1,8 +1,9 @@
 """gunicorn settings, read by ``gunicorn wsgi:app`` started in the project folder.
 
 Command-line options win over these (``--workers 5``). WEB_CONCURRENCY sets the worker count;
-with PostgreSQL each worker holds at most DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW connections
-(see the README's Production section).
+with PostgreSQL each worker holds at most COALITION_DATABASE_POOL_SIZE +
+COALITION_DATABASE_MAX_OVERFLOW connections (2 + 3 by default; see the README's Production
+section).
 """
 
 import gc

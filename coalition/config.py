@@ -55,6 +55,11 @@ DEFAULTS = {
     # The dashboard's cards are kept per worker process for this many seconds, and thrown away
     # at once when any data changes; 0 computes them on every visit.
     "DASHBOARD_CACHE_SECONDS": 60,
+    # PostgreSQL connections per worker process: a sync worker serves one request at a time,
+    # and the report thread needs one more. Workers x (size + overflow) must stay under the
+    # server's max_connections.
+    "DATABASE_POOL_SIZE": 2,
+    "DATABASE_MAX_OVERFLOW": 3,
     # Reminder digests: SMTP when MAIL_SERVER is set, otherwise files in OUTBOX_DIR.
     "MAIL_SERVER": "",
     "MAIL_PORT": 25,
@@ -172,11 +177,18 @@ def finalize(config: dict, instance_path: str) -> None:
                 "stored identities cannot be read), or run in demo mode with COALITION_DEMO=1.")
         config["IDENTITY_KEY"] = _instance_secret(instance, "identity_key", _new_fernet_key)
     _check_fernet_keys(config["IDENTITY_KEY"])
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.pop("pool_pre_ping", None)
         options.setdefault("connect_args", {"timeout": 30})
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    else:
+        for key, option, least in (("DATABASE_POOL_SIZE", "pool_size", 1),
+                                   ("DATABASE_MAX_OVERFLOW", "max_overflow", 0)):
+            value = config.get(key)
+            if not isinstance(value, int) or value < least:
+                raise ConfigError(f"{key} must be a whole number, {least} or more.")
+            options.setdefault(option, value)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _private_sqlite_file(uri: str) -> None:
