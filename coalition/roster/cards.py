@@ -25,11 +25,16 @@ def _counts(user, today) -> dict:
     return {"organizations": organizations, "people": people, "tables": tables}
 
 
+AGREEMENTS_SHOWN = 10  # the soonest; the organization list shows them all
+
+
 def _agreements(user, today) -> dict | None:
     if not has_level(user, LEADER):
         return None
     warning_days = current_app.config["AGREEMENT_WARNING_DAYS"]
-    return {"alerts": agreement_alerts(today, warning_days), "warning_days": warning_days}
+    alerts = agreement_alerts(today, warning_days, limit=AGREEMENTS_SHOWN)
+    return {"alerts": alerts, "total": alerts[0]["total"] if alerts else 0,
+            "warning_days": warning_days}
 
 
 def _tables(user, today) -> dict:

@@ -49,12 +49,17 @@ def web_address(form, field):
 
 # --- list filters (GET; they change nothing, so no CSRF token) --------------------------------
 
+AGREEMENT_FILTER_CHOICES = [("", "Any"), ("renew", "To renew (expired or expiring soon)")]
+
+
 class OrganizationFilterForm(FilterForm):
     q = SearchField("Name contains", validators=[Optional(), most(200)], filters=[strip])
     sector = choice("Sector", "a sector")
     table = choice("Seated at table", "a table")
     status = SelectField("Status", choices=STATUS_CHOICES, default="active",
                          invalid_choice_message="Choose active, inactive or all.")
+    agreement = SelectField("Agreement", choices=AGREEMENT_FILTER_CHOICES, default="",
+                            invalid_choice_message="Choose any or to renew.")
 
 
 class PersonFilterForm(FilterForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -191,3 +192,29 @@ def test_the_warning_horizon_follows_the_configuration(client, login, make_user,
     login(make_user("member"))
     html = client.get(f"/organizations/{org.id}").get_data(as_text=True)
     assert "Agreement current" in html
+
+
+def test_the_dashboard_lists_the_soonest_ten_and_links_to_them_all(client, login, make_user,
+                                                                  make_org):
+    today = local_today()
+    for n in range(12):
+        _agree(make_org(f"Org {n:02d}"), today - timedelta(days=400), today + timedelta(days=n))
+    fine = make_org("Org fine")
+    _agree(fine, today - timedelta(days=10), today + timedelta(days=300))
+    login(make_user("leader"))
+    html = client.get("/").get_data(as_text=True)
+    card = html[html.index('id="agreements-heading"'):]
+    card = card[:card.index("</section>")]
+    assert re.findall(r">(Org \d\d)</a>", card) == [f"Org {n:02d}" for n in range(10)]
+    assert "All 12 agreements to renew" in card and "(2 more than shown here)" in card
+    listed = client.get("/organizations?agreement=renew&status=active").get_data(as_text=True)
+    names = re.findall(r'<a href="/organizations/\d+">([^<]+)</a>', listed)
+    assert sorted(names) == [f"Org {n:02d}" for n in range(12)]
+    assert "Org fine" in client.get("/organizations").get_data(as_text=True)
+
+
+def test_the_agreement_filter_refuses_an_unknown_choice(client, login, make_user):
+    login(make_user("leader"))
+    response = client.get("/organizations?agreement=soon")
+    assert response.status_code == 400
+    assert "Choose any or to renew." in response.get_data(as_text=True)

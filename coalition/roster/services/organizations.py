@@ -108,10 +108,12 @@ def update_organization(actor, org: Organization, *, version_id, name, sector_id
 
 
 def organization_query(*, q: str | None = None, sector_id: int | None = None,
-                       table_id: int | None = None, status: str | None = "active"):
+                       table_id: int | None = None, status: str | None = "active",
+                       renew_by: date | None = None):
     """Organizations matching the list filters, by name, with sector and agreements loaded.
 
-    ``table_id`` must already be a table the viewer may see (the view offers only those).
+    ``table_id`` must already be a table the viewer may see (the view offers only those);
+    ``renew_by`` keeps those whose latest agreement expires on or before that date.
     """
     stmt = (select(Organization)
             .options(selectinload(Organization.sector), selectinload(Organization.agreements))
@@ -123,6 +125,10 @@ def organization_query(*, q: str | None = None, sector_id: int | None = None,
     if table_id is not None:
         stmt = stmt.where(Organization.id.in_(
             select(TableMembership.organization_id).where(TableMembership.table_id == table_id)))
+    if renew_by is not None:
+        latest = latest_agreements_subquery()
+        stmt = stmt.where(Organization.id.in_(
+            select(latest.c.organization_id).where(latest.c.expires_on <= renew_by)))
     clause = _status_clause(Organization.is_active, status)
     if clause is not None:
         stmt = stmt.where(clause)
@@ -230,19 +236,21 @@ def latest_agreements_subquery():
     )
 
 
-def agreement_alerts(today: date, warning_days: int) -> list[dict]:
+def agreement_alerts(today: date, warning_days: int, *, limit: int | None = None) -> list[dict]:
     """Active organizations whose latest agreement has expired or expires within ``warning_days``.
 
-    Returns plain dicts ``{organization_id, name, expires_on, status, days_left}``, soonest first.
+    Returns plain dicts ``{organization_id, name, expires_on, status, days_left, total}``,
+    soonest first, at most ``limit`` of them; ``total`` counts them all (one query).
     """
     latest = latest_agreements_subquery()
     horizon = today + timedelta(days=warning_days)
-    rows = db.session.execute(
-        select(Organization.id, Organization.name, latest.c.expires_on)
-        .join(latest, latest.c.organization_id == Organization.id)
-        .where(Organization.is_active.is_(True), latest.c.expires_on <= horizon)
-        .order_by(latest.c.expires_on, Organization.name)
-    )
+    stmt = (select(Organization.id, Organization.name, latest.c.expires_on,
+                   func.count().over().label("total"))
+            .join(latest, latest.c.organization_id == Organization.id)
+            .where(Organization.is_active.is_(True), latest.c.expires_on <= horizon)
+            .order_by(latest.c.expires_on, Organization.name))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [
         {
             "organization_id": org_id,
@@ -250,6 +258,7 @@ def agreement_alerts(today: date, warning_days: int) -> list[dict]:
             "expires_on": expires_on,
             "status": "expired" if expires_on < today else "expiring",
             "days_left": (expires_on - today).days,
+            "total": total,
         }
-        for org_id, name, expires_on in rows
+        for org_id, name, expires_on, total in db.session.execute(stmt)
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 from coalition.core import vocab, web
@@ -49,6 +51,9 @@ def organization_list():
     if valid:
         filters = {"q": form.q.data, "sector_id": form.sector.data,
                    "table_id": form.table.data, "status": form.status.data}
+        if form.agreement.data == "renew":
+            filters["renew_by"] = local_today() + timedelta(
+                days=current_app.config["AGREEMENT_WARNING_DAYS"])
     page = web.paginate(roster.organization_query(**filters))
     return render_template("roster/organization_list.html", form=form, page=page,
                            **_agreement_context()), (200 if valid else 400)
