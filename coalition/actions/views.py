@@ -143,7 +143,12 @@ def _edit_form(item: ActionItem, form: ActionEditForm | None = None) -> ActionEd
     if item.owner_id not in {person_id for person_id, _ in people}:
         people.append((item.owner_id, f"{item.owner.name} (no longer seated)"))
     form.owner_id.choices = options(people, blank="Choose the owner")
-    form.organization_id.choices = options(roster.organization_names(active_only=False),
+    # the organizations seated at the table (and the item's own, should it no longer be)
+    organizations = [(org.id, org.name) for org in seats.organizations_at(item.table_id)]
+    if item.organization_id is not None and item.organization_id not in {
+            org_id for org_id, _ in organizations}:
+        organizations.append((item.organization_id, item.organization.name))
+    form.organization_id.choices = options(organizations,
                                            blank="The owner's organization at the table")
     return form
 

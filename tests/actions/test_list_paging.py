@@ -180,3 +180,29 @@ def test_the_export_reads_the_name_filters_and_is_audited(client, login, setting
     body = response.get_data(as_text=True)
     assert "Olive item" in body and "Cole item" not in body
     assert "owner_name=olive" in audit_rows("export")[-1].summary
+
+
+def test_the_edit_form_offers_the_organizations_seated_at_the_table(client, login, setting,
+                                                                    make_action_item, make_org):
+    elsewhere = make_org("Elsewhere Agency")
+    make_org("Unrelated Agency")
+    item = make_action_item(setting.meeting, setting.owner, organization=elsewhere)
+    login(setting.manager_user)
+    html = client.get(f"/actions/{item.id}").get_data(as_text=True)
+    offered = re.findall(r'<option[^>]*value="\d+">([^<]*)</option>',
+                         html.split('id="organization_id"')[1].split("</select>")[0])
+    assert offered == ["Eastside Harm Reduction", "Elsewhere Agency"]  # seated, then its own
+
+
+def test_the_edit_form_refuses_an_organization_it_does_not_offer(client, login, setting,
+                                                                 make_action_item, make_org):
+    unrelated = make_org("Unrelated Agency")
+    item = make_action_item(setting.meeting, setting.owner)
+    login(setting.manager_user)
+    response = client.post(f"/actions/{item.id}/edit", data={
+        "version_id": item.version_id, "title": item.title, "description": "",
+        "owner_id": setting.owner.id, "organization_id": unrelated.id,
+        "due_on": item.due_on.isoformat(), "priority": "normal"})
+    assert response.status_code == 400
+    assert "Choose an organization from the list." in response.get_data(as_text=True)
+    assert db.session.get(ActionItem, item.id).organization_id is None
