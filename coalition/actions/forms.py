@@ -21,10 +21,23 @@ STATUS_MESSAGE = "Choose a status from the list."
 
 # --- list filters (GET; they change nothing, so no CSRF token) --------------------------------
 
+NAME_SEARCH_MAX = 200
+
+
 class ActionFilterForm(FilterForm):
+    """The list filters. Owner and organization are found by part of their name; links may
+    still name one by id (``owner=<id>``, ``organization=<id>``), offered then as the only
+    choice beside "Anyone" / "Any organization"."""
+
     table = choice("Table", "a table")
-    organization = choice("Organization", "an organization")
-    owner = choice("Owner", "a person")
+    owner_name = StringField("Owner", filters=[strip],
+                             validators=[Optional(), most(NAME_SEARCH_MAX)],
+                             description="Part of the owner's name.")
+    organization_name = StringField("Organization", filters=[strip],
+                                    validators=[Optional(), most(NAME_SEARCH_MAX)],
+                                    description="Part of the organization's name.")
+    owner = choice("Owner chosen", "a person")
+    organization = choice("Organization chosen", "an organization")
     status = SelectField("Status", choices=LIST_STATUS_CHOICES, default="open",
                          invalid_choice_message=STATUS_MESSAGE)
     overdue = BooleanField("Overdue only")

@@ -39,6 +39,8 @@ class ActionItem(db.Model):
         CheckConstraint("priority IN ('low', 'normal', 'high')", name="priority"),
         Index("ix_action_items_owner_id_status_due_on", "owner_id", "status", "due_on"),
         Index("ix_action_items_table_id_status_due_on", "table_id", "status", "due_on"),
+        # the coalition list: (open or closed) items by due date, read along this index
+        Index("ix_action_items_due_on_id", "due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -32,7 +32,7 @@ from coalition.actions.permissions import (
 from coalition.actions.sources import source_of
 from coalition.core import web
 from coalition.core.db import db
-from coalition.core.fields import options
+from coalition.core.fields import options, record_id
 from coalition.core.localtime import local_today
 from coalition.roster import seats
 from coalition.roster import services as roster
@@ -59,26 +59,41 @@ def my_items():
                            **_dates()), (200 if valid else 400)
 
 
+def _chosen(raw, names) -> list[tuple[int, str]]:
+    """The one owner or organization a link names by id, as a choice (none if it names none)."""
+    try:
+        ident = record_id(raw)
+    except ValueError:
+        return []
+    return names(ident) if ident is not None else []
+
+
 def _filter_form(viewer, formdata) -> tuple[ActionFilterForm, dict | None]:
     """The list filters, and the service arguments (None if invalid)."""
     form = ActionFilterForm(formdata=formdata)
     form.table.choices = options([(t.id, t.name) for t in roster.visible_tables(viewer)],
                                  blank="Any table")
-    form.organization.choices = options(roster.organization_names(active_only=False),
-                                        blank="Any organization")
-    form.owner.choices = options(roster.person_names(), blank="Anyone")
+    form.owner.choices = options(_chosen(formdata.get("owner"), actions.person_named),
+                                 blank="Anyone")
+    form.organization.choices = options(
+        _chosen(formdata.get("organization"), actions.organization_named),
+        blank="Any organization")
     if not form.validate():
         return form, None
     return form, {"table_id": form.table.data, "organization_id": form.organization.data,
-                  "owner_id": form.owner.data, "status": form.status.data,
-                  "overdue_only": form.overdue.data}
+                  "owner_id": form.owner.data, "owner_name": form.owner_name.data,
+                  "organization_name": form.organization_name.data,
+                  "status": form.status.data, "overdue_only": form.overdue.data}
 
 
 @bp.get("/actions")
 def item_list():
     viewer = web.actor()
     form, filters = _filter_form(viewer, request.args)
-    page = web.paginate(actions.item_list_query(viewer, today=local_today(), **(filters or {})))
+    today = local_today()
+    grouped = actions.open_first_paging(viewer, today=today, **(filters or {}))
+    page = (web.paginate_grouped(**grouped) if grouped is not None else
+            web.paginate(actions.item_list_query(viewer, today=today, **(filters or {}))))
     return render_template("actions/item_list.html", form=form, page=page,
                            redacted=actions.redacted_ids(viewer, page.items),
                            export_form=ExportForm(formdata=None), **_dates()), (
@@ -95,8 +110,8 @@ def item_export():
     if filters is None:
         abort(400)
     dates = _dates()
-    items = list(db.session.scalars(actions.item_list_query(viewer, today=dates["today"],
-                                                            **filters)))
+    items = list(db.session.scalars(actions.export_query(viewer, today=dates["today"],
+                                                         **filters)))
     body = actions.export_csv(viewer, items, **dates)
     web.perform(lambda: actions.log_export(viewer, len(items), filters))
     return web.download(body, f"action-items-{dates['today'].isoformat()}.csv", "text/csv")
@@ -128,7 +143,12 @@ def _edit_form(item: ActionItem, form: ActionEditForm | None = None) -> ActionEd
     if item.owner_id not in {person_id for person_id, _ in people}:
         people.append((item.owner_id, f"{item.owner.name} (no longer seated)"))
     form.owner_id.choices = options(people, blank="Choose the owner")
-    form.organization_id.choices = options(roster.organization_names(active_only=False),
+    # the organizations seated at the table (and the item's own, should it no longer be)
+    organizations = [(org.id, org.name) for org in seats.organizations_at(item.table_id)]
+    if item.organization_id is not None and item.organization_id not in {
+            org_id for org_id, _ in organizations}:
+        organizations.append((item.organization_id, item.organization.name))
+    form.organization_id.choices = options(organizations,
                                            blank="The owner's organization at the table")
     return form
 

@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
+from math import ceil
 
 from flask import Response, abort, current_app, flash, request
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -163,6 +166,48 @@ def paginate(stmt, *, per_page: int | None = None):
         page = db.paginate(stmt, page=page.pages, per_page=size, max_per_page=size,
                            error_out=False)
     return page
+
+
+def paginate_grouped(stmt, *, key, groups, order, options=(), per_page: int | None = None):
+    """One page of ``stmt`` (filters only) listing its rows group after group — ``groups`` are
+    conditions, e.g. open then closed — each group in ``order``.
+
+    The same rows as ``ORDER BY <group>, *order``, but such a sort can use no index: here each
+    group is read along ``order`` on its own (an index on those columns serves it), in two
+    queries whatever the data: the groups' counts, then the page's rows. ``key`` is the rows'
+    primary key; ``options`` are loader options for the page's rows. A page past the end shows
+    the last page.
+    """
+    size = per_page or current_app.config["PAGE_SIZE"]
+    return _GroupedPagination(page=page_number(), per_page=size, max_per_page=size,
+                              error_out=False, select=stmt, key=key, groups=tuple(groups),
+                              order=tuple(order), options=tuple(options))
+
+
+class _GroupedPagination(Pagination):
+    def _query_items(self) -> list:
+        stmt, key, groups = (self._query_args[name] for name in ("select", "key", "groups"))
+        counts = db.session.execute(stmt.with_only_columns(
+            *[func.count(case((group, 1))) for group in groups]).order_by(None)).one()
+        self._total = sum(counts)
+        last = max(ceil(self._total / self.per_page), 1)
+        self.page = min(self.page, last)
+        start, end = self._query_offset, self._query_offset + self.per_page
+        arms = []
+        for group, count in zip(groups, counts, strict=True):
+            offset, limit = max(start, 0), max(min(end, count) - max(start, 0), 0)
+            arm = (stmt.with_only_columns(key).where(group).order_by(None)
+                   .order_by(*self._query_args["order"]).limit(limit).offset(offset))
+            arms.append(select(arm.subquery().c[0]))
+            start, end = start - count, end - count
+        rank = case(*[(group, number) for number, group in enumerate(groups)])
+        return list(db.session.scalars(
+            stmt.where(key.in_(union_all(*arms))).order_by(None)
+            .order_by(rank, *self._query_args["order"]).options(*self._query_args["options"])
+        ).unique())
+
+    def _query_count(self) -> int:
+        return self._total
 
 
 # --- responses ----------------------------------------------------------------------------------

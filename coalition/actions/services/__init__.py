@@ -24,9 +24,13 @@ from coalition.actions.services.listing import (
     MY_STATUSES,
     dashboard_counts,
     export_csv,
+    export_query,
     item_list_query,
     log_export,
     my_items_query,
+    open_first_paging,
+    organization_named,
+    person_named,
     redacted_ids,
 )
 from coalition.core.errors import ServiceError
@@ -46,9 +50,13 @@ __all__ = [
     "described",
     "edit_action_item",
     "export_csv",
+    "export_query",
     "item_list_query",
     "log_export",
     "my_items_query",
+    "open_first_paging",
+    "organization_named",
+    "person_named",
     "redacted_ids",
     "update_action_item",
 ]

@@ -11,7 +11,7 @@ import io
 from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from coalition.actions.models import OPEN_STATUSES, ActionItem
 from coalition.actions.permissions import in_full_clause, listed_clause
@@ -20,6 +20,7 @@ from coalition.core import audit
 from coalition.core.permissions import LEADER, has_level
 from coalition.core.text import csv_cell
 from coalition.extensions import db
+from coalition.roster.models import CoalitionTable, Organization, Person
 
 # Filter values of the status select: "open" means any of the open statuses.
 LIST_STATUSES = ("open", "in_progress", "blocked", "done", "cancelled", "all")
@@ -30,8 +31,29 @@ CSV_COLUMNS = ("ID", "Title", "Owner", "Organization", "Table", "Status", "Prior
 DUE_STATE_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "later": "", "closed": ""}
 
 
+# What the list screens show of an item (the export reads more: :func:`export_query`).
+LIST_COLUMNS = (ActionItem.id, ActionItem.title, ActionItem.is_case, ActionItem.owner_id,
+                ActionItem.organization_id, ActionItem.table_id, ActionItem.due_on,
+                ActionItem.status, ActionItem.priority, ActionItem.version_id)
+
+
+def _shown_options(*, owner: bool = True) -> list:
+    """The list screens: the columns they print, the table (and owner, organization) joined in
+    the same query — many-to-one, so one query whatever the page size."""
+    options = [load_only(*LIST_COLUMNS),
+               joinedload(ActionItem.table).load_only(CoalitionTable.name)]
+    if owner:
+        options += [joinedload(ActionItem.owner).load_only(Person.name),
+                    joinedload(ActionItem.organization).load_only(Organization.name)]
+    return options
+
+
+def _shown(stmt, *, owner: bool = True):
+    return stmt.options(*_shown_options(owner=owner))
+
+
 def _eager(stmt):
-    """Load what the lists show in a fixed number of queries, however many rows there are."""
+    """Load what the export shows in a fixed number of queries, however many rows there are."""
     return stmt.options(
         selectinload(ActionItem.owner), selectinload(ActionItem.organization),
         selectinload(ActionItem.table), *eager_options())
@@ -41,20 +63,29 @@ def _open_first():
     return case((ActionItem.status.in_(OPEN_STATUSES), 0), else_=1)
 
 
+def _by_due_date(stmt, statuses: str):
+    """Open items first, each group by due date; when the status filter leaves only open (or
+    only closed) items the grouping is constant and left out, so an index on the due date
+    serves the order."""
+    if statuses == "all":
+        return stmt.order_by(_open_first(), ActionItem.due_on, ActionItem.id)
+    return stmt.order_by(ActionItem.due_on, ActionItem.id)
+
+
 def my_items_query(person_id: int, *, status: str = "all"):
-    """A person's own items: open ones first, each group by due date."""
+    """A person's own items: open ones first, each group by due date (as the list shows them)."""
     stmt = select(ActionItem).where(ActionItem.owner_id == person_id)
     if status == "open":
         stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES))
     elif status == "closed":
         stmt = stmt.where(ActionItem.status.not_in(OPEN_STATUSES))
-    return _eager(stmt.order_by(_open_first(), ActionItem.due_on, ActionItem.id))
+    return _shown(_by_due_date(stmt, status), owner=False)
 
 
-def item_list_query(viewer, *, today: date, table_id: int | None = None,
-                    organization_id: int | None = None, owner_id: int | None = None,
-                    status: str | None = "open", overdue_only: bool = False):
-    """The coalition's action items the viewer may list, filtered, by due date."""
+def _filtered(viewer, *, today: date, table_id: int | None = None,
+              organization_id: int | None = None, owner_id: int | None = None,
+              owner_name: str | None = None, organization_name: str | None = None,
+              status: str | None = "open", overdue_only: bool = False):
     stmt = select(ActionItem).where(listed_clause(viewer))
     if table_id is not None:
         stmt = stmt.where(ActionItem.table_id == table_id)
@@ -62,13 +93,60 @@ def item_list_query(viewer, *, today: date, table_id: int | None = None,
         stmt = stmt.where(ActionItem.organization_id == organization_id)
     if owner_id is not None:
         stmt = stmt.where(ActionItem.owner_id == owner_id)
+    if owner_name:
+        stmt = stmt.where(ActionItem.owner_id.in_(select(Person.id).where(
+            func.lower(Person.name).contains(owner_name.lower(), autoescape=True))))
+    if organization_name:
+        stmt = stmt.where(ActionItem.organization_id.in_(select(Organization.id).where(
+            Organization.name_key.contains(organization_name.casefold(), autoescape=True))))
+    statuses = "open"
     if status == "open" or status in (None, ""):
         stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES))
-    elif status != "all":
+    elif status == "all":
+        statuses = "all"
+    else:
         stmt = stmt.where(ActionItem.status == status)
+        statuses = status
     if overdue_only:
         stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_on < today)
-    return _eager(stmt.order_by(_open_first(), ActionItem.due_on, ActionItem.id))
+        statuses = "open" if statuses == "all" else statuses
+    return _by_due_date(stmt, statuses)
+
+
+def item_list_query(viewer, *, today: date, **filters):
+    """The coalition's action items the viewer may list, filtered, open first by due date:
+    the columns the list screen shows."""
+    return _shown(_filtered(viewer, today=today, **filters))
+
+
+def open_first_paging(viewer, *, today: date, **filters) -> dict | None:
+    """When the filters keep open and closed items alike (status "all"), the arguments of
+    ``core.web.paginate_grouped`` listing the same rows as :func:`item_list_query` with each
+    group read along the due-date index; None when one ordered query serves (other filters)."""
+    if filters.get("status") != "all" or filters.get("overdue_only"):
+        return None
+    return {"stmt": _filtered(viewer, today=today, **filters).order_by(None),
+            "key": ActionItem.id,
+            "groups": (ActionItem.status.in_(OPEN_STATUSES),
+                       ActionItem.status.not_in(OPEN_STATUSES)),
+            "order": (ActionItem.due_on, ActionItem.id), "options": _shown_options()}
+
+
+def export_query(viewer, *, today: date, **filters):
+    """The same items, in the same order, with all the CSV export prints."""
+    return _eager(_filtered(viewer, today=today, **filters))
+
+
+def person_named(person_id: int) -> list[tuple[int, str]]:
+    """``[(id, name)]`` of one person (empty if there is none): a filter's chosen owner."""
+    return [tuple(row) for row in db.session.execute(
+        select(Person.id, Person.name).where(Person.id == person_id))]
+
+
+def organization_named(organization_id: int) -> list[tuple[int, str]]:
+    """``[(id, name)]`` of one organization (empty if there is none)."""
+    return [tuple(row) for row in db.session.execute(
+        select(Organization.id, Organization.name).where(Organization.id == organization_id))]
 
 
 def redacted_ids(viewer, items) -> set[int]:
