@@ -4,15 +4,15 @@ The coalition's action item list pages through items by due date (open ones, the
 ones); this index lets each group be read in order instead of sorting every item.
 
 Revision ID: actions1a2b3c4d
-Revises: 28cf31c8922b
-Create Date: 2026-12-01 10:00:00.000000
+Revises: c12c88be1c99
+Create Date: 2026-11-30 11:00:00.000000
 
 """
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'actions1a2b3c4d'
-down_revision = '28cf31c8922b'
+down_revision = 'c12c88be1c99'
 branch_labels = None
 depends_on = None
 
