@@ -10,9 +10,9 @@ workers, the project's gunicorn.conf.py) and, beside it, a Flask endpoint that d
 against the bare endpoint, the page, and the bare endpoint again, with a signed-in coordinator's
 cookie: the page's requests per second as a share of the mean of the two bare runs is its
 throughput, which QUALITY.md sets a floor for (10% for the dashboard and My items, 5% for every
-other page). Then 20 users with no think time (wrk -t2 -c20) mix those pages with writes (one
-request in ten adds a note to an action item): p50/p95/p99, errors, "database is locked" in the
-server's log, and every acknowledged write counted in the database afterwards.
+other page). Then 20 users with no think time (wrk -t2 -c20, two minutes) mix those pages with
+writes (one request in ten adds a note to an action item): p50/p95/p99, errors, "database is
+locked" in the server's log, and every acknowledged write counted in the database afterwards.
 
 Needs wrk (Debian's package) and, for PostgreSQL, a server that lets the current user create a
 database (COALITION_BENCH_PG, default postgresql://postgres@127.0.0.1:5432/postgres). Exits 1 if a
@@ -284,7 +284,7 @@ end
 
 # --- one database ------------------------------------------------------------------------------
 
-def measure(name: str, uri: str, month: str, folder: str, duration: int,
+def measure(name: str, uri: str, month: str, folder: str, duration: int, mixed_duration: int,
             only: str | None) -> dict:
     from cryptography.fernet import Fernet
 
@@ -322,7 +322,7 @@ def measure(name: str, uri: str, month: str, folder: str, duration: int,
             "paths": ", ".join(f'"{path}"' for _, _, path in pages),
             "items": ", ".join(str(i) for i in writes), "token": token, "cookie": cookie,
             "every": WRITE_EVERY, "prefix": NOTE_PREFIX.replace(" ", "+")})
-        mixed = wrk(app + "/", connections=20, duration=max(duration, 10), script=script)
+        mixed = wrk(app + "/", connections=20, duration=mixed_duration, script=script)
     mixed["written"] = count_notes(uri) - before
     server_log = log.read_text(errors="replace")
     mixed["locked"] = server_log.count("database is locked")
@@ -372,6 +372,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--mixed-duration", type=int, default=120,
+                        help="seconds of the 20-user run")
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pages", help="only the pages whose label matches this expression")
     parser.add_argument("--keep", action="store_true",
@@ -387,7 +389,8 @@ def main() -> int:
             began = time.perf_counter()
             month = build_large(uri, folder)
             print(f"SQLite: large dataset built in {time.perf_counter() - began:.0f} s", flush=True)
-            results["SQLite"] = measure("SQLite", uri, month, folder, args.duration, args.pages)
+            results["SQLite"] = measure("SQLite", uri, month, folder, args.duration,
+                                        args.mixed_duration, args.pages)
         if args.database in ("postgresql", "both"):
             with postgresql_database(args.keep) as uri:
                 began = time.perf_counter()
@@ -395,7 +398,7 @@ def main() -> int:
                 print(f"PostgreSQL: large dataset built in {time.perf_counter() - began:.0f} s",
                       flush=True)
                 results["PostgreSQL"] = measure("PostgreSQL", uri, month, folder, args.duration,
-                                                args.pages)
+                                                    args.mixed_duration, args.pages)
     finally:
         if args.keep:
             print(f"data kept in {folder}")
