@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, distinct, func, select, union_all
 
 from coalition.core import audit
 from coalition.core.db import utcnow
@@ -98,38 +98,121 @@ def _section(status: str, first_contact_at) -> str:
     return "in_outreach" if first_contact_at is not None else "awaiting_contact"
 
 
+_BOARD_COLUMNS = (RiskSituation.id, RiskSituation.code, RiskSituation.status,
+                  RiskSituation.presented_on, RiskSituation.decided_on,
+                  RiskSituation.accepted_at, RiskSituation.first_contact_at,
+                  RiskSituation.concluded_on, RiskSituation.referral_source,
+                  RiskSituation.originating_organization_id, RiskSituation.risk_status,
+                  RiskSituation.outcome)
+
+
+def _on_board(table: CoalitionTable, today: date):
+    """The table's open situations and those concluded this (local) month."""
+    return ((RiskSituation.table_id == table.id)
+            & (RiskSituation.status.in_(("new", "accepted"))
+               | ((RiskSituation.status == "concluded")
+                  & (RiskSituation.concluded_on >= month_start(today)))))
+
+
+def _board_row(values, today: date, now: datetime) -> BoardRow:
+    """A board row from anything with the situation's columns as attributes."""
+    status, accepted_at, first_contact_at = (values.status, values.accepted_at,
+                                             values.first_contact_at)
+    return BoardRow(
+        id=values.id, code=values.code, status=status,
+        section=_section(status, first_contact_at),
+        presented_on=values.presented_on, decided_on=values.decided_on,
+        accepted_at=accepted_at, first_contact_at=first_contact_at,
+        concluded_on=values.concluded_on, referral_source=values.referral_source,
+        originating_organization_id=values.originating_organization_id,
+        risk_status=values.risk_status, outcome=values.outcome,
+        age_days=(today - values.presented_on).days,
+        hours_since_acceptance=(hours_between(accepted_at, now)
+                                if status == "accepted" else None),
+        hours_to_first_contact=hours_between(accepted_at, first_contact_at),
+        overdue=is_overdue_for_contact(status, accepted_at, first_contact_at, now))
+
+
 def board_rows(table: CoalitionTable, *, today: date | None = None,
                now: datetime | None = None) -> list[BoardRow]:
-    """The table's open situations and those concluded this (local) month: one query."""
+    """The table's open situations and those concluded this (local) month: one query. All of
+    them, by presentation (the CSV export)."""
     today = today or local_today()
     now = now or utcnow()
-    columns = (RiskSituation.id, RiskSituation.code, RiskSituation.status,
-               RiskSituation.presented_on, RiskSituation.decided_on, RiskSituation.accepted_at,
-               RiskSituation.first_contact_at, RiskSituation.concluded_on,
-               RiskSituation.referral_source, RiskSituation.originating_organization_id,
-               RiskSituation.risk_status, RiskSituation.outcome)
-    stmt = (select(*columns)
-            .where(RiskSituation.table_id == table.id,
-                   RiskSituation.status.in_(("new", "accepted"))
-                   | ((RiskSituation.status == "concluded")
-                      & (RiskSituation.concluded_on >= month_start(today))))
+    stmt = (select(*_BOARD_COLUMNS).where(_on_board(table, today))
             .order_by(RiskSituation.presented_on, RiskSituation.id))
-    rows = []
-    for (id_, code, status, presented_on, decided_on, accepted_at, first_contact_at,
-         concluded_on, referral_source, origin_id, risk_status,
-         outcome) in db.session.execute(stmt):
-        rows.append(BoardRow(
-            id=id_, code=code, status=status, section=_section(status, first_contact_at),
-            presented_on=presented_on, decided_on=decided_on, accepted_at=accepted_at,
-            first_contact_at=first_contact_at, concluded_on=concluded_on,
-            referral_source=referral_source, originating_organization_id=origin_id,
-            risk_status=risk_status, outcome=outcome,
-            age_days=(today - presented_on).days,
-            hours_since_acceptance=(hours_between(accepted_at, now)
-                                    if status == "accepted" else None),
-            hours_to_first_contact=hours_between(accepted_at, first_contact_at),
-            overdue=is_overdue_for_contact(status, accepted_at, first_contact_at, now)))
-    return rows
+    return [_board_row(values, today, now) for values in db.session.execute(stmt)]
+
+
+# The section of a situation on the board, in SQL (as ``_section`` in Python).
+_SECTION = case((RiskSituation.status == "new", "new"),
+                (RiskSituation.status == "concluded", "concluded"),
+                (RiskSituation.first_contact_at.is_not(None), "in_outreach"),
+                else_="awaiting_contact")
+
+
+def _in_section(table: CoalitionTable, section: str, today: date):
+    """The situations of one board section, as the ``(table_id, status)`` index finds them."""
+    clause = {
+        "new": RiskSituation.status == "new",
+        "awaiting_contact": (RiskSituation.status == "accepted")
+        & RiskSituation.first_contact_at.is_(None),
+        "in_outreach": (RiskSituation.status == "accepted")
+        & RiskSituation.first_contact_at.is_not(None),
+        "concluded": (RiskSituation.status == "concluded")
+        & (RiskSituation.concluded_on >= month_start(today)),
+    }[section]
+    return (RiskSituation.table_id == table.id) & clause
+
+
+def _most_in_need_first(section: str):
+    """Those accepted longest ago without contact first (the overdue ones head their section),
+    otherwise those presented longest ago."""
+    if section == "awaiting_contact":
+        return (RiskSituation.accepted_at, RiskSituation.presented_on, RiskSituation.id)
+    return (RiskSituation.presented_on, RiskSituation.id)
+
+
+@dataclass(frozen=True)
+class BoardOverview:
+    """The board as shown in the meeting: each section's first rows, most in need first, and
+    how many the section holds in all (``counts``)."""
+
+    sections: dict[str, list[BoardRow]]
+    counts: dict[str, int]
+
+
+def board_overview(table: CoalitionTable, *, per_section: int, today: date | None = None,
+                   now: datetime | None = None) -> BoardOverview:
+    """The first ``per_section`` rows of every board section, most in need first, with each
+    section's full count: two queries, however many situations are open."""
+    today = today or local_today()
+    now = now or utcnow()
+    counts = dict.fromkeys(BOARD_SECTIONS, 0)
+    counts.update(db.session.execute(
+        select(_SECTION, func.count()).where(_on_board(table, today)).group_by(_SECTION)).all())
+    firsts = [select((select(*_BOARD_COLUMNS).where(_in_section(table, key, today))
+                      .order_by(*_most_in_need_first(key)).limit(per_section)).subquery())
+              for key in BOARD_SECTIONS]
+    sections: dict[str, list[BoardRow]] = {key: [] for key in BOARD_SECTIONS}
+    for values in db.session.execute(union_all(*firsts)):
+        row = _board_row(values, today, now)
+        sections[row.section].append(row)
+    return BoardOverview(sections, counts)
+
+
+def board_section_query(table: CoalitionTable, section: str, *, today: date | None = None):
+    """One board section's situations, most in need first (to page through)."""
+    today = today or local_today()
+    return (select(RiskSituation).where(_in_section(table, section, today))
+            .order_by(*_most_in_need_first(section)))
+
+
+def board_page_rows(situations, *, today: date | None = None,
+                    now: datetime | None = None) -> list[BoardRow]:
+    today = today or local_today()
+    now = now or utcnow()
+    return [_board_row(situation, today, now) for situation in situations]
 
 
 def board_sections(rows: list[BoardRow]) -> dict[str, list[BoardRow]]:
