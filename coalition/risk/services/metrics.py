@@ -13,8 +13,9 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import case, distinct, func, select, union_all
+from sqlalchemy import Integer, bindparam, case, distinct, func, select, union_all
 
 from coalition.core import audit
 from coalition.core.db import utcnow
@@ -108,10 +109,14 @@ _BOARD_COLUMNS = (RiskSituation.id, RiskSituation.code, RiskSituation.status,
 
 def _on_board(table: CoalitionTable, today: date):
     """The table's open situations and those concluded this (local) month."""
-    return ((RiskSituation.table_id == table.id)
+    return _on_board_since(table.id, month_start(today))
+
+
+def _on_board_since(table_id, since):
+    return ((RiskSituation.table_id == table_id)
             & (RiskSituation.status.in_(("new", "accepted"))
                | ((RiskSituation.status == "concluded")
-                  & (RiskSituation.concluded_on >= month_start(today)))))
+                  & (RiskSituation.concluded_on >= since))))
 
 
 def _board_row(values, today: date, now: datetime) -> BoardRow:
@@ -151,8 +156,9 @@ _SECTION = case((RiskSituation.status == "new", "new"),
                 else_="awaiting_contact")
 
 
-def _in_section(table: CoalitionTable, section: str, today: date):
-    """The situations of one board section, as the ``(table_id, status)`` index finds them."""
+def _in_section(table_id, section: str, since):
+    """The situations of one board section (``since`` the month's start), as the
+    ``(table_id, status)`` index finds them."""
     clause = {
         "new": RiskSituation.status == "new",
         "awaiting_contact": (RiskSituation.status == "accepted")
@@ -160,9 +166,9 @@ def _in_section(table: CoalitionTable, section: str, today: date):
         "in_outreach": (RiskSituation.status == "accepted")
         & RiskSituation.first_contact_at.is_not(None),
         "concluded": (RiskSituation.status == "concluded")
-        & (RiskSituation.concluded_on >= month_start(today)),
+        & (RiskSituation.concluded_on >= since),
     }[section]
-    return (RiskSituation.table_id == table.id) & clause
+    return (RiskSituation.table_id == table_id) & clause
 
 
 def _most_in_need_first(section: str):
@@ -182,20 +188,33 @@ class BoardOverview:
     counts: dict[str, int]
 
 
+@cache
+def _overview_statements():
+    """The overview's two statements, built once: only their parameters (``table_id``,
+    ``since`` and ``per_section``) change from one request to the next."""
+    table_id, since = bindparam("table_id"), bindparam("since")
+    counts = (select(_SECTION, func.count()).where(_on_board_since(table_id, since))
+              .group_by(_SECTION))
+    firsts = union_all(*[
+        select(select(*_BOARD_COLUMNS).where(_in_section(table_id, key, since))
+               .order_by(*_most_in_need_first(key))
+               .limit(bindparam("per_section", type_=Integer)).subquery())
+        for key in BOARD_SECTIONS])
+    return counts, firsts
+
+
 def board_overview(table: CoalitionTable, *, per_section: int, today: date | None = None,
                    now: datetime | None = None) -> BoardOverview:
     """The first ``per_section`` rows of every board section, most in need first, with each
     section's full count: two queries, however many situations are open."""
     today = today or local_today()
     now = now or utcnow()
+    counts_stmt, firsts_stmt = _overview_statements()
+    params = {"table_id": table.id, "since": month_start(today), "per_section": per_section}
     counts = dict.fromkeys(BOARD_SECTIONS, 0)
-    counts.update(db.session.execute(
-        select(_SECTION, func.count()).where(_on_board(table, today)).group_by(_SECTION)).all())
-    firsts = [select((select(*_BOARD_COLUMNS).where(_in_section(table, key, today))
-                      .order_by(*_most_in_need_first(key)).limit(per_section)).subquery())
-              for key in BOARD_SECTIONS]
+    counts.update(db.session.execute(counts_stmt, params).all())
     sections: dict[str, list[BoardRow]] = {key: [] for key in BOARD_SECTIONS}
-    for values in db.session.execute(union_all(*firsts)):
+    for values in db.session.execute(firsts_stmt, params):
         row = _board_row(values, today, now)
         sections[row.section].append(row)
     return BoardOverview(sections, counts)
@@ -204,7 +223,7 @@ def board_overview(table: CoalitionTable, *, per_section: int, today: date | Non
 def board_section_query(table: CoalitionTable, section: str, *, today: date | None = None):
     """One board section's situations, most in need first (to page through)."""
     today = today or local_today()
-    return (select(RiskSituation).where(_in_section(table, section, today))
+    return (select(RiskSituation).where(_in_section(table.id, section, month_start(today)))
             .order_by(*_most_in_need_first(section)))
 
 

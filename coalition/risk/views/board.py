@@ -32,7 +32,7 @@ def board_index():
     return render_template("risk/board_index.html", tables=tables)
 
 
-BOARD_SECTION_ROWS = 25  # per section on the whole board; "show all" pages through one
+BOARD_SECTION_ROWS = 15  # per section on the whole board; "show all" pages through one
 
 
 @bp.get("/tables/<int:table_id>/risk-board")
