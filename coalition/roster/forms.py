@@ -26,6 +26,7 @@ from wtforms.validators import (
 from coalition.core.fields import (
     FilterForm,
     Form,
+    QuickSelect,
     choice,
     date_field,
     most,
@@ -51,8 +52,8 @@ def web_address(form, field):
 
 class OrganizationFilterForm(FilterForm):
     q = SearchField("Name contains", validators=[Optional(), most(200)], filters=[strip])
-    sector = choice("Sector", "a sector")
-    table = choice("Seated at table", "a table")
+    sector = choice("Sector", "a sector", widget=QuickSelect())
+    table = choice("Seated at table", "a table", widget=QuickSelect())
     status = SelectField("Status", choices=STATUS_CHOICES, default="active",
                          invalid_choice_message="Choose active, inactive or all.")
 
@@ -60,8 +61,8 @@ class OrganizationFilterForm(FilterForm):
 class PersonFilterForm(FilterForm):
     q = SearchField("Name or e-mail contains", validators=[Optional(), most(200)],
                     filters=[strip])
-    organization = choice("Organization", "an organization")
-    table = choice("Seated at table", "a table")
+    organization = choice("Organization", "an organization", widget=QuickSelect())
+    table = choice("Seated at table", "a table", widget=QuickSelect())
     status = SelectField("Status", choices=STATUS_CHOICES, default="active",
                          invalid_choice_message="Choose active, inactive or all.")
 

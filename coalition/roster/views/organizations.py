@@ -50,8 +50,11 @@ def organization_list():
         filters = {"q": form.q.data, "sector_id": form.sector.data,
                    "table_id": form.table.data, "status": form.status.data}
     page = web.paginate(roster.organization_query(**filters))
+    context = _agreement_context()
+    agreements = roster.current_agreements((org.id for org in page.items), context["today"],
+                                           context["warning_days"])
     return render_template("roster/organization_list.html", form=form, page=page,
-                           **_agreement_context()), (200 if valid else 400)
+                           agreements=agreements), (200 if valid else 400)
 
 
 @bp.get("/organizations/<int:org_id>")
