@@ -292,11 +292,13 @@ def test_the_quick_select_writes_what_the_select_widget_writes(app, choices, dat
 
     from coalition.core.fields import QuickSelect
 
+    offered = [SelectChoice(value, label) for value, label in choices]
+
     class Plain(Form):
-        pick = SelectField("Pick", choices=choices)
+        pick = SelectField("Pick", choices=offered)
 
     class Quick(Form):
-        pick = SelectField("Pick", choices=choices, widget=QuickSelect())
+        pick = SelectField("Pick", choices=offered, widget=QuickSelect())
 
     formdata = {"pick": data} if data is not None else None
     from werkzeug.datastructures import MultiDict
