@@ -181,13 +181,11 @@ def recent_events(viewer: User, user: User, limit: int = 20):
     """The latest audit rows about an account or by it, as ``viewer`` may read them."""
     about_account = (AuditEvent.object_type == audit.object_type_of(user)) & (
         AuditEvent.object_id == user.id)
-    visible = or_(AuditEvent.case_table_id.is_(None),
-                  AuditEvent.case_table_id.in_(audit.case_tables_of(viewer) or [-1]))
+    visible = audit.visible_to(audit.case_tables_of(viewer))
     return (select(AuditEvent).where(or_(about_account, AuditEvent.user_id == user.id), visible)
             .order_by(AuditEvent.id.desc()).limit(limit))  # append-only: key order is time order
 
 
 def audit_values(column) -> list[str]:
     """The distinct values of an audit column (the audit screen's filter choices)."""
-    return list(db.session.scalars(select(column).where(column.is_not(None)).distinct()
-                                   .order_by(column)))
+    return audit.distinct_values(column)

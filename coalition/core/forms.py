@@ -5,6 +5,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SearchField,
     SelectChoice,
     SelectField,
     StringField,
@@ -20,7 +21,7 @@ from wtforms.validators import (
 )
 
 from coalition.core.db import MAX_RECORD_ID
-from coalition.core.fields import FilterForm, Form, date_field, record_id
+from coalition.core.fields import FilterForm, Form, date_field, record_id, strip
 from coalition.core.models import SITE_ROLE_LABELS
 
 ROLE_CHOICES = [SelectChoice(code, label) for code, label in SITE_ROLE_LABELS.items()]
@@ -93,11 +94,21 @@ class UserFilterForm(FilterForm):
     submit = SubmitField("Search")
 
 
+NO_SUCH_ACCOUNT = "There is no such account: search for the user by name or e-mail."
+
+
+def _account_id(value):
+    try:
+        return record_id(value)
+    except ValueError:
+        raise ValueError(NO_SUCH_ACCOUNT) from None
+
+
 class AuditFilterForm(FilterForm):
-    user_id = SelectField("User", coerce=record_id, validators=[Optional()],
-                          validate_choice=True,
-                          invalid_value_message="Choose a user from the list.",
-                          invalid_choice_message="Choose a user from the list.")
+    user = SearchField("User name or e-mail contains",
+                       validators=[Optional(), Length(max=200)], filters=[strip])
+    # One account's events, as linked from its page (the view checks that the account exists).
+    user_id = HiddenField(filters=[_account_id])
     object_type = SelectField("Object type", validators=[Optional()], validate_choice=True,
                               invalid_choice_message="Choose an object type from the list.")
     object_id = IntegerField(

@@ -113,6 +113,7 @@ class AuditEvent(db.Model):
 
     __tablename__ = "audit_events"
     __table_args__ = (
+        Index("ix_audit_events_action", "action"),
         Index("ix_audit_events_object", "object_type", "object_id"),
         Index("ix_audit_events_occurred_at", "occurred_at"),
         Index("ix_audit_events_user_id", "user_id"),

@@ -16,9 +16,10 @@ from math import ceil
 
 from flask import Response, abort, current_app, flash, request
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import case, func, select, union_all
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from coalition.core.concurrency import EditConflict
@@ -157,14 +158,44 @@ def page_number() -> int:
     return 1
 
 
-def paginate(stmt, *, per_page: int | None = None):
-    """One page of ``stmt``; a page past the end shows the last page."""
+class BoundedPagination(SelectPagination):
+    """A page whose count stops at ``count_up_to`` rows (or five pages past the current one,
+    whichever is more), so a list over a large, growing table never counts all of it.
+    ``total_is_bound`` says the list holds more than ``total`` rows."""
+
+    total_is_bound = False
+
+    def _query_count(self) -> int:
+        bound = max(self._query_args["count_up_to"], (self.page + 5) * self.per_page)
+        rows = (self._query_args["select"].options(lazyload("*")).order_by(None)
+                .limit(bound + 1).subquery())
+        counted = self._query_args["session"].execute(
+            select(func.count()).select_from(rows)).scalar()
+        if counted > bound:
+            self.total_is_bound = True
+            return bound
+        return counted
+
+
+def _one_page(stmt, number: int, size: int, count_up_to: int | None):
+    if count_up_to is None:
+        return db.paginate(stmt, page=number, per_page=size, max_per_page=size,
+                           error_out=False)
+    return BoundedPagination(select=stmt, session=db.session, page=number, per_page=size,
+                             max_per_page=size, error_out=False, count_up_to=count_up_to)
+
+
+def paginate(stmt, *, per_page: int | None = None, count_up_to: int | None = None):
+    """One page of ``stmt``; a page past the end shows the last page.
+
+    With ``count_up_to`` the rows are counted only that far (see :class:`BoundedPagination`):
+    for lists over tables that grow without end, like the audit log.
+    """
     size = per_page or current_app.config["PAGE_SIZE"]
     number = page_number()
-    page = db.paginate(stmt, page=number, per_page=size, max_per_page=size, error_out=False)
+    page = _one_page(stmt, number, size, count_up_to)
     if number > 1 and not page.items and page.pages:
-        page = db.paginate(stmt, page=page.pages, per_page=size, max_per_page=size,
-                           error_out=False)
+        page = _one_page(stmt, page.pages, size, count_up_to)
     return page
 
 

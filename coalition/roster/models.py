@@ -76,11 +76,17 @@ class Agreement(db.Model):
 
     def status(self, today: date, warning_days: int) -> str:
         """``expired``, ``expiring`` (within ``warning_days``) or ``current``."""
-        if self.expires_on < today:
-            return "expired"
-        if self.expires_on <= today + timedelta(days=warning_days):
-            return "expiring"
-        return "current"
+        return agreement_status(self.expires_on, today, warning_days)
+
+
+def agreement_status(expires_on: date, today: date, warning_days: int) -> str:
+    """An agreement expiring on ``expires_on``: ``expired``, ``expiring`` (within
+    ``warning_days``) or ``current``."""
+    if expires_on < today:
+        return "expired"
+    if expires_on <= today + timedelta(days=warning_days):
+        return "expiring"
+    return "current"
 
 
 class Person(db.Model):

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from coalition.core import audit
+from coalition.core.forms import NO_SUCH_ACCOUNT
 from coalition.core.models import AuditEvent
 from coalition.extensions import db
 
@@ -50,11 +51,45 @@ def test_the_coordinator_sees_audit_rows_newest_first_with_every_column(as_coord
 
 
 def test_the_audit_log_filters_by_user(as_coordinator, coordinator, make_user):
-    other = make_user()
+    other = make_user(name="Olive Other")
     _event(coordinator, summary="marker-mine")
     _event(other, summary="marker-theirs")
-    response = as_coordinator.get(f"/audit/?user_id={other.id}")
+    response = as_coordinator.get(f"/audit/?user_id={other.id}&action=view")
     assert _summaries(response) == ["marker-theirs"]
+    html = response.get_data(as_text=True)
+    # the page says whose events these are, keeps the account when filtering further, and
+    # links back to everyone's (with the other filters kept)
+    assert f"Only the events of Olive Other ({other.email})" in html
+    assert f'<input id="user_id" name="user_id" type="hidden" value="{other.id}">' in html
+    assert 'href="/audit/?action=view">Show everyone' in html
+
+
+def test_the_user_filter_is_a_search_not_a_list_of_every_account(as_coordinator, make_user):
+    html = as_coordinator.get("/audit/").get_data(as_text=True)
+    assert 'id="user"' in html and 'type="search"' in html
+    assert 'name="user_id"' not in html and "Anyone" not in html
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("user=olive", ["marker-olive"]),                     # name, any case
+    ("user=OLIVE", ["marker-olive"]),
+    ("user=peter.p%40", ["marker-peter"]),                # e-mail
+    ("user=example", ["marker-peter", "marker-olive"]),   # both: newest first
+    ("user=nobody-like-this", []),
+    ("user=%25", []),                                     # a LIKE wildcard is taken literally
+    ("user=olive&action=export", []),
+    ("user=pan&action=export", ["marker-peter"]),
+])
+def test_the_audit_log_searches_users_by_name_or_e_mail(as_coordinator, make_user, query,
+                                                        expected):
+    olive = make_user(name="Olive Other", email="o.other@example.org")
+    peter = make_user(name="Peter Pan", email="peter.p@example.org")
+    _event(olive, summary="marker-olive")
+    _event(peter, "export", summary="marker-peter")
+    _event(None, summary="marker-system")
+    response = as_coordinator.get(f"/audit/?{query}")
+    assert response.status_code == 200
+    assert _summaries(response) == expected
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -98,8 +133,9 @@ def test_the_filter_lists_offer_the_object_types_and_actions_present(as_coordina
     ("date_from=2025-03-02&date_to=2025-03-01", "The end date is before the start date."),
     ("object_id=abc", "Not a valid integer value."),
     ("object_id=99999999999999999999", "Enter an id number."),
-    ("user_id=abc", "Choose a user from the list."),
-    ("user_id=999999", "Choose a user from the list."),
+    ("user_id=abc", NO_SUCH_ACCOUNT),
+    ("user_id=999999", NO_SUCH_ACCOUNT),
+    ("user=" + "x" * 201, "Field cannot be longer than 200 characters."),
     ("object_type=nothing_like_this", "Choose an object type from the list."),
 ])
 def test_bad_filters_get_a_message_at_the_field(as_coordinator, query, message):
@@ -112,8 +148,8 @@ def test_bad_filters_get_a_message_at_the_field(as_coordinator, query, message):
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(params=st.dictionaries(
-    st.sampled_from(["user_id", "object_type", "object_id", "action", "date_from", "date_to",
-                     "page"]),
+    st.sampled_from(["user_id", "user", "object_type", "object_id", "action", "date_from",
+                     "date_to", "page"]),
     st.text(max_size=40)))
 def test_random_filters_never_cause_an_error(as_coordinator, params):
     assert as_coordinator.get("/audit/", query_string=params).status_code in (200, 400, 404)
@@ -125,6 +161,74 @@ def test_the_audit_log_is_paginated(app, as_coordinator, coordinator):
     first = _summaries(as_coordinator.get("/audit/"))
     second = _summaries(as_coordinator.get("/audit/?page=2"))
     assert len(first) == app.config["PAGE_SIZE"] and second == ["marker-000"]
+
+
+def test_a_long_audit_log_is_counted_only_a_few_pages_ahead(app, as_coordinator, coordinator,
+                                                            monkeypatch):
+    from coalition.core import views
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "AUDIT_COUNT_UP_TO", 5)
+    for number in range(20):
+        _event(coordinator, summary=f"marker-{number:03d}")
+    html = as_coordinator.get("/audit/").get_data(as_text=True)
+    # counted up to five pages past the first: "more than", and no last page to jump to
+    assert "More than 12 in all, page 1." in html
+    assert 'href="/audit/?page=2">Next</a>' in html
+    assert ">6</a>" not in html
+    # further on, the count goes further
+    html = as_coordinator.get("/audit/?page=4").get_data(as_text=True)
+    assert "More than 18 in all, page 4." in html
+    assert _summaries(as_coordinator.get("/audit/?page=4")) == ["marker-013", "marker-012"]
+    # near the end it is exact (the 20 rows and those of the coordinator's sign-in), and the
+    # last page is the last
+    total = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    assert total in (21, 22)
+    html = as_coordinator.get("/audit/?page=6").get_data(as_text=True)
+    assert f"{total} in all, page 6 of 11." in html
+    assert _summaries(as_coordinator.get("/audit/?page=10")) == ["marker-001", "marker-000"]
+    # a page past the end shows the last one
+    html = as_coordinator.get("/audit/?page=99").get_data(as_text=True)
+    assert f"{total} in all, page 11 of 11." in html and "signed in" in html
+    # a short list is counted exactly
+    html = as_coordinator.get("/audit/?user=nobody-like-this").get_data(as_text=True)
+    assert "0 in all." in html
+
+
+# --- the queries behind the screen, against their straightforward definitions ------------------
+
+def _varied_rows(make_user):
+    users = [make_user(name=f"User {n}") for n in range(3)]
+    values = [None, "view", "View", "export", "a", "zz", "view ", "é-accent", "print"]
+    for n in range(60):
+        audit.log(users[n % 3] if n % 4 else None, values[1:][n % 8] + ("" if n % 5 else "x"),
+                  object_type=values[n % 9], object_id=n,
+                  case_table=[None, 1, 2, 3, 7][n % 5])
+    db.session.commit()
+
+
+def test_the_distinct_values_are_those_of_select_distinct(make_user):
+    _varied_rows(make_user)
+    for column in (AuditEvent.object_type, AuditEvent.action):
+        expected = list(db.session.scalars(select(column).where(column.is_not(None))
+                                           .distinct().order_by(column)))
+        assert audit.distinct_values(column) == expected
+        assert len(expected) > 3
+
+
+def test_the_distinct_values_of_an_empty_log_are_none(app):
+    assert audit.distinct_values(AuditEvent.action) == []
+
+
+@pytest.mark.parametrize("tables", [set(), {1}, {2, 3}, {1, 2, 3, 7}, {99}])
+def test_the_rows_visible_to_a_viewer_are_the_ones_need_to_know_allows(make_user, tables):
+    _varied_rows(make_user)
+    from sqlalchemy import or_
+    expected = set(db.session.scalars(select(AuditEvent.id).where(or_(
+        AuditEvent.case_table_id.is_(None), AuditEvent.case_table_id.in_(tables or [-1])))))
+    assert set(db.session.scalars(audit.events_query(case_tables=tables)
+                                  .with_only_columns(AuditEvent.id))) == expected
+    assert {row.case_table_id for row in db.session.scalars(
+        audit.events_query(case_tables=tables))} == {None} | (tables & {1, 2, 3, 7})
 
 
 @pytest.mark.parametrize("role", ["member", "leader"])

@@ -104,6 +104,120 @@ def test_viewing_the_board_is_audited(client, login, risk_setting, situations):
     assert len(rows) == 1 and rows[0].object_id == risk_setting.table.id
 
 
+# --- the board as shown: the first of each section, most in need first ------------------------
+
+def _need_order(row):
+    if row.section == "awaiting_contact":
+        return (row.accepted_at, row.presented_on, row.id)
+    return (row.presented_on, row.id)
+
+
+@pytest.fixture
+def crowded(risk_setting, situations, make_situation):
+    """More situations in every section, in an order unlike that of their codes."""
+    table, police = risk_setting.table, risk_setting.police
+    today, now = local_today(), utcnow()
+    for n in range(7):
+        make_situation(table, police, status="new", code=f"RS-N{n}",
+                       presented_on=today - timedelta(days=(n * 5) % 11))
+        # presented long ago but accepted recently, and the other way round
+        make_situation(table, police, status="accepted", code=f"RS-A{n}",
+                       presented_on=today - timedelta(days=30 - n),
+                       accepted_at=now - timedelta(hours=(n * 37) % 100))
+        make_situation(table, police, status="accepted", code=f"RS-C{n}",
+                       presented_on=today - timedelta(days=(n * 3) % 8),
+                       accepted_at=now - timedelta(hours=90),
+                       first_contact_at=now - timedelta(hours=10))
+        make_situation(table, police, status="concluded", code=f"RS-D{n}",
+                       presented_on=today - timedelta(days=(n * 7) % 9),
+                       accepted_at=now - timedelta(days=3), concluded_on=today,
+                       outcome="connected", risk_status="lowered")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("per_section", [1, 3, 8, 50])
+def test_the_overview_is_each_section_s_most_in_need(risk_setting, crowded, per_section):
+    table = risk_setting.table
+    today, now = local_today(), utcnow()
+    everything = metrics.board_sections(metrics.board_rows(table, today=today, now=now))
+    overview = metrics.board_overview(table, per_section=per_section, today=today, now=now)
+    assert overview.counts == {key: len(rows) for key, rows in everything.items()}
+    assert overview.sections == {key: sorted(rows, key=_need_order)[:per_section]
+                                 for key, rows in everything.items()}
+
+
+def test_the_overdue_head_the_awaiting_section(risk_setting, situations):
+    overview = metrics.board_overview(risk_setting.table, per_section=1)
+    assert _codes(overview.sections, "awaiting_contact") == ["RS-LATE"]
+    assert overview.counts["awaiting_contact"] == 2
+
+
+def test_an_empty_board_has_empty_sections(risk_setting):
+    overview = metrics.board_overview(risk_setting.table, per_section=5)
+    assert overview.sections == {key: [] for key in metrics.BOARD_SECTIONS}
+    assert set(overview.counts.values()) == {0}
+
+
+def test_a_long_section_shows_its_first_and_links_to_all_of_it(client, login, risk_setting,
+                                                               crowded, monkeypatch):
+    from coalition.risk.views import board
+    monkeypatch.setattr(board, "BOARD_SECTION_ROWS", 2)
+    login(risk_setting.police_user)
+    table_id = risk_setting.table.id
+    html = client.get(f"/tables/{table_id}/risk-board").get_data(as_text=True)
+    assert "The 2 most in need of 9." in html  # awaiting contact: RS-LATE, RS-WAIT, 7 RS-A
+    assert (f'href="/tables/{table_id}/risk-board?section=awaiting_contact">Show all 9 in this '
+            "section</a>") in html
+    # accepted 85 and 74 hours ago, before RS-LATE (50) and RS-WAIT (5)
+    assert ">RS-A5</a>" in html and ">RS-A2</a>" in html
+    assert "RS-LATE" not in html and "RS-WAIT" not in html
+    # the audit row counts the situations shown
+    summaries = list(db.session.scalars(select(AuditEvent.summary).where(
+        AuditEvent.action == "view", AuditEvent.object_type == "coalition_tables")))
+    assert summaries == ["risk board: 8 situation(s) shown by code"]
+
+
+def test_a_whole_section_pages_most_in_need_first(app, client, login, risk_setting, crowded,
+                                                  monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 4)
+    login(risk_setting.police_user)
+    table = risk_setting.table
+    expected = sorted(metrics.board_sections(metrics.board_rows(table))["awaiting_contact"],
+                      key=_need_order)
+    shown = []
+    for number in (1, 2, 3):
+        response = client.get(f"/tables/{table.id}/risk-board?section=awaiting_contact"
+                              f"&page={number}")
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "Back to the whole board" in html and "In outreach" not in html
+        shown += [row.code for row in expected if f">{row.code}</a>" in html]
+    assert shown == [row.code for row in expected]
+    assert ("9 in all, page 3 of 3." in html
+            and f'href="/tables/{table.id}/risk-board?section=awaiting_contact&amp;page=2"'
+            in html)
+
+
+def test_an_unknown_section_shows_the_whole_board(client, login, risk_setting, situations):
+    login(risk_setting.police_user)
+    response = client.get(f"/tables/{risk_setting.table.id}/risk-board?section=%3Cx%3E")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert all(code in html for code in ("RS-NEW", "RS-LATE", "RS-CONTACT", "RS-DONE"))
+
+
+def test_the_export_still_holds_every_situation_of_the_board(client, login, risk_setting,
+                                                            crowded, monkeypatch):
+    from coalition.risk.views import board
+    monkeypatch.setattr(board, "BOARD_SECTION_ROWS", 1)
+    login(risk_setting.police_user)
+    response = client.post(f"/tables/{risk_setting.table.id}/risk-board.csv")
+    codes = [row["Code"] for row in csv.DictReader(io.StringIO(
+        response.get_data(as_text=True).lstrip("\ufeff")))]
+    assert sorted(codes) == sorted(row.code for row in metrics.board_rows(risk_setting.table))
+    assert len(codes) == 5 + 4 * 7
+
+
 # --- the index ------------------------------------------------------------------------------
 
 def test_the_index_redirects_to_the_only_board(client, login, risk_setting):
@@ -241,6 +355,7 @@ def test_board_pages_issue_the_same_number_of_queries_whatever_the_data(
         client, login, risk_setting, make_situation):
     table_id = risk_setting.table.id
     pages = [("GET", "/"), ("GET", "/risk"), ("GET", f"/tables/{table_id}/risk-board"),
+             ("GET", f"/tables/{table_id}/risk-board?section=in_outreach&page=2"),
              ("POST", f"/tables/{table_id}/risk-board.csv"),
              ("GET", f"/tables/{table_id}/risk-report"),
              ("GET", f"/tables/{table_id}/risk-report?since={local_today().replace(day=1)}")]

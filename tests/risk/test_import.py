@@ -462,6 +462,41 @@ def test_dismissing_needs_a_reason_and_an_open_referral(as_manager, hub):
     assert "Only open referrals can be dismissed" in page_text(again)
 
 
+def _reason_input(html, referral_id):
+    return re.search(rf'<input[^>]* id="r{referral_id}-reason"[^>]*>', html)[0]
+
+
+def test_the_dismiss_field_is_the_dismiss_form_s_field(app, as_manager, hub):
+    """The list writes each dismiss field itself (no form per row); it is the field the
+    form would render, blank or sent back with what was typed and the error."""
+    from coalition.risk.forms_import import DismissForm
+    referrals = _import(hub, good_row("F-1"), good_row("F-2"))
+    first, second = referrals["F-1"], referrals["F-2"]
+    html = as_manager.get(f"/tables/{hub.table.id}/referrals").get_data(as_text=True)
+    with app.test_request_context():
+        blank = DismissForm(formdata=None, prefix=f"r{first.id}")
+        expected = str(blank.reason(class_="form-control form-control-sm", placeholder="Reason"))
+    assert _reason_input(html, first.id) == expected
+    typed = "x" * 1001
+    response = as_manager.post(f"/tables/{hub.table.id}/referrals/{second.id}/dismiss",
+                               data={f"r{second.id}-reason": typed})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    with app.test_request_context(method="POST", data={f"r{second.id}-reason": typed}):
+        sent = DismissForm(prefix=f"r{second.id}", meta={"csrf": False})
+        assert not sent.validate()
+        field_id = sent.reason.id
+        expected = str(sent.reason(class_="form-control form-control-sm is-invalid",
+                                   placeholder="Reason",
+                                   **{"aria-describedby": f"{field_id}-error",
+                                      "aria-invalid": "true"}))
+    assert _reason_input(html, second.id) == expected
+    assert (f'<div id="{field_id}-error" class="invalid-feedback d-block">Use at most 1000 '
+            "characters.</div>") in html
+    assert _reason_input(html, first.id) == _reason_input(
+        as_manager.get(f"/tables/{hub.table.id}/referrals").get_data(as_text=True), first.id)
+
+
 # --- permissions -------------------------------------------------------------------------------
 
 def _routes(hub, referral):

@@ -228,3 +228,83 @@ def test_detail_pages_make_the_same_queries_whatever_the_roster_size(
                                  expires_on=date(2025, 12, 31)))
         db.session.commit()
     assert measure() == small
+
+
+# --- the lists' side queries, against their straightforward definitions -----------------------
+
+def test_the_organizations_of_people_are_their_affiliations_by_name(make_org, make_person):
+    from coalition.roster.services import organization_names_of
+    zeta, alpha, lower = make_org("Zeta Clinic"), make_org("Alpha House"), make_org("alpha lab")
+    same_a, same_b = make_org("Twin"), make_org("beta")
+    people = [make_person(organizations=orgs) for orgs in (
+        (), (zeta,), (zeta, alpha, lower), (lower, zeta), (same_b, same_a, alpha))]
+    db.session.commit()
+    found = organization_names_of(person.id for person in people)
+    for person in people:
+        expected = sorted(a.organization.name for a in person.affiliations)
+        assert found.get(person.id, []) == expected
+    assert people[0].id not in found
+    assert organization_names_of([]) == {}
+
+
+def test_the_people_list_names_each_person_s_organizations(member, make_org, make_person):
+    zeta, alpha = make_org("Zeta Clinic"), make_org("Alpha House")
+    make_person("Ann Both", organizations=(zeta, alpha))
+    make_person("Bo None")
+    db.session.commit()
+    html = member.get("/people").get_data(as_text=True)
+    assert re.search(r">Ann Both</a></td>\s*<td>[^<]*</td>\s*<td>Alpha House; Zeta Clinic</td>",
+                     html)
+    assert re.search(r">Bo None</a></td>\s*<td>[^<]*</td>\s*<td>—</td>", html)
+
+
+def test_the_current_agreements_are_those_of_the_organizations(make_org):
+    from coalition.roster.services import current_agreements
+    today = local_today()
+    orgs = [make_org() for _ in range(5)]
+    expiries = [(), (today - timedelta(days=3),), (today + timedelta(days=10),
+                                                    today - timedelta(days=400)),
+                (today + timedelta(days=200), today + timedelta(days=20)), (today,)]
+    for org, dates in zip(orgs, expiries, strict=True):
+        for expires_on in dates:
+            db.session.add(Agreement(organization=org, signed_on=today - timedelta(days=900),
+                                     expires_on=expires_on))
+    db.session.commit()
+    found = current_agreements((org.id for org in orgs), today, 30)
+    for org in orgs:
+        db.session.refresh(org)
+        current = org.current_agreement
+        assert found.get(org.id) == (
+            (current.status(today, 30), current.expires_on) if current else None)
+    assert {status for status, _ in found.values()} == {"expired", "expiring", "current"}
+    assert current_agreements([], today, 30) == {}
+
+
+@pytest.mark.parametrize("choices", [
+    [("", "Any organization"), ("1", "Alpha"), ("22", "B & <C> \"quoted\"")],
+    [("7", ""), ("8", "Eight")],
+    [(True, "Yes"), (False, "No")],
+])
+@pytest.mark.parametrize("data", [None, "22", "8", "True"])
+def test_the_quick_select_writes_what_the_select_widget_writes(app, choices, data):
+    from wtforms import Form, SelectField
+    from wtforms.fields.choices import SelectChoice
+
+    from coalition.core.fields import QuickSelect
+
+    offered = [SelectChoice(value, label) for value, label in choices]
+
+    class Plain(Form):
+        pick = SelectField("Pick", choices=offered)
+
+    class Quick(Form):
+        pick = SelectField("Pick", choices=offered, widget=QuickSelect())
+
+    formdata = {"pick": data} if data is not None else None
+    from werkzeug.datastructures import MultiDict
+    plain = Plain(MultiDict(formdata) if formdata else None)
+    quick = Quick(MultiDict(formdata) if formdata else None)
+    assert str(quick.pick(class_="form-select")) == str(plain.pick(class_="form-select"))
+    # an option with its own attributes is written by the select widget itself
+    plain.pick.choices = quick.pick.choices = [SelectChoice("1", "One", render_kw={"x": "y"})]
+    assert str(quick.pick()) == str(plain.pick())

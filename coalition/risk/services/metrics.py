@@ -1,4 +1,5 @@
-"""The risk review table's board, its CSV export and its aggregate measures.
+"""The risk review table's board and its CSV export (the aggregate measures are in
+``measures``).
 
 Everything here is de-identified: the board and the export name situations by code only (never
 identity, never the summary); the measures are counts and rates. Each function issues a fixed
@@ -9,12 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import Integer, bindparam, case, func, select, union_all
 
 from coalition.core import audit
 from coalition.core.db import utcnow
@@ -22,21 +23,22 @@ from coalition.core.localtime import local_today, to_local
 from coalition.core.text import csv_cell
 from coalition.extensions import db
 from coalition.risk.models import (
-    ENGAGED_RESULTS,
     OUTCOMES,
     REFERRAL_SOURCES,
     RISK_STATUSES,
     SITUATION_STATUSES,
-    OutreachAttempt,
     RiskSituation,
     SituationAgency,
 )
+from coalition.risk.services.measures import (  # noqa: F401  (the board's callers use them here)
+    dashboard_cards,
+    risk_review_tables,
+    table_metrics,
+)
 from coalition.risk.services.outreach import (
-    CONTACT_TARGET_HOURS,
     hours_between,
     is_overdue_for_contact,
 )
-from coalition.roster import seats
 from coalition.roster.models import CoalitionTable, Organization
 
 BOARD_SECTIONS = {
@@ -45,8 +47,6 @@ BOARD_SECTIONS = {
     "in_outreach": "In outreach (contact made)",
     "concluded": "Concluded this month",
 }
-DECIDED_STATUSES = ("accepted", "rejected", "concluded")
-ACCEPTED_STATUSES = ("accepted", "concluded")
 CSV_COLUMNS = ("Code", "Status", "Presented on", "Decided on", "Accepted on",
                "First contact on", "Hours to first contact", "Referral source",
                "Originating agency", "Lead agency", "Assisting agencies", "Concluded on",
@@ -98,38 +98,139 @@ def _section(status: str, first_contact_at) -> str:
     return "in_outreach" if first_contact_at is not None else "awaiting_contact"
 
 
+_BOARD_COLUMNS = (RiskSituation.id, RiskSituation.code, RiskSituation.status,
+                  RiskSituation.presented_on, RiskSituation.decided_on,
+                  RiskSituation.accepted_at, RiskSituation.first_contact_at,
+                  RiskSituation.concluded_on, RiskSituation.referral_source,
+                  RiskSituation.originating_organization_id, RiskSituation.risk_status,
+                  RiskSituation.outcome)
+
+
+def _on_board(table: CoalitionTable, today: date):
+    """The table's open situations and those concluded this (local) month."""
+    return _on_board_since(table.id, month_start(today))
+
+
+def _on_board_since(table_id, since):
+    return ((RiskSituation.table_id == table_id)
+            & (RiskSituation.status.in_(("new", "accepted"))
+               | ((RiskSituation.status == "concluded")
+                  & (RiskSituation.concluded_on >= since))))
+
+
+def _board_row(values, today: date, now: datetime) -> BoardRow:
+    """A board row from anything with the situation's columns as attributes."""
+    status, accepted_at, first_contact_at = (values.status, values.accepted_at,
+                                             values.first_contact_at)
+    return BoardRow(
+        id=values.id, code=values.code, status=status,
+        section=_section(status, first_contact_at),
+        presented_on=values.presented_on, decided_on=values.decided_on,
+        accepted_at=accepted_at, first_contact_at=first_contact_at,
+        concluded_on=values.concluded_on, referral_source=values.referral_source,
+        originating_organization_id=values.originating_organization_id,
+        risk_status=values.risk_status, outcome=values.outcome,
+        age_days=(today - values.presented_on).days,
+        hours_since_acceptance=(hours_between(accepted_at, now)
+                                if status == "accepted" else None),
+        hours_to_first_contact=hours_between(accepted_at, first_contact_at),
+        overdue=is_overdue_for_contact(status, accepted_at, first_contact_at, now))
+
+
 def board_rows(table: CoalitionTable, *, today: date | None = None,
                now: datetime | None = None) -> list[BoardRow]:
-    """The table's open situations and those concluded this (local) month: one query."""
+    """The table's open situations and those concluded this (local) month: one query. All of
+    them, by presentation (the CSV export)."""
     today = today or local_today()
     now = now or utcnow()
-    columns = (RiskSituation.id, RiskSituation.code, RiskSituation.status,
-               RiskSituation.presented_on, RiskSituation.decided_on, RiskSituation.accepted_at,
-               RiskSituation.first_contact_at, RiskSituation.concluded_on,
-               RiskSituation.referral_source, RiskSituation.originating_organization_id,
-               RiskSituation.risk_status, RiskSituation.outcome)
-    stmt = (select(*columns)
-            .where(RiskSituation.table_id == table.id,
-                   RiskSituation.status.in_(("new", "accepted"))
-                   | ((RiskSituation.status == "concluded")
-                      & (RiskSituation.concluded_on >= month_start(today))))
+    stmt = (select(*_BOARD_COLUMNS).where(_on_board(table, today))
             .order_by(RiskSituation.presented_on, RiskSituation.id))
-    rows = []
-    for (id_, code, status, presented_on, decided_on, accepted_at, first_contact_at,
-         concluded_on, referral_source, origin_id, risk_status,
-         outcome) in db.session.execute(stmt):
-        rows.append(BoardRow(
-            id=id_, code=code, status=status, section=_section(status, first_contact_at),
-            presented_on=presented_on, decided_on=decided_on, accepted_at=accepted_at,
-            first_contact_at=first_contact_at, concluded_on=concluded_on,
-            referral_source=referral_source, originating_organization_id=origin_id,
-            risk_status=risk_status, outcome=outcome,
-            age_days=(today - presented_on).days,
-            hours_since_acceptance=(hours_between(accepted_at, now)
-                                    if status == "accepted" else None),
-            hours_to_first_contact=hours_between(accepted_at, first_contact_at),
-            overdue=is_overdue_for_contact(status, accepted_at, first_contact_at, now)))
-    return rows
+    return [_board_row(values, today, now) for values in db.session.execute(stmt)]
+
+
+# The section of a situation on the board, in SQL (as ``_section`` in Python).
+_SECTION = case((RiskSituation.status == "new", "new"),
+                (RiskSituation.status == "concluded", "concluded"),
+                (RiskSituation.first_contact_at.is_not(None), "in_outreach"),
+                else_="awaiting_contact")
+
+
+def _in_section(table_id, section: str, since):
+    """The situations of one board section (``since`` the month's start), as the
+    ``(table_id, status)`` index finds them."""
+    clause = {
+        "new": RiskSituation.status == "new",
+        "awaiting_contact": (RiskSituation.status == "accepted")
+        & RiskSituation.first_contact_at.is_(None),
+        "in_outreach": (RiskSituation.status == "accepted")
+        & RiskSituation.first_contact_at.is_not(None),
+        "concluded": (RiskSituation.status == "concluded")
+        & (RiskSituation.concluded_on >= since),
+    }[section]
+    return (RiskSituation.table_id == table_id) & clause
+
+
+def _most_in_need_first(section: str):
+    """Those accepted longest ago without contact first (the overdue ones head their section),
+    otherwise those presented longest ago."""
+    if section == "awaiting_contact":
+        return (RiskSituation.accepted_at, RiskSituation.presented_on, RiskSituation.id)
+    return (RiskSituation.presented_on, RiskSituation.id)
+
+
+@dataclass(frozen=True)
+class BoardOverview:
+    """The board as shown in the meeting: each section's first rows, most in need first, and
+    how many the section holds in all (``counts``)."""
+
+    sections: dict[str, list[BoardRow]]
+    counts: dict[str, int]
+
+
+@cache
+def _overview_statements():
+    """The overview's two statements, built once: only their parameters (``table_id``,
+    ``since`` and ``per_section``) change from one request to the next."""
+    table_id, since = bindparam("table_id"), bindparam("since")
+    counts = (select(_SECTION, func.count()).where(_on_board_since(table_id, since))
+              .group_by(_SECTION))
+    firsts = union_all(*[
+        select(select(*_BOARD_COLUMNS).where(_in_section(table_id, key, since))
+               .order_by(*_most_in_need_first(key))
+               .limit(bindparam("per_section", type_=Integer)).subquery())
+        for key in BOARD_SECTIONS])
+    return counts, firsts
+
+
+def board_overview(table: CoalitionTable, *, per_section: int, today: date | None = None,
+                   now: datetime | None = None) -> BoardOverview:
+    """The first ``per_section`` rows of every board section, most in need first, with each
+    section's full count: two queries, however many situations are open."""
+    today = today or local_today()
+    now = now or utcnow()
+    counts_stmt, firsts_stmt = _overview_statements()
+    params = {"table_id": table.id, "since": month_start(today), "per_section": per_section}
+    counts = dict.fromkeys(BOARD_SECTIONS, 0)
+    counts.update(db.session.execute(counts_stmt, params).all())
+    sections: dict[str, list[BoardRow]] = {key: [] for key in BOARD_SECTIONS}
+    for values in db.session.execute(firsts_stmt, params):
+        row = _board_row(values, today, now)
+        sections[row.section].append(row)
+    return BoardOverview(sections, counts)
+
+
+def board_section_query(table: CoalitionTable, section: str, *, today: date | None = None):
+    """One board section's situations, most in need first (to page through)."""
+    today = today or local_today()
+    return (select(RiskSituation).where(_in_section(table.id, section, month_start(today)))
+            .order_by(*_most_in_need_first(section)))
+
+
+def board_page_rows(situations, *, today: date | None = None,
+                    now: datetime | None = None) -> list[BoardRow]:
+    today = today or local_today()
+    now = now or utcnow()
+    return [_board_row(situation, today, now) for situation in situations]
 
 
 def board_sections(rows: list[BoardRow]) -> dict[str, list[BoardRow]]:
@@ -138,11 +239,6 @@ def board_sections(rows: list[BoardRow]) -> dict[str, list[BoardRow]]:
     for row in rows:
         sections[row.section].append(row)
     return sections
-
-
-def risk_review_tables(user) -> list[CoalitionTable]:
-    """The risk review tables the user's person sits at, by name."""
-    return seats.tables_of(user, "risk_review")
 
 
 # --- the CSV export -------------------------------------------------------------------------
@@ -196,128 +292,6 @@ def board_csv(rows: list[BoardRow]) -> str:
             row.outcome_label,
         )])
     return out.getvalue()
-
-
-# --- measures -------------------------------------------------------------------------------
-
-def _rate(part: int, whole: int) -> float | None:
-    """A percentage with one decimal, or None when there is nothing to divide by."""
-    return round(100 * part / whole, 1) if whole else None
-
-
-def _median(values: list[float]) -> float | None:
-    return round(statistics.median(values), 1) if values else None
-
-
-def _situation_filter(table_ids, since: date | None):
-    clause = RiskSituation.table_id.in_(list(table_ids))
-    if since is not None:
-        clause = clause & (RiskSituation.presented_on >= since)
-    return clause
-
-
-def _headline(table_ids: list[int], *, since: date | None, now: datetime) -> dict[int, dict]:
-    """Presented, % accepted, median hours to first contact and open past 48 hours, per table:
-    two queries whatever the number of tables and situations."""
-    where = _situation_filter(table_ids, since)
-    late = now - timedelta(hours=CONTACT_TARGET_HOURS)
-    counts = {table_id: {"presented": 0, "decided": 0, "accepted": 0, "open_past_48h": 0}
-              for table_id in table_ids}
-    for table_id, presented, decided, accepted, overdue in db.session.execute(
-            select(RiskSituation.table_id, func.count(RiskSituation.id),
-                   func.count(case((RiskSituation.status.in_(DECIDED_STATUSES), 1))),
-                   func.count(case((RiskSituation.status.in_(ACCEPTED_STATUSES), 1))),
-                   func.count(case(((RiskSituation.status == "accepted")
-                                    & RiskSituation.first_contact_at.is_(None)
-                                    & (RiskSituation.accepted_at < late), 1))))
-            .where(where).group_by(RiskSituation.table_id)):
-        counts[table_id] = {"presented": presented, "decided": decided, "accepted": accepted,
-                            "open_past_48h": overdue}
-    hours: dict[int, list[float]] = defaultdict(list)
-    for table_id, accepted_at, first_contact_at in db.session.execute(
-            select(RiskSituation.table_id, RiskSituation.accepted_at,
-                   RiskSituation.first_contact_at)
-            .where(where, RiskSituation.accepted_at.is_not(None),
-                   RiskSituation.first_contact_at.is_not(None))):
-        hours[table_id].append((first_contact_at - accepted_at).total_seconds() / 3600)
-    return {table_id: dict(
-        presented=c["presented"], decided=c["decided"], accepted=c["accepted"],
-        accepted_pct=_rate(c["accepted"], c["decided"]),
-        median_hours_to_first_contact=_median(hours[table_id]),
-        open_past_48h=c["open_past_48h"]) for table_id, c in counts.items()}
-
-
-def table_metrics(table: CoalitionTable, *, since: date | None = None,
-                  now: datetime | None = None) -> dict:
-    """The table's aggregate measures (situations presented on or after ``since``, if given).
-
-    - ``presented``, ``decided``, ``accepted``, ``accepted_pct`` (of decided situations);
-    - ``median_hours_to_first_contact`` (acceptance → first contact, situations with contact);
-    - ``open_past_48h``: accepted more than 48 hours ago, no contact yet;
-    - ``outcomes``: concluded situations per outcome (every outcome listed, zeros included);
-    - ``engagement``: situations with an engaged attempt ÷ situations with any attempt;
-    - ``by_team``: police present vs not, attempts with contact ÷ attempts;
-    - ``by_referral_source``: per source, situations engaged ÷ situations with an attempt.
-
-    Aggregates only: no code, no identity. Six queries whatever the data.
-    """
-    now = now or utcnow()
-    metrics = _headline([table.id], since=since, now=now)[table.id]
-    where = _situation_filter([table.id], since)
-
-    outcomes = {code: 0 for code in OUTCOMES}
-    for outcome, count in db.session.execute(
-            select(RiskSituation.outcome, func.count(RiskSituation.id))
-            .where(where, RiskSituation.outcome.is_not(None))
-            .group_by(RiskSituation.outcome)):
-        outcomes[outcome] = count
-    metrics["outcomes"] = [{"code": code, "label": OUTCOMES[code], "count": outcomes[code]}
-                           for code in OUTCOMES]
-
-    engaged = OutreachAttempt.result.in_(ENGAGED_RESULTS)
-    by_source: dict[str, tuple[int, int]] = {}
-    for source, reached, contacted in db.session.execute(
-            select(RiskSituation.referral_source,
-                   func.count(distinct(OutreachAttempt.situation_id)),
-                   func.count(distinct(case((engaged, OutreachAttempt.situation_id)))))
-            .join(RiskSituation, RiskSituation.id == OutreachAttempt.situation_id)
-            .where(where).group_by(RiskSituation.referral_source)):
-        by_source[source] = (reached, contacted)
-    reached_total = sum(reached for reached, _ in by_source.values())
-    engaged_total = sum(contacted for _, contacted in by_source.values())
-    metrics["engagement"] = {"situations_with_attempt": reached_total,
-                             "situations_engaged": engaged_total,
-                             "rate": _rate(engaged_total, reached_total)}
-    metrics["by_referral_source"] = [
-        {"code": code, "label": label, "situations_with_attempt": by_source[code][0],
-         "situations_engaged": by_source[code][1],
-         "rate": _rate(by_source[code][1], by_source[code][0])}
-        for code, label in REFERRAL_SOURCES.items() if code in by_source]
-
-    by_team = {True: (0, 0), False: (0, 0)}
-    for police_present, attempts, contacted in db.session.execute(
-            select(OutreachAttempt.police_present, func.count(OutreachAttempt.id),
-                   func.count(case((engaged, 1))))
-            .join(RiskSituation, RiskSituation.id == OutreachAttempt.situation_id)
-            .where(where).group_by(OutreachAttempt.police_present)):
-        by_team[bool(police_present)] = (attempts, contacted)
-    metrics["by_team"] = [
-        {"police_present": flag, "label": label, "attempts": by_team[flag][0],
-         "attempts_with_contact": by_team[flag][1],
-         "rate": _rate(by_team[flag][1], by_team[flag][0])}
-        for flag, label in ((True, "Police on the team"), (False, "No police on the team"))]
-    return metrics
-
-
-def dashboard_cards(user, *, now: datetime | None = None) -> list[dict]:
-    """One card per risk review table the user sits at (presented, % accepted, median hours to
-    first contact, open past 48 hours): three queries however many tables and situations."""
-    tables = risk_review_tables(user)
-    if not tables:
-        return []
-    headline = _headline([table.id for table in tables], since=None, now=now or utcnow())
-    return [dict(headline[table.id], table_id=table.id, table_name=table.name)
-            for table in tables]
 
 
 def log_board_read(actor, table: CoalitionTable, count: int, *, export: bool = False) -> None:

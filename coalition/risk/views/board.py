@@ -10,6 +10,7 @@ from coalition.core.fields import FilterForm, Form, date_field
 from coalition.core.localtime import local_today
 from coalition.risk.permissions import can_view_risk_table
 from coalition.risk.services import comparison, metrics
+from coalition.risk.services.outreach import CONTACT_TARGET_HOURS
 from coalition.risk.views import bp
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table
@@ -32,17 +33,34 @@ def board_index():
     return render_template("risk/board_index.html", tables=tables)
 
 
+BOARD_SECTION_ROWS = 15  # per section on the whole board; "show all" pages through one
+
+
 @bp.get("/tables/<int:table_id>/risk-board")
 def board(table_id: int):
+    """The board for the meeting: each section's most pressing situations, with a link to page
+    through a whole section (``?section=...``); any other value shows the whole board."""
     viewer = web.actor()
     table = risk_table(table_id)
-    today = local_today()
-    rows = metrics.board_rows(table, today=today, now=utcnow())
-    web.perform(lambda: metrics.log_board_read(viewer, table, len(rows)))
+    today, now = local_today(), utcnow()
+    section = request.args.get("section")
+    page = None
+    if section in metrics.BOARD_SECTIONS:
+        page = web.paginate(metrics.board_section_query(table, section, today=today))
+        rows = metrics.board_page_rows(page.items, today=today, now=now)
+        sections, counts = {section: rows}, {section: page.total}
+    else:
+        section = None
+        overview = metrics.board_overview(table, per_section=BOARD_SECTION_ROWS, today=today,
+                                          now=now)
+        sections, counts = overview.sections, overview.counts
+    shown = [row for rows in sections.values() for row in rows]
+    web.perform(lambda: metrics.log_board_read(viewer, table, len(shown)))
     return web.no_store(make_response(render_template(
-        "risk/board.html", table=table, sections=metrics.board_sections(rows),
-        section_labels=metrics.BOARD_SECTIONS, urls=_situation_urls(rows), today=today,
-        month_start=metrics.month_start(today), target_hours=metrics.CONTACT_TARGET_HOURS,
+        "risk/board.html", table=table, sections=sections, counts=counts, section=section,
+        page=page, section_labels=metrics.BOARD_SECTIONS, urls=_situation_urls(shown),
+        today=today, month_start=metrics.month_start(today),
+        target_hours=CONTACT_TARGET_HOURS,
         may_import=can_manage_table(viewer, table), export_form=Form(formdata=None))))
 
 

@@ -29,6 +29,7 @@ from coalition.risk.services.imports import (
     COLUMNS,
     MAX_BYTES,
     MAX_ROWS,
+    REASON_MAX,
     ParseResult,
     clean_filename,
     rejection_message,
@@ -155,13 +156,12 @@ def _render_list(table, *, dismiss_forms: dict | None = None, errors: list[str] 
     valid = filters.validate()
     page = web.paginate(risk.referral_query(table, filters.status.data if valid else "all"))
     may_manage = can_manage_table(viewer, table)
-    forms = {referral.id: DismissForm(formdata=None, prefix=f"r{referral.id}")
-             for referral in page.items if may_manage and referral.status == "open"}
-    forms.update(dismiss_forms or {})
+    # Each open referral's dismiss field is written by the template (the field of a
+    # ``DismissForm`` prefixed ``r<id>``); only a form sent back with an error is passed.
     body = render_template(
         "risk/referral_list.html", table=table, page=page, filters=filters,
         may_manage=may_manage, statuses=REFERRAL_STATUSES, errors=errors or [],
-        dismiss_forms=forms)
+        dismiss_forms=dismiss_forms or {}, reason_max=REASON_MAX)
     if page.items:  # after rendering: the commit expires what the page shows
         web.perform(lambda: risk.log_referrals_read(viewer, table, len(page.items), page.page))
     return web.no_store(make_response(body, status if valid else 400))

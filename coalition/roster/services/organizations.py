@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from coalition.core import audit, vocab
 from coalition.core.concurrency import check_version
@@ -21,6 +21,7 @@ from coalition.roster.models import (
     Organization,
     Person,
     TableMembership,
+    agreement_status,
 )
 from coalition.roster.permissions import visible_tables_clause
 from coalition.roster.services.editing import log_change
@@ -110,13 +111,13 @@ def update_organization(actor, org: Organization, *, version_id, name, sector_id
 def organization_query(*, q: str | None = None, sector_id: int | None = None,
                        table_id: int | None = None, status: str | None = "active",
                        renew_by: date | None = None):
-    """Organizations matching the list filters, by name, with sector and agreements loaded.
+    """Organizations matching the list filters, by name, with their sector loaded (the list
+    shows each one's agreement from :func:`current_agreements`).
 
     ``table_id`` must already be a table the viewer may see (the view offers only those);
     ``renew_by`` keeps those whose latest agreement expires on or before that date.
     """
-    stmt = (select(Organization)
-            .options(selectinload(Organization.sector), selectinload(Organization.agreements))
+    stmt = (select(Organization).options(joinedload(Organization.sector))
             .order_by(Organization.name_key, Organization.id))
     if q:
         stmt = stmt.where(Organization.name_key.contains(_like(q), autoescape=True))
@@ -133,6 +134,17 @@ def organization_query(*, q: str | None = None, sector_id: int | None = None,
     if clause is not None:
         stmt = stmt.where(clause)
     return stmt
+
+
+def current_agreements(org_ids, today: date, warning_days: int) -> dict[int, tuple[str, date]]:
+    """``{organization id: (status, expires_on)}`` of each organization's current agreement
+    (the one expiring last, ``Organization.current_agreement``); none for those without."""
+    rows = db.session.execute(
+        select(Agreement.organization_id, func.max(Agreement.expires_on))
+        .where(Agreement.organization_id.in_(sorted(set(org_ids))))
+        .group_by(Agreement.organization_id))
+    return {org_id: (agreement_status(expires_on, today, warning_days), expires_on)
+            for org_id, expires_on in rows}
 
 
 def organization_names(*, active_only: bool = True) -> list[tuple[int, str]]:

@@ -137,13 +137,12 @@ def remove_affiliation(actor, affiliation: Affiliation) -> None:
 
 def person_query(*, q: str | None = None, organization_id: int | None = None,
                  table_id: int | None = None, status: str | None = "active"):
-    """People matching the list filters, by name, with their organizations loaded.
+    """People matching the list filters, by name (the list shows their organizations from
+    :func:`organization_names_of`).
 
     ``table_id`` must already be a table the viewer may see (the view offers only those).
     """
-    stmt = (select(Person)
-            .options(selectinload(Person.affiliations).selectinload(Affiliation.organization))
-            .order_by(Person.name, Person.id))
+    stmt = select(Person).order_by(Person.name, Person.id)
     if q:
         needle = q.strip().lower()
         stmt = stmt.where(func.lower(Person.name).contains(needle, autoescape=True)
@@ -158,6 +157,18 @@ def person_query(*, q: str | None = None, organization_id: int | None = None,
     if clause is not None:
         stmt = stmt.where(clause)
     return stmt
+
+
+def organization_names_of(person_ids) -> dict[int, list[str]]:
+    """``{person id: names of their organizations, sorted}`` in one query (people without an
+    affiliation are absent)."""
+    names: dict[int, list[str]] = {}
+    for person_id, name in db.session.execute(
+            select(Affiliation.person_id, Organization.name)
+            .join(Organization, Organization.id == Affiliation.organization_id)
+            .where(Affiliation.person_id.in_(sorted(set(person_ids))))):
+        names.setdefault(person_id, []).append(name)
+    return {person_id: sorted(found) for person_id, found in names.items()}
 
 
 def person_affiliations(person: Person) -> list[Affiliation]:

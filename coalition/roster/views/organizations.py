@@ -55,8 +55,11 @@ def organization_list():
             filters["renew_by"] = local_today() + timedelta(
                 days=current_app.config["AGREEMENT_WARNING_DAYS"])
     page = web.paginate(roster.organization_query(**filters))
+    context = _agreement_context()
+    agreements = roster.current_agreements((org.id for org in page.items), context["today"],
+                                           context["warning_days"])
     return render_template("roster/organization_list.html", form=form, page=page,
-                           **_agreement_context()), (200 if valid else 400)
+                           agreements=agreements), (200 if valid else 400)
 
 
 @bp.get("/organizations/<int:org_id>")

@@ -30,8 +30,9 @@ def person_list():
         filters = {"q": form.q.data, "organization_id": form.organization.data,
                    "table_id": form.table.data, "status": form.status.data}
     page = web.paginate(roster.person_query(**filters))
-    return render_template("roster/person_list.html", form=form, page=page), (
-        200 if valid else 400)
+    organizations = roster.organization_names_of(person.id for person in page.items)
+    return render_template("roster/person_list.html", form=form, page=page,
+                           organizations=organizations), (200 if valid else 400)
 
 
 def _affiliation_form(form: AffiliationForm | None = None) -> AffiliationForm:
