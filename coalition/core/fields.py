@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import DateField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -90,6 +91,27 @@ def checkboxes(label: str, *, message: str = "Choose from the list.",
     return SelectMultipleField(label, widget=ListWidget(prefix_label=False),
                                option_widget=CheckboxInput(), validators=[Optional()],
                                invalid_choice_message=message, **kwargs)
+
+
+def checkbox_options(field, *, inline: bool = True) -> Markup:
+    """The checkboxes of a multiple-choice field in Bootstrap's markup, as the widgets render
+    them one by one (an agency list has 150 of them, and the widgets cost ~8 µs each)."""
+    css = "form-check-input" + (" is-invalid" if field.errors else "")
+    wrapper = "form-check form-check-inline" if inline else "form-check"
+    choices = list(field._iter_choices_normalized())
+    if field.render_kw or field.flags.required or field.flags.disabled or any(
+            choice.render_kw for choice in choices):
+        return Markup("").join(
+            Markup('<div class="{}">{} {}</div>\n').format(
+                wrapper, option(class_=css), option.label(class_="form-check-label"))
+            for option in field)
+    name, prefix = escape(field.name), escape(field.id)
+    return Markup("".join(  # noqa: S704 - every value in it is escaped here
+        f'<div class="{wrapper}"><input{" checked" if choice.selected else ""} class="{css}" '
+        f'id="{prefix}-{number}" name="{name}" type="checkbox" value="{escape(choice.value)}"> '
+        f'<label class="form-check-label" for="{prefix}-{number}">'
+        f'{escape(choice.label or choice.value)}</label></div>\n'
+        for number, choice in enumerate(choices)))
 
 
 def notes_field(label: str = "Notes", limit: int = 5000, **kwargs) -> TextAreaField:

@@ -55,5 +55,6 @@ from coalition.ofr.services.timeline import (  # noqa: F401
     entry_defaults,
     remove_touchpoint,
     timeline,
+    touchpoint_count,
     update_touchpoint,
 )

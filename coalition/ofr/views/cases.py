@@ -200,7 +200,8 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
                 criteria=criteria, answers=answers, completeness=ofr.completeness(case),
                 today=local_today(), revealed=revealed, answer=answer or {},
                 may_reveal=can_reveal_case_identity(viewer, case) and case.identity is not None,
-                statuses=CASE_STATUSES, actions=ofr.case_actions(case), labels=LABELS)
+                statuses=CASE_STATUSES, actions=ofr.case_actions(case), labels=LABELS,
+                touchpoints=ofr.touchpoint_count(case))
     web.perform(lambda: ofr.log_case_read(viewer, case))  # after rendering: nothing reloads
     return web.no_store(make_response(html, status))
 
