@@ -29,7 +29,9 @@ from coalition.ofr.services.identity import (  # noqa: F401
     save_identity,
 )
 from coalition.ofr.services.listing import (  # noqa: F401
+    case_ids_query,
     case_query,
+    case_rows,
     ofr_tables_of,
     quality_query,
     table_counts,

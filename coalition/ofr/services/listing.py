@@ -9,8 +9,10 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from coalition.extensions import db
+from coalition.meetings.models import Meeting
 from coalition.ofr.models import (
     AWAITING_REVIEW,
+    CASE_STATUSES,
     OPEN_STATUSES,
     CaseCriterion,
     CaseSubstance,
@@ -69,10 +71,49 @@ def case_query(table, *, status: str | None = "open", month: date | None = None,
                                   FatalityCase.id.not_in(answered_any)))
         else:
             stmt = stmt.where(FatalityCase.id.in_(answered))
-    return (stmt.options(selectinload(FatalityCase.substances),
-                         selectinload(FatalityCase.selected_meeting),
-                         selectinload(FatalityCase.requests))
-            .order_by(FatalityCase.date_of_death.desc().nulls_last(), FatalityCase.id.desc()))
+    return stmt.order_by(FatalityCase.date_of_death.desc().nulls_last(), FatalityCase.id.desc())
+
+
+def case_ids_query(table, **filters):
+    """The ids of :func:`case_query`'s cases, in its order: what the list pages through."""
+    return case_query(table, **filters).with_only_columns(FatalityCase.id)
+
+
+def _overdue(today: date):
+    """SQL: a records request not answered and past its due date (``RecordsRequest.is_overdue``)."""
+    return and_(RecordsRequest.received_on.is_(None), RecordsRequest.nothing_found.is_(False),
+                RecordsRequest.due_on < today)
+
+
+def _request_count(*conditions):
+    return (select(func.count()).select_from(RecordsRequest)
+            .where(RecordsRequest.case_id == FatalityCase.id, *conditions)
+            .correlate(FatalityCase).scalar_subquery())
+
+
+def case_rows(case_ids: list[int], today: date) -> list[dict]:
+    """What the deaths list shows of these cases, in the order given (one query): the facts
+    shown, the status, the selected meeting's start, the completeness share (as
+    :func:`completeness` computes it, counted in SQL), the records requests and how many are
+    overdue."""
+    if not case_ids:
+        return []
+    total = len(COMPLETENESS_FIELDS) + 1
+    rows = db.session.execute(
+        select(FatalityCase.id, FatalityCase.code, FatalityCase.date_of_death, FatalityCase.age,
+               FatalityCase.county_of_death, FatalityCase.status,
+               Meeting.starts_at.label("meeting_starts_at"), known_count().label("known"),
+               _request_count().label("requests"),
+               _request_count(_overdue(today)).label("overdue"))
+        .outerjoin(Meeting, Meeting.id == FatalityCase.selected_meeting_id)
+        .where(FatalityCase.id.in_(case_ids)))
+    by_id = {}
+    for row in rows:
+        shown = row._asdict()
+        shown["status_label"] = CASE_STATUSES[row.status]
+        shown["percent"] = round(100 * row.known / total)
+        by_id[row.id] = shown
+    return [by_id[case_id] for case_id in case_ids if case_id in by_id]
 
 
 def quality_query(table, threshold: int):
@@ -87,26 +128,19 @@ def quality_query(table, threshold: int):
 
 def table_counts(table_ids, today: date) -> dict[int, dict]:
     """Per table: open cases, cases selected for a meeting, overdue records requests of its open
-    cases (two queries)."""
+    cases (one query: the requests are counted per open case, from an index)."""
     counts = {table_id: {"open": 0, "selected": 0, "overdue_requests": 0}
               for table_id in table_ids}
     if not table_ids:
         return counts
-    for table_id, open_cases, selected in db.session.execute(
+    for table_id, open_cases, selected, overdue in db.session.execute(
             select(FatalityCase.table_id, func.count(FatalityCase.id),
                    func.count(case((and_(FatalityCase.selected_meeting_id.is_not(None),
-                                         FatalityCase.status.in_(AWAITING_REVIEW)), 1))))
+                                         FatalityCase.status.in_(AWAITING_REVIEW)), 1))),
+                   func.coalesce(func.sum(_request_count(_overdue(today))), 0))
             .where(FatalityCase.table_id.in_(table_ids), FatalityCase.status.in_(OPEN))
             .group_by(FatalityCase.table_id)):
-        counts[table_id].update(open=open_cases, selected=selected)
-    for table_id, overdue in db.session.execute(
-            select(FatalityCase.table_id, func.count(RecordsRequest.id))
-            .join(RecordsRequest, RecordsRequest.case_id == FatalityCase.id)
-            .where(FatalityCase.table_id.in_(table_ids), FatalityCase.status.in_(OPEN),
-                   RecordsRequest.received_on.is_(None),
-                   RecordsRequest.nothing_found.is_(False), RecordsRequest.due_on < today)
-            .group_by(FatalityCase.table_id)):
-        counts[table_id]["overdue_requests"] = overdue
+        counts[table_id].update(open=open_cases, selected=selected, overdue_requests=overdue)
     return counts
 
 

@@ -106,11 +106,12 @@ def case_list(table_id: int):
         valid = False
     filters = {"status": form.status.data, "month": month, "criterion_id": form.criterion.data,
                "result": form.result.data} if valid else {}
-    listing = web.paginate(ofr.case_query(table, **filters))
+    listing = web.paginate(ofr.case_ids_query(table, **filters))
+    today = local_today()
     return page("ofr/case_list.html", 200 if valid else 400, table=table, form=form,
-                page=listing, today=local_today(), manage=can_manage_table(web.actor(), table),
-                completeness={case.id: ofr.completeness(case) for case in listing.items},
-                counts=ofr.table_counts([table.id], local_today())[table.id])
+                page=listing, rows=ofr.case_rows(listing.items, today),
+                manage=can_manage_table(web.actor(), table),
+                counts=ofr.table_counts([table.id], today)[table.id])
 
 
 # --- recording a death, and its facts -------------------------------------------------------
