@@ -4,8 +4,9 @@ list (cases below the completeness threshold, computed in SQL), and the dashboar
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from coalition.extensions import db
@@ -79,16 +80,30 @@ def case_ids_query(table, **filters):
     return case_query(table, **filters).with_only_columns(FatalityCase.id)
 
 
-def _overdue(today: date):
-    """SQL: a records request not answered and past its due date (``RecordsRequest.is_overdue``)."""
+def _overdue():
+    """SQL: a records request not answered and past its due date (``RecordsRequest.is_overdue``),
+    with the date as the ``today`` parameter."""
     return and_(RecordsRequest.received_on.is_(None), RecordsRequest.nothing_found.is_(False),
-                RecordsRequest.due_on < today)
+                RecordsRequest.due_on < bindparam("today", type_=Date))
 
 
 def _request_count(*conditions):
     return (select(func.count()).select_from(RecordsRequest)
             .where(RecordsRequest.case_id == FatalityCase.id, *conditions)
             .correlate(FatalityCase).scalar_subquery())
+
+
+@cache
+def _rows_statement():
+    """The statement of :func:`case_rows`, built once (its twenty CASE expressions cost more to
+    build than the query costs to run); ``ids`` and ``today`` are its parameters."""
+    return (select(FatalityCase.id, FatalityCase.code, FatalityCase.date_of_death,
+                   FatalityCase.age, FatalityCase.county_of_death, FatalityCase.status,
+                   Meeting.starts_at.label("meeting_starts_at"), known_count().label("known"),
+                   _request_count().label("requests"),
+                   _request_count(_overdue()).label("overdue"))
+            .outerjoin(Meeting, Meeting.id == FatalityCase.selected_meeting_id)
+            .where(FatalityCase.id.in_(bindparam("ids", expanding=True))))
 
 
 def case_rows(case_ids: list[int], today: date) -> list[dict]:
@@ -99,16 +114,8 @@ def case_rows(case_ids: list[int], today: date) -> list[dict]:
     if not case_ids:
         return []
     total = len(COMPLETENESS_FIELDS) + 1
-    rows = db.session.execute(
-        select(FatalityCase.id, FatalityCase.code, FatalityCase.date_of_death, FatalityCase.age,
-               FatalityCase.county_of_death, FatalityCase.status,
-               Meeting.starts_at.label("meeting_starts_at"), known_count().label("known"),
-               _request_count().label("requests"),
-               _request_count(_overdue(today)).label("overdue"))
-        .outerjoin(Meeting, Meeting.id == FatalityCase.selected_meeting_id)
-        .where(FatalityCase.id.in_(case_ids)))
     by_id = {}
-    for row in rows:
+    for row in db.session.execute(_rows_statement(), {"ids": list(case_ids), "today": today}):
         shown = row._asdict()
         shown["status_label"] = CASE_STATUSES[row.status]
         shown["percent"] = round(100 * row.known / total)
@@ -126,6 +133,19 @@ def quality_query(table, threshold: int):
             .order_by(share, FatalityCase.id))
 
 
+@cache
+def _counts_statement():
+    """The statement of :func:`table_counts`, built once; ``tables`` and ``today`` are its
+    parameters."""
+    return (select(FatalityCase.table_id, func.count(FatalityCase.id),
+                   func.count(case((and_(FatalityCase.selected_meeting_id.is_not(None),
+                                         FatalityCase.status.in_(AWAITING_REVIEW)), 1))),
+                   func.coalesce(func.sum(_request_count(_overdue())), 0))
+            .where(FatalityCase.table_id.in_(bindparam("tables", expanding=True)),
+                   FatalityCase.status.in_(OPEN))
+            .group_by(FatalityCase.table_id))
+
+
 def table_counts(table_ids, today: date) -> dict[int, dict]:
     """Per table: open cases, cases selected for a meeting, overdue records requests of its open
     cases (one query: the requests are counted per open case, from an index)."""
@@ -134,12 +154,7 @@ def table_counts(table_ids, today: date) -> dict[int, dict]:
     if not table_ids:
         return counts
     for table_id, open_cases, selected, overdue in db.session.execute(
-            select(FatalityCase.table_id, func.count(FatalityCase.id),
-                   func.count(case((and_(FatalityCase.selected_meeting_id.is_not(None),
-                                         FatalityCase.status.in_(AWAITING_REVIEW)), 1))),
-                   func.coalesce(func.sum(_request_count(_overdue(today))), 0))
-            .where(FatalityCase.table_id.in_(table_ids), FatalityCase.status.in_(OPEN))
-            .group_by(FatalityCase.table_id)):
+            _counts_statement(), {"tables": list(table_ids), "today": today}):
         counts[table_id].update(open=open_cases, selected=selected, overdue_requests=overdue)
     return counts
 
