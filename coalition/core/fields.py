@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import wtforms
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import DateField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import DateField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import Select as SelectWidget
 
 from coalition.core import text
 from coalition.core.db import valid_id
@@ -50,6 +52,27 @@ class FilterForm(Form):
 
     class Meta:
         csrf = False
+
+
+class OptionsSelect(SelectWidget):
+    """wtforms' select, each plain option (one without attributes of its own) written as the
+    widget writes it but in one step: the agency and people lists have 50 to 150 options, and
+    the generic attribute writer costs ~6 µs an option."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw:
+            return super().render_option(choice, **kwargs)
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        return Markup(  # noqa: S704 - the value and the label are escaped here
+            f'<option{" selected" if choice.selected else ""} value="{escape(value)}">'
+            f'{escape(choice.label or choice.value)}</option>')
+
+
+class SelectField(wtforms.SelectField):
+    """A select rendered by :class:`OptionsSelect`."""
+
+    widget = OptionsSelect()
 
 
 def options(pairs, *, blank: str | None = None) -> list[SelectChoice]:

@@ -3,12 +3,13 @@ rules between values are the services'."""
 
 from __future__ import annotations
 
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from coalition.core.fields import (
     FilterForm,
     Form,
+    SelectField,
     checkboxes,
     choice,
     date_field,

@@ -1,4 +1,4 @@
-"""Form building blocks: the checkboxes of a multiple-choice field render as the widgets would."""
+"""Form building blocks: checkboxes and selects render as the wtforms widgets would, faster."""
 
 from __future__ import annotations
 
@@ -9,8 +9,18 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import Select
 
-from coalition.core.fields import FilterForm, checkbox_options, checkboxes, options, record_id
+from coalition.core.fields import (
+    FilterForm,
+    OptionsSelect,
+    SelectField,
+    checkbox_options,
+    checkboxes,
+    choice,
+    options,
+    record_id,
+)
 
 
 class Agencies(FilterForm):
@@ -57,3 +67,27 @@ def test_checked_and_invalid_options_are_marked(app):
         'name="organization_ids" type="checkbox" value="3">',
         '<input checked class="form-check-input is-invalid" id="organization_ids-1" '
         'name="organization_ids" type="checkbox" value="12">']
+
+
+class Picks(FilterForm):
+    agency = choice("Agency", "an agency")
+    code = SelectField("Code", choices=[SelectChoice("", "Any"), SelectChoice("a&b", "A <&> \"B\""),
+                                        SelectChoice("x", "X", render_kw={"disabled": True})])
+    flag = SelectField("Flag", choices=[SelectChoice(True, "Yes"), SelectChoice(False, "No")],
+                       coerce=lambda value: value in (True, "True"))
+
+
+@pytest.mark.parametrize("query", [{}, {"agency": "12"}, {"agency": "7"}, {"code": "a&b"},
+                                   {"code": "x"}, {"flag": "True"}, {"agency": "nonsense"}])
+def test_selects_render_as_the_wtforms_widget_does(app, query):
+    with app.test_request_context():
+        form = Picks(MultiDict(query))
+        form.agency.choices = options([(3, "Harbor <Hospital>"), (7, "O'Neil & Sons EMS"),
+                                       (12, "Sheriff")], blank="Any")
+        form.validate()
+        for field in form:
+            assert isinstance(field.widget, OptionsSelect)
+            for attrs in ({}, {"class_": "form-select", "required": True}):
+                assert str(field(**attrs)) == str(Select()(field, **attrs))
+        assert '<option selected value="12">Sheriff</option>' in str(form.agency()) \
+            or query.get("agency") != "12"
