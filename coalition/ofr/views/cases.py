@@ -61,9 +61,9 @@ def ofr_table(table_id: int, act=None) -> CoalitionTable:
     return web.load(CoalitionTable, table_id, view=can_view_ofr_table, act=act)
 
 
-def case_of(case_id: int, act=None) -> FatalityCase:
+def case_of(case_id: int, act=None, options=None) -> FatalityCase:
     """The case; 404 for anyone not seated at its table, 403 when ``act`` refuses."""
-    return web.load(FatalityCase, case_id, view=can_view_case, act=act)
+    return web.load(FatalityCase, case_id, view=can_view_case, act=act, options=options)
 
 
 def page(template: str, status: int = 200, **context):
@@ -209,7 +209,7 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
 
 @bp.get("/cases/<int:case_id>")
 def case_detail(case_id: int):
-    return _render_case(case_of(case_id))
+    return _render_case(case_of(case_id, options=ofr.case_page_options()))
 
 
 @bp.route("/cases/<int:case_id>/identity", methods=["GET", "POST"])
