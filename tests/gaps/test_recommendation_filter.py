@@ -68,3 +68,31 @@ def test_a_bad_agency_link_is_answered_with_a_message(client, login, review, led
     assert response.status_code == 400
     assert "This lead agency link is not valid." in page
     assert _codes(page) == {r.code for r in led.values()}  # the filters are dropped
+
+
+def test_a_recommendation_page_makes_the_same_queries_however_long_its_work_plan(
+        client, login, review, make_recommendation, today):
+    """Work items come with their owners and organizations in the same query."""
+    from datetime import timedelta
+
+    from tests.conftest import counting_queries
+
+    recommendation = make_recommendation()
+    login(review.manager)
+
+    def queries() -> tuple[int, str]:
+        db.session.expire_all()
+        with counting_queries() as statements:
+            page = client.get(f"/recommendations/{recommendation.id}")
+        assert page.status_code == 200
+        return len(statements), page.get_data(as_text=True)
+
+    empty, _ = queries()
+    owners = [review.lead_person.id, review.member.person_id, review.coalition_member.person_id]
+    for n in range(5):
+        gaps.add_work_item(review.manager, recommendation, title=f"Step {n}",
+                           owner_id=owners[n % 3], due_on=today + timedelta(days=n + 1))
+    db.session.commit()
+    full, page = queries()
+    assert full == empty <= 12
+    assert "Officer Seated" in page and "Nurse Member" in page and "Step 4" in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
@@ -39,8 +40,8 @@ LABELS = {"scope": SCOPES, "target_level": TARGET_LEVELS, "strategy": STRATEGIES
           "decision": DECISIONS}
 
 
-def _recommendation(recommendation_id: int, act=None) -> Recommendation:
-    return web.load(Recommendation, recommendation_id, act=act)
+def _recommendation(recommendation_id: int, act=None, options=None) -> Recommendation:
+    return web.load(Recommendation, recommendation_id, act=act, options=options)
 
 
 def _status_choices(blank: str | None = None):
@@ -210,7 +211,8 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
 
 @bp.get("/recommendations/<int:recommendation_id>")
 def recommendation_detail(recommendation_id: int):
-    return _render(_recommendation(recommendation_id))
+    return _render(_recommendation(recommendation_id,
+                                   options=[joinedload(Recommendation.table)]))
 
 
 @bp.post("/recommendations/<int:recommendation_id>/update")
