@@ -88,10 +88,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from coalition.core import localtime
+    from coalition.core.fields import checkbox_options
     from coalition.core.http import register_request_hooks
 
     register_request_hooks(app)
     localtime.init_app(app)
+    app.jinja_env.globals["checkbox_options"] = checkbox_options
 
 
 def register_cli(app: Flask) -> None:

@@ -3,12 +3,13 @@ rules between values are the services'."""
 
 from __future__ import annotations
 
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Optional
+from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from coalition.core.fields import (
     FilterForm,
     Form,
+    SelectField,
     checkboxes,
     choice,
     date_field,
@@ -111,8 +112,18 @@ class WorkItemForm(Form):
     due_on = date_field("Due on", required="Enter the due date.")
 
 
+def _an_id(form, field) -> None:
+    """A record id, or nothing."""
+    try:
+        field.data = record_id(field.data)
+    except ValueError as error:
+        raise ValidationError("This lead agency link is not valid.") from error
+
+
 class RecommendationFilterForm(FilterForm):
     status = SelectField("Status", default="", invalid_choice_message="Choose from the list.")
-    lead = choice("Lead agency", "an agency")
+    agency = StringField("Lead agency contains", filters=[strip],
+                         validators=[Optional(), most(100)])
+    lead = HiddenField(validators=[_an_id])  # one agency by id, from links
     stalled = _select("Show", {"": "All", "stalled": "Stalled only", "active": "Not finished",
                                "finished": "Finished"}, default="")

@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -16,6 +15,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from coalition.core.fields import (
     FilterForm,
     Form,
+    SelectField,
     checkboxes,
     choice,
     date_field,

@@ -231,11 +231,13 @@ class RecordsRequest(db.Model):
         CheckConstraint("received_on IS NULL OR received_on >= requested_on",
                         name="received_after_requested"),
         Index("ix_records_requests_open", "received_on", "nothing_found", "due_on"),
+        # a case's requests, and which of them are overdue, from the index alone
+        Index("ix_records_requests_case_open", "case_id", "received_on", "nothing_found",
+              "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("fatality_cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("fatality_cases.id", ondelete="CASCADE"))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     requested_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)

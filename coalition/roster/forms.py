@@ -26,7 +26,6 @@ from wtforms.validators import (
 from coalition.core.fields import (
     FilterForm,
     Form,
-    QuickSelect,
     choice,
     date_field,
     most,
@@ -55,8 +54,8 @@ AGREEMENT_FILTER_CHOICES = [("", "Any"), ("renew", "To renew (expired or expirin
 
 class OrganizationFilterForm(FilterForm):
     q = SearchField("Name contains", validators=[Optional(), most(200)], filters=[strip])
-    sector = choice("Sector", "a sector", widget=QuickSelect())
-    table = choice("Seated at table", "a table", widget=QuickSelect())
+    sector = choice("Sector", "a sector")
+    table = choice("Seated at table", "a table")
     status = SelectField("Status", choices=STATUS_CHOICES, default="active",
                          invalid_choice_message="Choose active, inactive or all.")
     agreement = SelectField("Agreement", choices=AGREEMENT_FILTER_CHOICES, default="",
@@ -66,8 +65,8 @@ class OrganizationFilterForm(FilterForm):
 class PersonFilterForm(FilterForm):
     q = SearchField("Name or e-mail contains", validators=[Optional(), most(200)],
                     filters=[strip])
-    organization = choice("Organization", "an organization", widget=QuickSelect())
-    table = choice("Seated at table", "a table", widget=QuickSelect())
+    organization = choice("Organization", "an organization")
+    table = choice("Seated at table", "a table")
     status = SelectField("Status", choices=STATUS_CHOICES, default="active",
                          invalid_choice_message="Choose active, inactive or all.")
 

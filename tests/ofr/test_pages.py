@@ -320,3 +320,28 @@ def test_records_are_requested_through_the_form(client, login, ofr_setting, make
         == sorted([ofr_setting.police.id, ofr_setting.ems.id])
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Records requested from 2 agencies." in page
+
+
+def test_the_case_page_counts_the_timeline_and_logs_one_read(client, login, ofr_setting, story):
+    """The timeline button counts the touchpoints (without loading them); each showing of the
+    case writes exactly one audit row."""
+    case = story[0]
+    login(ofr_setting.police_user)
+
+    def reads():
+        return len(db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "view", AuditEvent.object_type == "fatality_cases",
+            AuditEvent.object_id == case.id)).all())
+
+    before = reads()
+    assert "Timeline (1 touchpoint)" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert reads() == before + 1
+    ofr.add_touchpoint(ofr_setting.manager, case, occurred="2020-03",
+                       type_id=term_by_code("touchpoint_type", "ed_visit").id)
+    db.session.commit()
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Timeline (2 touchpoints)" in page
+    assert reads() == before + 2
+    expected = len(db.session.scalars(select(Touchpoint).where(
+        Touchpoint.case_id == case.id)).all())
+    assert ofr.touchpoint_count(case) == expected == 2

@@ -286,11 +286,11 @@ def test_the_current_agreements_are_those_of_the_organizations(make_org):
     [(True, "Yes"), (False, "No")],
 ])
 @pytest.mark.parametrize("data", [None, "22", "8", "True"])
-def test_the_quick_select_writes_what_the_select_widget_writes(app, choices, data):
+def test_the_options_select_writes_what_the_select_widget_writes(app, choices, data):
     from wtforms import Form, SelectField
     from wtforms.fields.choices import SelectChoice
 
-    from coalition.core.fields import QuickSelect
+    from coalition.core.fields import OptionsSelect
 
     offered = [SelectChoice(value, label) for value, label in choices]
 
@@ -298,7 +298,7 @@ def test_the_quick_select_writes_what_the_select_widget_writes(app, choices, dat
         pick = SelectField("Pick", choices=offered)
 
     class Quick(Form):
-        pick = SelectField("Pick", choices=offered, widget=QuickSelect())
+        pick = SelectField("Pick", choices=offered, widget=OptionsSelect())
 
     formdata = {"pick": data} if data is not None else None
     from werkzeug.datastructures import MultiDict

@@ -81,11 +81,11 @@ def add_work_item(actor, recommendation: Recommendation, *, title, owner_id, due
 
 
 def work_items(recommendation: Recommendation) -> list[ActionItem]:
-    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm import joinedload
 
     return list(db.session.scalars(
         select(ActionItem).where(ActionItem.source_recommendation_id == recommendation.id)
-        .options(selectinload(ActionItem.owner), selectinload(ActionItem.organization))
+        .options(joinedload(ActionItem.owner), joinedload(ActionItem.organization))
         .order_by(ActionItem.due_on, ActionItem.id)))
 
 

@@ -303,9 +303,10 @@ def progress_of(recommendation_ids, today: date | None = None) -> dict[int, Prog
 
 
 def recommendation_query(*, status_code: str | None = None, lead_organization_id=None,
-                         stalled_only: bool = False, finished: bool | None = None,
-                         today: date | None = None):
-    """The committee's list: stalled first, then by last update (oldest first)."""
+                         lead_name: str = "", stalled_only: bool = False,
+                         finished: bool | None = None, today: date | None = None):
+    """The committee's list: stalled first, then by last update (oldest first). ``lead_name``
+    keeps those whose lead agency's name contains it (case-insensitive)."""
     from coalition.core.models import VocabTerm
 
     cutoff = stalled_before(today)
@@ -318,6 +319,10 @@ def recommendation_query(*, status_code: str | None = None, lead_organization_id
         stmt = stmt.where(finished_clause if finished else ~finished_clause)
     if lead_organization_id:
         stmt = stmt.where(Recommendation.lead_organization_id == lead_organization_id)
+    if lead_name.strip():
+        stmt = stmt.where(Recommendation.lead_organization_id.in_(
+            select(Organization.id).where(Organization.name_key.contains(
+                lead_name.strip().casefold(), autoescape=True))))
     if stalled_only:
         stmt = stmt.where(~finished_clause, Recommendation.last_update_on < cutoff)
     return stmt.order_by(stalled, Recommendation.last_update_on, Recommendation.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
@@ -32,15 +33,15 @@ from coalition.ofr.models import FatalityCase
 from coalition.ofr.permissions import can_view_case
 from coalition.roster import seats
 from coalition.roster import services as roster
-from coalition.roster.models import CoalitionTable
+from coalition.roster.models import CoalitionTable, Organization
 from coalition.roster.permissions import can_manage_table
 
 LABELS = {"scope": SCOPES, "target_level": TARGET_LEVELS, "strategy": STRATEGIES,
           "decision": DECISIONS}
 
 
-def _recommendation(recommendation_id: int, act=None) -> Recommendation:
-    return web.load(Recommendation, recommendation_id, act=act)
+def _recommendation(recommendation_id: int, act=None, options=None) -> Recommendation:
+    return web.load(Recommendation, recommendation_id, act=act, options=options)
 
 
 def _status_choices(blank: str | None = None):
@@ -55,17 +56,17 @@ def recommendation_list():
     form = RecommendationFilterForm(request.args)
     form.status.choices = options([(t.code, t.label)
                                    for t in vocab.terms(gaps.STATUS_VOCABULARY)], blank="Any")
-    form.lead.choices = options(roster.organization_names(active_only=False), blank="Any")
     valid = form.validate()
     show = form.stalled.data if valid else ""
+    lead = db.session.get(Organization, form.lead.data) if valid and form.lead.data else None
     filters = {"status_code": form.status.data or None, "lead_organization_id": form.lead.data,
-               "stalled_only": show == "stalled",
+               "lead_name": form.agency.data or "", "stalled_only": show == "stalled",
                "finished": {"active": False, "finished": True}.get(show)} if valid else {}
     page = web.paginate(gaps.recommendation_query(**filters))
     ids = [r.id for r in page.items]
     decide = can_decide(viewer)
     return render_template(
-        "gaps/recommendation_list.html", form=form, page=page, today=local_today(),
+        "gaps/recommendation_list.html", form=form, page=page, today=local_today(), lead=lead,
         progress=gaps.progress_of(ids), counts=gaps.status_counts(), cutoff=gaps.stalled_before(),
         stalled_days=gaps.stalled_days(), may_decide=decide, may_draft=can_draft(viewer),
         decision_form=DecisionForm(formdata=None) if decide else None,
@@ -210,7 +211,8 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
 
 @bp.get("/recommendations/<int:recommendation_id>")
 def recommendation_detail(recommendation_id: int):
-    return _render(_recommendation(recommendation_id))
+    return _render(_recommendation(recommendation_id,
+                                   options=[joinedload(Recommendation.table)]))
 
 
 @bp.post("/recommendations/<int:recommendation_id>/update")

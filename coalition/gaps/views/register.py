@@ -44,10 +44,10 @@ def _values(form: GapForm) -> dict:
 @bp.get("/gaps")
 def gap_list():
     form = GapFilterForm(request.args)
-    form.stage.choices = options([(t.id, t.label) for t in vocab.terms("stage")], blank="Any")
-    form.sector.choices = options([(t.id, t.label) for t in vocab.terms("sector")], blank="Any")
-    form.gap_type.choices = options([(t.id, t.label) for t in vocab.terms("gap_type")],
-                                    blank="Any")
+    terms = vocab.terms_of("stage", "sector", "gap_type")
+    form.stage.choices = options([(t.id, t.label) for t in terms["stage"]], blank="Any")
+    form.sector.choices = options([(t.id, t.label) for t in terms["sector"]], blank="Any")
+    form.gap_type.choices = options([(t.id, t.label) for t in terms["gap_type"]], blank="Any")
     valid = form.validate()
     filters = {"status": form.status.data, "stage_id": form.stage.data,
                "sector_id": form.sector.data, "gap_type_id": form.gap_type.data,

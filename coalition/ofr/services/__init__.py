@@ -17,6 +17,7 @@ from coalition.ofr.services.cases import (  # noqa: F401
     FACT_FIELDS,
     TRANSITIONS,
     TRISTATE_FIELDS,
+    case_page_options,
     completeness,
     create_case,
     log_case_read,
@@ -29,7 +30,9 @@ from coalition.ofr.services.identity import (  # noqa: F401
     save_identity,
 )
 from coalition.ofr.services.listing import (  # noqa: F401
+    case_ids_query,
     case_query,
+    case_rows,
     ofr_tables_of,
     quality_query,
     table_counts,
@@ -55,5 +58,6 @@ from coalition.ofr.services.timeline import (  # noqa: F401
     entry_defaults,
     remove_touchpoint,
     timeline,
+    touchpoint_count,
     update_touchpoint,
 )

@@ -85,11 +85,11 @@ def _describe(viewer, action: ActionItem) -> dict:
 
 def case_actions(case: FatalityCase) -> list[ActionItem]:
     """The action items decided about the case, by due date."""
-    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm import joinedload
 
     return list(db.session.scalars(
         select(ActionItem).where(ActionItem.source_case_id == case.id)
-        .options(selectinload(ActionItem.owner))
+        .options(joinedload(ActionItem.owner))
         .order_by(ActionItem.due_on, ActionItem.id)))
 
 

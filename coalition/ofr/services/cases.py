@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.orm import joinedload
+
 from coalition.core import audit, codes
 from coalition.core.concurrency import check_version
 from coalition.core.errors import ServiceError
@@ -241,6 +243,12 @@ def completeness(case: FatalityCase) -> dict:
         missing.append("substances")
     return {"known": count, "total": total, "percent": round(100 * count / total),
             "missing": missing}
+
+
+def case_page_options() -> tuple:
+    """What a case's page shows of its single relations, loaded with the case (one query)."""
+    return (joinedload(FatalityCase.table), joinedload(FatalityCase.selected_meeting),
+            joinedload(FatalityCase.identity))
 
 
 def log_case_read(actor, case: FatalityCase) -> None:

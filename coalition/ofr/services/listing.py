@@ -4,13 +4,16 @@ list (cases below the completeness threshold, computed in SQL), and the dashboar
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from coalition.extensions import db
+from coalition.meetings.models import Meeting
 from coalition.ofr.models import (
     AWAITING_REVIEW,
+    CASE_STATUSES,
     OPEN_STATUSES,
     CaseCriterion,
     CaseSubstance,
@@ -69,10 +72,55 @@ def case_query(table, *, status: str | None = "open", month: date | None = None,
                                   FatalityCase.id.not_in(answered_any)))
         else:
             stmt = stmt.where(FatalityCase.id.in_(answered))
-    return (stmt.options(selectinload(FatalityCase.substances),
-                         selectinload(FatalityCase.selected_meeting),
-                         selectinload(FatalityCase.requests))
-            .order_by(FatalityCase.date_of_death.desc().nulls_last(), FatalityCase.id.desc()))
+    return stmt.order_by(FatalityCase.date_of_death.desc().nulls_last(), FatalityCase.id.desc())
+
+
+def case_ids_query(table, **filters):
+    """The ids of :func:`case_query`'s cases, in its order: what the list pages through."""
+    return case_query(table, **filters).with_only_columns(FatalityCase.id)
+
+
+def _overdue():
+    """SQL: a records request not answered and past its due date (``RecordsRequest.is_overdue``),
+    with the date as the ``today`` parameter."""
+    return and_(RecordsRequest.received_on.is_(None), RecordsRequest.nothing_found.is_(False),
+                RecordsRequest.due_on < bindparam("today", type_=Date))
+
+
+def _request_count(*conditions):
+    return (select(func.count()).select_from(RecordsRequest)
+            .where(RecordsRequest.case_id == FatalityCase.id, *conditions)
+            .correlate(FatalityCase).scalar_subquery())
+
+
+@cache
+def _rows_statement():
+    """The statement of :func:`case_rows`, built once (its twenty CASE expressions cost more to
+    build than the query costs to run); ``ids`` and ``today`` are its parameters."""
+    return (select(FatalityCase.id, FatalityCase.code, FatalityCase.date_of_death,
+                   FatalityCase.age, FatalityCase.county_of_death, FatalityCase.status,
+                   Meeting.starts_at.label("meeting_starts_at"), known_count().label("known"),
+                   _request_count().label("requests"),
+                   _request_count(_overdue()).label("overdue"))
+            .outerjoin(Meeting, Meeting.id == FatalityCase.selected_meeting_id)
+            .where(FatalityCase.id.in_(bindparam("ids", expanding=True))))
+
+
+def case_rows(case_ids: list[int], today: date) -> list[dict]:
+    """What the deaths list shows of these cases, in the order given (one query): the facts
+    shown, the status, the selected meeting's start, the completeness share (as
+    :func:`completeness` computes it, counted in SQL), the records requests and how many are
+    overdue."""
+    if not case_ids:
+        return []
+    total = len(COMPLETENESS_FIELDS) + 1
+    by_id = {}
+    for row in db.session.execute(_rows_statement(), {"ids": list(case_ids), "today": today}):
+        shown = row._asdict()
+        shown["status_label"] = CASE_STATUSES[row.status]
+        shown["percent"] = round(100 * row.known / total)
+        by_id[row.id] = shown
+    return [by_id[case_id] for case_id in case_ids if case_id in by_id]
 
 
 def quality_query(table, threshold: int):
@@ -85,28 +133,29 @@ def quality_query(table, threshold: int):
             .order_by(share, FatalityCase.id))
 
 
+@cache
+def _counts_statement():
+    """The statement of :func:`table_counts`, built once; ``tables`` and ``today`` are its
+    parameters."""
+    return (select(FatalityCase.table_id, func.count(FatalityCase.id),
+                   func.count(case((and_(FatalityCase.selected_meeting_id.is_not(None),
+                                         FatalityCase.status.in_(AWAITING_REVIEW)), 1))),
+                   func.coalesce(func.sum(_request_count(_overdue())), 0))
+            .where(FatalityCase.table_id.in_(bindparam("tables", expanding=True)),
+                   FatalityCase.status.in_(OPEN))
+            .group_by(FatalityCase.table_id))
+
+
 def table_counts(table_ids, today: date) -> dict[int, dict]:
     """Per table: open cases, cases selected for a meeting, overdue records requests of its open
-    cases (two queries)."""
+    cases (one query: the requests are counted per open case, from an index)."""
     counts = {table_id: {"open": 0, "selected": 0, "overdue_requests": 0}
               for table_id in table_ids}
     if not table_ids:
         return counts
-    for table_id, open_cases, selected in db.session.execute(
-            select(FatalityCase.table_id, func.count(FatalityCase.id),
-                   func.count(case((and_(FatalityCase.selected_meeting_id.is_not(None),
-                                         FatalityCase.status.in_(AWAITING_REVIEW)), 1))))
-            .where(FatalityCase.table_id.in_(table_ids), FatalityCase.status.in_(OPEN))
-            .group_by(FatalityCase.table_id)):
-        counts[table_id].update(open=open_cases, selected=selected)
-    for table_id, overdue in db.session.execute(
-            select(FatalityCase.table_id, func.count(RecordsRequest.id))
-            .join(RecordsRequest, RecordsRequest.case_id == FatalityCase.id)
-            .where(FatalityCase.table_id.in_(table_ids), FatalityCase.status.in_(OPEN),
-                   RecordsRequest.received_on.is_(None),
-                   RecordsRequest.nothing_found.is_(False), RecordsRequest.due_on < today)
-            .group_by(FatalityCase.table_id)):
-        counts[table_id]["overdue_requests"] = overdue
+    for table_id, open_cases, selected, overdue in db.session.execute(
+            _counts_statement(), {"tables": list(table_ids), "today": today}):
+        counts[table_id].update(open=open_cases, selected=selected, overdue_requests=overdue)
     return counts
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from coalition.core import audit
@@ -215,6 +215,12 @@ def timeline(case: FatalityCase) -> list[TimelineRow]:
             gap_type=point.gap_type.label if point.gap_type else "",
             rationale=point.rationale, is_part2=point.is_part2))
     return rows
+
+
+def touchpoint_count(case: FatalityCase) -> int:
+    """How many touchpoints the case's timeline has (counted, not loaded)."""
+    return db.session.scalar(select(func.count(Touchpoint.id))
+                             .where(Touchpoint.case_id == case.id))
 
 
 def entry_defaults(case: FatalityCase) -> dict:

@@ -61,9 +61,9 @@ def ofr_table(table_id: int, act=None) -> CoalitionTable:
     return web.load(CoalitionTable, table_id, view=can_view_ofr_table, act=act)
 
 
-def case_of(case_id: int, act=None) -> FatalityCase:
+def case_of(case_id: int, act=None, options=None) -> FatalityCase:
     """The case; 404 for anyone not seated at its table, 403 when ``act`` refuses."""
-    return web.load(FatalityCase, case_id, view=can_view_case, act=act)
+    return web.load(FatalityCase, case_id, view=can_view_case, act=act, options=options)
 
 
 def page(template: str, status: int = 200, **context):
@@ -106,11 +106,12 @@ def case_list(table_id: int):
         valid = False
     filters = {"status": form.status.data, "month": month, "criterion_id": form.criterion.data,
                "result": form.result.data} if valid else {}
-    listing = web.paginate(ofr.case_query(table, **filters))
+    listing = web.paginate(ofr.case_ids_query(table, **filters))
+    today = local_today()
     return page("ofr/case_list.html", 200 if valid else 400, table=table, form=form,
-                page=listing, today=local_today(), manage=can_manage_table(web.actor(), table),
-                completeness={case.id: ofr.completeness(case) for case in listing.items},
-                counts=ofr.table_counts([table.id], local_today())[table.id])
+                page=listing, rows=ofr.case_rows(listing.items, today),
+                manage=can_manage_table(web.actor(), table),
+                counts=ofr.table_counts([table.id], today)[table.id])
 
 
 # --- recording a death, and its facts -------------------------------------------------------
@@ -200,14 +201,15 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
                 criteria=criteria, answers=answers, completeness=ofr.completeness(case),
                 today=local_today(), revealed=revealed, answer=answer or {},
                 may_reveal=can_reveal_case_identity(viewer, case) and case.identity is not None,
-                statuses=CASE_STATUSES, actions=ofr.case_actions(case), labels=LABELS)
+                statuses=CASE_STATUSES, actions=ofr.case_actions(case), labels=LABELS,
+                touchpoints=ofr.touchpoint_count(case))
     web.perform(lambda: ofr.log_case_read(viewer, case))  # after rendering: nothing reloads
     return web.no_store(make_response(html, status))
 
 
 @bp.get("/cases/<int:case_id>")
 def case_detail(case_id: int):
-    return _render_case(case_of(case_id))
+    return _render_case(case_of(case_id, options=ofr.case_page_options()))
 
 
 @bp.route("/cases/<int:case_id>/identity", methods=["GET", "POST"])

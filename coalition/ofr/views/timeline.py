@@ -22,15 +22,16 @@ from coalition.roster import services as roster
 
 
 def _choices(form: TouchpointForm) -> TouchpointForm:
-    form.type_id.choices = options([(t.id, t.label) for t in vocab.terms("touchpoint_type")],
+    terms = vocab.terms_of("touchpoint_type", "sector", "stage", "gap_type")
+    form.type_id.choices = options([(t.id, t.label) for t in terms["touchpoint_type"]],
                                    blank="Choose…")
     form.organization_id.choices = options(roster.organization_names(active_only=False),
                                            blank="Not recorded")
-    form.sector_id.choices = options([(t.id, t.label) for t in vocab.terms("sector")],
+    form.sector_id.choices = options([(t.id, t.label) for t in terms["sector"]],
                                      blank="The agency's sector")
-    form.stage_id.choices = options([(t.id, t.label) for t in vocab.terms("stage")],
+    form.stage_id.choices = options([(t.id, t.label) for t in terms["stage"]],
                                     blank="Not recorded")
-    form.gap_type_id.choices = options([(t.id, t.label) for t in vocab.terms("gap_type")],
+    form.gap_type_id.choices = options([(t.id, t.label) for t in terms["gap_type"]],
                                        blank="Choose when it is a missed opportunity")
     return form
 
