@@ -172,7 +172,7 @@ def gunicorn(module: str, env: dict, log: Path):
                 urllib.request.urlopen(base + ("/healthz" if module == "wsgi:app" else "/"),
                                        timeout=2).read()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):  # refused, reset, or slow to answer
                 if process.poll() is not None:
                     raise SystemExit(f"gunicorn {module} stopped; see {log}") from None
                 time.sleep(0.2)
@@ -374,7 +374,8 @@ def report(results: dict[str, dict]) -> bool:
             ("errors (4xx/5xx, socket)", lambda m: f"{m['non_2xx_3xx'] + m['socket_errors']:.0f}"),
             ('"database is locked" / tracebacks in the log',
              lambda m: f"{m['locked']} / {m['tracebacks']}"),
-            ("writes acknowledged / found in the database",
+            ("writes acknowledged / found in the database (a write still in flight when the "
+             "run stops is found but not acknowledged)",
              lambda m: f"{m['acks']:.0f} / {m['written']}")]
     for title, cell in rows:
         print(f"| {title} | " + " | ".join(cell(results[n]["mixed"]) for n in names) + " |")
@@ -382,7 +383,7 @@ def report(results: dict[str, dict]) -> bool:
         m = results[name]["mixed"]
         if (m["p95"] > CONCURRENT_P95_MS or m["failures"] or m["non_2xx_3xx"]
                 or m["socket_errors"] or m["locked"] or m["tracebacks"] or m["acks"] == 0
-                or m["written"] != m["acks"]):
+                or m["written"] < m["acks"]):
             ok = False
             print(f"20-user run on {name} misses its targets; see {results[name]['log']}")
     return ok
