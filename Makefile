@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 
-.PHONY: run test test-tz lint install install-dev browser migrate seed backup bench bench-reports clean help
+.PHONY: run test test-tz lint install install-dev browser migrate seed backup bench bench-reports bench-load clean help
 
 help:
 	@echo "make run     serve the demo coalition on http://$(HOST):$(PORT) (PORT=... to change)"
@@ -16,6 +16,7 @@ help:
 	@echo "make backup  write a consistent database backup under instance/backups"
 	@echo "make bench   query-count and page-time benchmark at large data"
 	@echo "make bench-reports  report rendering time at large data (pages, context, layout)"
+	@echo "make bench-load     throughput under gunicorn and wrk, SQLite and PostgreSQL (bench/RESULTS.md)"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +66,10 @@ bench: install-dev
 
 bench-reports: install-dev
 	$(BIN)/python bench/reports.py
+
+bench-load: install-dev
+	@scripts/install-wrk.sh
+	$(BIN)/python bench/throughput.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
