@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from coalition.core import audit, throttle
@@ -182,7 +182,12 @@ def recent_events(viewer: User, user: User, limit: int = 20):
     about_account = (AuditEvent.object_type == audit.object_type_of(user)) & (
         AuditEvent.object_id == user.id)
     visible = audit.visible_to(audit.case_tables_of(viewer))
-    return (select(AuditEvent).where(or_(about_account, AuditEvent.user_id == user.id), visible)
+    # each side read newest first along its own index, then the newest of both: an OR of the
+    # two would make the database gather every row by or about the account and sort them
+    latest = union(*[select(AuditEvent.id).where(side, visible).order_by(AuditEvent.id.desc())
+                     .limit(limit).subquery().select()
+                     for side in (about_account, AuditEvent.user_id == user.id)])
+    return (select(AuditEvent).where(AuditEvent.id.in_(latest))
             .order_by(AuditEvent.id.desc()).limit(limit))  # append-only: key order is time order
 
 

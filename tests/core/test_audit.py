@@ -281,3 +281,29 @@ def test_the_database_refuses_to_change_audit_rows(coordinator, statement):
     assert db.session.scalar(select(AuditEvent.summary).where(AuditEvent.id == row_id)) == (
         "original")
     assert db.session.scalar(select(func.count(AuditEvent.id))) >= 1
+
+
+@pytest.mark.parametrize("limit", [1, 4, 25, 200])
+def test_an_accounts_recent_events_are_the_newest_by_or_about_it(make_user, limit):
+    from sqlalchemy import or_
+
+    from coalition.core import accounts
+
+    users = [make_user(name=f"Person {n}") for n in range(3)]
+    for n in range(90):  # rows by the account, about it, both, neither; some of case tables
+        about = users[n % 3] if n % 2 else users[(n + 1) % 3]
+        audit.log(users[n % 3] if n % 5 else None, "update", about,
+                  case_table=[None, 1, None, 2][n % 4])
+    db.session.commit()
+    viewer = make_user("coordinator")
+    subject = users[0]
+    visible = audit.visible_to(audit.case_tables_of(viewer))
+    by_or_about = select(AuditEvent.id).where(or_(
+        (AuditEvent.object_type == audit.object_type_of(subject))
+        & (AuditEvent.object_id == subject.id),
+        AuditEvent.user_id == subject.id), visible)
+    total = len(list(db.session.scalars(by_or_about)))
+    expected = list(db.session.scalars(by_or_about.order_by(AuditEvent.id.desc()).limit(limit)))
+    shown = [row.id for row in db.session.scalars(accounts.recent_events(viewer, subject, limit))]
+    assert shown == expected
+    assert 25 < total < 200 and len(shown) == min(limit, total)
