@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
 from coalition.core import audit
 from coalition.core.concurrency import check_version
@@ -174,9 +174,8 @@ def next_meeting(meeting: Meeting) -> Meeting | None:
 def meeting_query(viewer, *, table_id: int | None = None, when: str = "upcoming"):
     """Meetings of the tables ``viewer`` may see: upcoming (soonest first) or past (latest
     first)."""
-    stmt = (select(Meeting).join(CoalitionTable, CoalitionTable.id == Meeting.table_id)
-            .where(visible_tables_clause(viewer))
-            .options(selectinload(Meeting.table), selectinload(Meeting.facilitator)))
+    stmt = (select(Meeting).join(Meeting.table).where(visible_tables_clause(viewer))
+            .options(contains_eager(Meeting.table)))  # the list shows the table's name
     if table_id is not None:
         stmt = stmt.where(Meeting.table_id == table_id)
     now = utcnow()
