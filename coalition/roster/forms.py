@@ -49,7 +49,7 @@ def web_address(form, field):
 
 # --- list filters (GET; they change nothing, so no CSRF token) --------------------------------
 
-AGREEMENT_FILTER_CHOICES = [("", "Any"), ("renew", "To renew (expired or expiring soon)")]
+AGREEMENT_FILTER_CHOICES = [("", "Any"), ("renew", "To renew")]  # expired or expiring soon
 
 
 class OrganizationFilterForm(FilterForm):
