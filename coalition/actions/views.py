@@ -39,6 +39,10 @@ from coalition.roster import services as roster
 
 bp = Blueprint("actions", __name__)
 
+# The coalition list counts its rows only this far ("More than 1,000 in all"): counting every
+# open item of a large coalition cost more than reading the page.
+LIST_COUNT_UP_TO = 1000
+
 
 def _dates() -> dict:
     return {"today": local_today(), "soon_days": current_app.config["ACTION_DUE_SOON_DAYS"]}
@@ -92,8 +96,9 @@ def item_list():
     form, filters = _filter_form(viewer, request.args)
     today = local_today()
     grouped = actions.open_first_paging(viewer, today=today, **(filters or {}))
-    page = (web.paginate_grouped(**grouped) if grouped is not None else
-            web.paginate(actions.item_list_query(viewer, today=today, **(filters or {}))))
+    page = (web.paginate_grouped(**grouped, count_up_to=LIST_COUNT_UP_TO) if grouped is not None
+            else web.paginate(actions.item_list_query(viewer, today=today, **(filters or {})),
+                              count_up_to=LIST_COUNT_UP_TO))
     return render_template("actions/item_list.html", form=form, page=page,
                            redacted=actions.redacted_ids(viewer, page.items),
                            export_form=ExportForm(formdata=None), **_dates()), (

@@ -199,7 +199,8 @@ def paginate(stmt, *, per_page: int | None = None, count_up_to: int | None = Non
     return page
 
 
-def paginate_grouped(stmt, *, key, groups, order, options=(), per_page: int | None = None):
+def paginate_grouped(stmt, *, key, groups, order, options=(), per_page: int | None = None,
+                     count_up_to: int | None = None):
     """One page of ``stmt`` (filters only) listing its rows group after group — ``groups`` are
     conditions, e.g. open then closed — each group in ``order``.
 
@@ -207,20 +208,38 @@ def paginate_grouped(stmt, *, key, groups, order, options=(), per_page: int | No
     group is read along ``order`` on its own (an index on those columns serves it), in two
     queries whatever the data: the groups' counts, then the page's rows. ``key`` is the rows'
     primary key; ``options`` are loader options for the page's rows. A page past the end shows
-    the last page.
+    the last page. With ``count_up_to`` each group is counted only that far (or five pages past
+    the current one), as :class:`BoundedPagination` counts.
     """
     size = per_page or current_app.config["PAGE_SIZE"]
     return _GroupedPagination(page=page_number(), per_page=size, max_per_page=size,
                               error_out=False, select=stmt, key=key, groups=tuple(groups),
-                              order=tuple(order), options=tuple(options))
+                              order=tuple(order), options=tuple(options),
+                              count_up_to=count_up_to)
 
 
 class _GroupedPagination(Pagination):
+    total_is_bound = False
+
+    def _group_counts(self, stmt, key, groups) -> tuple[int, ...]:
+        """Each group's count; bounded, a group past the bound counts ``bound + 1`` (the page,
+        which ends before the bound, then lies in the groups before it)."""
+        if self._query_args["count_up_to"] is None:
+            return tuple(db.session.execute(stmt.with_only_columns(
+                *[func.count(case((group, 1))) for group in groups]).order_by(None)).one())
+        bound = max(self._query_args["count_up_to"], (self.page + 5) * self.per_page)
+        counted = [select(func.count()).select_from(
+            stmt.with_only_columns(key).where(group).order_by(None).limit(bound + 1).subquery()
+        ).scalar_subquery() for group in groups]
+        counts = tuple(db.session.execute(select(*counted)).one())
+        if sum(counts) > bound:
+            self.total_is_bound, self._bound = True, bound
+        return counts
+
     def _query_items(self) -> list:
         stmt, key, groups = (self._query_args[name] for name in ("select", "key", "groups"))
-        counts = db.session.execute(stmt.with_only_columns(
-            *[func.count(case((group, 1))) for group in groups]).order_by(None)).one()
-        self._total = sum(counts)
+        counts = self._group_counts(stmt, key, groups)
+        self._total = self._bound if self.total_is_bound else sum(counts)
         last = max(ceil(self._total / self.per_page), 1)
         self.page = min(self.page, last)
         start, end = self._query_offset, self._query_offset + self.per_page

@@ -206,3 +206,38 @@ def test_the_edit_form_refuses_an_organization_it_does_not_offer(client, login, 
     assert response.status_code == 400
     assert "Choose an organization from the list." in response.get_data(as_text=True)
     assert db.session.get(ActionItem, item.id).organization_id is None
+
+
+@pytest.mark.parametrize("who", ["colleague", "coordinator"])
+@pytest.mark.parametrize("status", ["all", "open"])
+def test_bounded_counts_page_through_the_rows_of_the_straightforward_query(
+        app, client, login, setting, varied, make_user, monkeypatch, who, status):
+    """The list counts only so far ("More than …"): every page still shows the rows of the
+    straightforward query, in its order, to the last one."""
+    monkeypatch.setattr("coalition.actions.views.LIST_COUNT_UP_TO", 3)
+    app.config["PAGE_SIZE"] = 1
+    viewer = {"colleague": setting.colleague_user, "coordinator": make_user("coordinator")}[who]
+    login(viewer)
+    expected = _straightforward(viewer, status)
+    assert len(expected) > 7  # more than the first page's bound: (1 + 5) pages of one row
+    first = client.get(f"/actions?status={status}").get_data(as_text=True)
+    assert "More than 6 in all, page 1." in first
+    assert _listed_ids(client, f"/actions?status={status}") == expected
+
+
+def test_bounded_grouped_counts_match_when_the_bound_ends_in_the_closed_items(
+        app, client, login, setting, make_action_item, monkeypatch):
+    monkeypatch.setattr("coalition.actions.views.LIST_COUNT_UP_TO", 3)
+    app.config["PAGE_SIZE"] = 1
+    today = local_today()
+    make_action_item(setting.meeting, setting.owner, title="Open one", due_on=today)
+    for n in range(9):
+        make_action_item(setting.meeting, setting.owner, title=f"Done {n}", status="done",
+                         due_on=today - timedelta(days=n))
+    login(setting.colleague_user)
+    pages = [client.get(f"/actions?status=all&page={n}").get_data(as_text=True)
+             for n in (1, 2, 10, 11)]
+    assert [_titles(html) for html in pages] == [["Open one"], ["Done 8"], ["Done 0"],
+                                                 ["Done 0"]]
+    assert "More than 6 in all, page 1." in pages[0]
+    assert "10 in all, page 10 of 10." in pages[2]
