@@ -13,7 +13,7 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coalition.actions import services as actions
 from coalition.actions.forms import (
@@ -34,7 +34,6 @@ from coalition.core import web
 from coalition.core.db import db
 from coalition.core.fields import options, record_id
 from coalition.core.localtime import local_today
-from coalition.roster import seats
 from coalition.roster import services as roster
 
 bp = Blueprint("actions", __name__)
@@ -58,7 +57,8 @@ def my_items():
     page = None
     if viewer.person_id is not None:
         status = form.status.data if valid else "all"
-        page = web.paginate(actions.my_items_query(viewer.person_id, status=status))
+        page = web.paginate(actions.my_items_query(viewer.person_id, status=status),
+                            count_with_rows=True)
     return render_template("actions/my_items.html", form=form, page=page, redacted=set(),
                            **_dates()), (200 if valid else 400)
 
@@ -128,9 +128,13 @@ def _item(item_id: int, act=None) -> ActionItem:
     """The item, or 404 for anyone who may not read it (items of hidden tables, and case items
     outside their need-to-know, are not acknowledged)."""
     return web.load(ActionItem, item_id, view=can_view_action_item, act=act, options=[
-        selectinload(ActionItem.updates).selectinload(ActionUpdate.user),
-        selectinload(ActionItem.updates).selectinload(ActionUpdate.old_owner),
-        selectinload(ActionItem.updates).selectinload(ActionUpdate.new_owner)])
+        # what the permission checks and the page read of it, in the same query
+        joinedload(ActionItem.table), joinedload(ActionItem.owner),
+        joinedload(ActionItem.organization),
+        # the log, with who wrote each entry and whom it reassigned (one query)
+        selectinload(ActionItem.updates).joinedload(ActionUpdate.user),
+        selectinload(ActionItem.updates).joinedload(ActionUpdate.old_owner),
+        selectinload(ActionItem.updates).joinedload(ActionUpdate.new_owner)])
 
 
 def _update_form(item: ActionItem, form: ActionUpdateForm | None = None) -> ActionUpdateForm:
@@ -144,12 +148,11 @@ def _edit_form(item: ActionItem, form: ActionEditForm | None = None) -> ActionEd
     if form is None:
         form = ActionEditForm(formdata=None, obj=item)
         form.version_id.data = str(item.version_id)
-    people = seats.people_at(item.table_id)
+    people, organizations = actions.seated_choices(item.table_id)
     if item.owner_id not in {person_id for person_id, _ in people}:
         people.append((item.owner_id, f"{item.owner.name} (no longer seated)"))
     form.owner_id.choices = options(people, blank="Choose the owner")
     # the organizations seated at the table (and the item's own, should it no longer be)
-    organizations = [(org.id, org.name) for org in seats.organizations_at(item.table_id)]
     if item.organization_id is not None and item.organization_id not in {
             org_id for org_id, _ in organizations}:
         organizations.append((item.organization_id, item.organization.name))

@@ -15,7 +15,7 @@ from coalition.core.localtime import local_today
 from coalition.extensions import db
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import visible_tables_clause
-from tests.conftest import audit_rows
+from tests.conftest import audit_rows, counting_queries
 
 
 def _titles(html: str) -> list[str]:
@@ -241,3 +241,43 @@ def test_bounded_grouped_counts_match_when_the_bound_ends_in_the_closed_items(
                                                  ["Done 0"]]
     assert "More than 6 in all, page 1." in pages[0]
     assert "10 in all, page 10 of 10." in pages[2]
+
+
+def _my_straightforward(person_id: int, status: str) -> list[int]:
+    """A person's items as first defined: open first, by due date and id."""
+    stmt = select(ActionItem.id).where(ActionItem.owner_id == person_id)
+    if status == "open":
+        stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES))
+    elif status == "closed":
+        stmt = stmt.where(ActionItem.status.not_in(OPEN_STATUSES))
+    return list(db.session.scalars(stmt.order_by(
+        case((ActionItem.status.in_(OPEN_STATUSES), 0), else_=1), ActionItem.due_on,
+        ActionItem.id)))
+
+
+@pytest.mark.parametrize("status", ["all", "open", "closed"])
+def test_my_items_pages_count_with_their_rows(app, client, login, setting, varied, status):
+    """My items count in the page's own query: every page, its count, and a page past the end
+    (the last page) as the straightforward query and count say."""
+    app.config["PAGE_SIZE"] = 3
+    login(setting.owner_user)
+    expected = _my_straightforward(setting.owner.id, status)
+    assert len(expected) > 3
+    assert _listed_ids(client, f"/actions/mine?status={status}") == expected
+    pages = -(-len(expected) // 3)
+    html = client.get(f"/actions/mine?status={status}").get_data(as_text=True)
+    assert f"{len(expected)} in all, page 1 of {pages}." in html
+    html = client.get(f"/actions/mine?status={status}&page=99").get_data(as_text=True)
+    assert f"{len(expected)} in all, page {pages} of {pages}." in html
+    shown = [int(n) for n in re.findall(r'<a href="/actions/(\d+)">', html)]
+    assert shown == expected[3 * (pages - 1):]
+
+
+def test_my_items_read_their_page_and_count_in_one_query(app, client, login, setting, varied):
+    app.config["PAGE_SIZE"] = 3
+    login(setting.owner_user)
+    with counting_queries() as statements:
+        assert client.get("/actions/mine").status_code == 200
+    assert [s for s in statements if "action_items" in s and "count(" in s.lower()] == [
+        s for s in statements if "action_items" in s]
+    assert len([s for s in statements if "action_items" in s]) == 1

@@ -16,6 +16,7 @@ from coalition.actions.services.items import (
     create_action_item,
     described,
     edit_action_item,
+    seated_choices,
     update_action_item,
 )
 from coalition.actions.services.listing import (
@@ -58,5 +59,6 @@ __all__ = [
     "organization_named",
     "person_named",
     "redacted_ids",
+    "seated_choices",
     "update_action_item",
 ]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import literal, select, union_all
+
 from coalition.actions.models import (
     ACTION_STATUS_LABELS,
     ACTION_STATUSES,
@@ -25,7 +27,7 @@ from coalition.core.localtime import local_today
 from coalition.core.text import clean
 from coalition.extensions import db
 from coalition.roster import seats
-from coalition.roster.models import Organization, TableMembership
+from coalition.roster.models import Organization, Person, TableMembership
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 4000
@@ -33,6 +35,28 @@ NOTE_MAX = 4000
 PAST_LIMIT_DAYS = 30  # a due date further back than this is a typing error, not a real deadline
 FUTURE_LIMIT_DAYS = 5 * 365 + 1  # nor is one more than five years ahead
 OWNER_MESSAGE = "Choose an owner who sits at this table."
+
+
+# --- the edit form's choices ------------------------------------------------------------------
+
+def seated_choices(table_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """``(people, organizations)`` seated at the table, each ``[(id, name)]`` by name, read in
+    one query: the active people (as ``seats.people_at``) and the organizations they sit for
+    (as ``seats.organizations_at``)."""
+    seated = TableMembership.table_id == table_id
+    people = (select(literal(0).label("kind"), Person.id.label("id"), Person.name.label("name"))
+              .join(TableMembership, TableMembership.person_id == Person.id)
+              .where(seated, Person.is_active.is_(True)))
+    organizations = (select(literal(1), Organization.id, Organization.name)
+                     .where(Organization.id.in_(select(TableMembership.organization_id)
+                                                .where(seated))))
+    both = union_all(people, organizations).subquery()
+    chosen: tuple[list, list] = ([], [])
+    for kind, ident, name in db.session.execute(
+            select(both.c.kind, both.c.id, both.c.name)
+            .order_by(both.c.kind, both.c.name, both.c.id)):
+        chosen[kind].append((ident, name))
+    return chosen
 
 
 # --- checks ---------------------------------------------------------------------------------
