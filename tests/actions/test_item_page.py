@@ -65,3 +65,17 @@ def test_the_item_page_does_not_grow_with_its_log(client, login, setting, make_a
     assert many == few == 6
     assert html.count("Reassigned from") == 4 and "Note 5" in html
     assert "Status: In progress → Open" in html
+
+
+def test_the_action_selects_write_what_the_wtforms_select_writes(app):
+    from wtforms.widgets import Select
+
+    from coalition.actions.forms import ActionEditForm, ActionFilterForm, ActionUpdateForm
+
+    with app.test_request_context():
+        update = ActionUpdateForm(formdata=None, data={"status": "blocked"})
+        edit = ActionEditForm(formdata=None, data={"priority": "high"})
+        filters = ActionFilterForm(formdata=None)
+        for field in (update.status, edit.priority, filters.status):
+            assert str(field()) == str(Select()(field))
+            assert " selected" in str(field())

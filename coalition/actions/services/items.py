@@ -7,8 +7,9 @@ typed during the case discussion — never goes into the log.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 
 from coalition.actions.models import (
     ACTION_STATUS_LABELS,
@@ -39,22 +40,28 @@ OWNER_MESSAGE = "Choose an owner who sits at this table."
 
 # --- the edit form's choices ------------------------------------------------------------------
 
-def seated_choices(table_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """``(people, organizations)`` seated at the table, each ``[(id, name)]`` by name, read in
-    one query: the active people (as ``seats.people_at``) and the organizations they sit for
-    (as ``seats.organizations_at``)."""
-    seated = TableMembership.table_id == table_id
-    people = (select(literal(0).label("kind"), Person.id.label("id"), Person.name.label("name"))
+@cache
+def _seated_statement():
+    """The statement of :func:`seated_choices`, built once (the table id is its parameter)."""
+    seated = TableMembership.table_id == bindparam("table_id")
+    people = (select(literal(0).label("kind"), Person.id.label("id"),
+                     Person.name.label("name"))
               .join(TableMembership, TableMembership.person_id == Person.id)
               .where(seated, Person.is_active.is_(True)))
     organizations = (select(literal(1), Organization.id, Organization.name)
                      .where(Organization.id.in_(select(TableMembership.organization_id)
                                                 .where(seated))))
     both = union_all(people, organizations).subquery()
+    return (select(both.c.kind, both.c.id, both.c.name)
+            .order_by(both.c.kind, both.c.name, both.c.id))
+
+
+def seated_choices(table_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """``(people, organizations)`` seated at the table, each ``[(id, name)]`` by name, read in
+    one query: the active people (as ``seats.people_at``) and the organizations they sit for
+    (as ``seats.organizations_at``)."""
     chosen: tuple[list, list] = ([], [])
-    for kind, ident, name in db.session.execute(
-            select(both.c.kind, both.c.id, both.c.name)
-            .order_by(both.c.kind, both.c.name, both.c.id)):
+    for kind, ident, name in db.session.execute(_seated_statement(), {"table_id": table_id}):
         chosen[kind].append((ident, name))
     return chosen
 
