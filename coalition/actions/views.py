@@ -58,7 +58,7 @@ def my_items():
     if viewer.person_id is not None:
         status = form.status.data if valid else "all"
         page = web.paginate(actions.my_items_query(viewer.person_id, status=status),
-                            count_with_rows=True)
+                            count_with_rows=actions.ListedItem.from_row)
     return render_template("actions/my_items.html", form=form, page=page, redacted=set(),
                            **_dates()), (200 if valid else 400)
 

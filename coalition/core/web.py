@@ -180,6 +180,7 @@ class BoundedPagination(SelectPagination):
 class CountedWithRowsPagination(SelectPagination):
     """A page whose rows carry the count of all rows (``count(*) OVER ()``): one query instead
     of two, for lists that stay small (a person's own items); a page past the end counts apart.
+    The page's items are the rows' first column, or ``make(row)`` given ``make``.
     """
 
     _counted: int | None = None
@@ -190,17 +191,19 @@ class CountedWithRowsPagination(SelectPagination):
             stmt.limit(self.per_page).offset(self._query_offset)).all()
         if rows:
             self._counted = rows[0][-1]
-        return [row[0] for row in rows]
+        make = self._query_args["make"]
+        return [make(row) for row in rows] if make is not None else [row[0] for row in rows]
 
     def _query_count(self) -> int:
         return self._counted if self._counted is not None else super()._query_count()
 
 
 def _one_page(stmt, number: int, size: int, count_up_to: int | None,
-              count_with_rows: bool = False):
+              count_with_rows: bool | Callable = False):
     if count_with_rows:
-        return CountedWithRowsPagination(select=stmt, session=db.session, page=number,
-                                         per_page=size, max_per_page=size, error_out=False)
+        return CountedWithRowsPagination(
+            select=stmt, session=db.session, page=number, per_page=size, max_per_page=size,
+            error_out=False, make=count_with_rows if callable(count_with_rows) else None)
     if count_up_to is None:
         return db.paginate(stmt, page=number, per_page=size, max_per_page=size,
                            error_out=False)
@@ -209,12 +212,13 @@ def _one_page(stmt, number: int, size: int, count_up_to: int | None,
 
 
 def paginate(stmt, *, per_page: int | None = None, count_up_to: int | None = None,
-             count_with_rows: bool = False):
+             count_with_rows: bool | Callable = False):
     """One page of ``stmt``; a page past the end shows the last page.
 
     With ``count_up_to`` the rows are counted only that far (see :class:`BoundedPagination`):
     for lists over tables that grow without end, like the audit log. With ``count_with_rows``
-    the page's query counts them too (see :class:`CountedWithRowsPagination`): for short lists.
+    the page's query counts them too (see :class:`CountedWithRowsPagination`): for short lists;
+    a callable ``count_with_rows`` makes each item from its row (for a select of columns).
     """
     size = per_page or current_app.config["PAGE_SIZE"]
     number = page_number()
@@ -268,13 +272,18 @@ class _GroupedPagination(Pagination):
         last = max(ceil(self._total / self.per_page), 1)
         self.page = min(self.page, last)
         start, end = self._query_offset, self._query_offset + self.per_page
-        arms = []
+        arms, spans = [], []
         for group, count in zip(groups, counts, strict=True):
             offset, limit = max(start, 0), max(min(end, count) - max(start, 0), 0)
-            arm = (stmt.with_only_columns(key).where(group).order_by(None)
+            arm = (stmt.where(group).order_by(None)
                    .order_by(*self._query_args["order"]).limit(limit).offset(offset))
-            arms.append(select(arm.subquery().c[0]))
+            arms.append(select(arm.with_only_columns(key).subquery().c[0]))
+            if limit:
+                spans.append(arm)
             start, end = start - count, end - count
+        if len(spans) == 1:  # the page lies in one group (every page but one): read it alone
+            return list(db.session.scalars(spans[0].options(*self._query_args["options"]))
+                        .unique())
         rank = case(*[(group, number) for number, group in enumerate(groups)])
         return list(db.session.scalars(
             stmt.where(key.in_(union_all(*arms))).order_by(None)

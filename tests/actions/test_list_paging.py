@@ -281,3 +281,41 @@ def test_my_items_read_their_page_and_count_in_one_query(app, client, login, set
     assert [s for s in statements if "action_items" in s and "count(" in s.lower()] == [
         s for s in statements if "action_items" in s]
     assert len([s for s in statements if "action_items" in s]) == 1
+
+
+def test_a_page_within_one_group_is_read_alone(app, client, login, setting, varied):
+    """Open and closed items listed together: a page that holds one group's items is read
+    with that group's query alone; only the page straddling both joins the two."""
+    app.config["PAGE_SIZE"] = 2
+    login(setting.colleague_user)
+    expected = _straightforward(setting.colleague_user, "all")
+    opened = len(_straightforward(setting.colleague_user, "open"))
+    straddling = opened // 2 + 1 if opened % 2 else None
+    for number in range(1, -(-len(expected) // 2) + 1):
+        with counting_queries() as statements:
+            html = client.get(f"/actions?status=all&page={number}").get_data(as_text=True)
+        unions = [s for s in statements if "UNION" in s]
+        assert len(unions) == (1 if number == straddling else 0), number
+        shown = [int(n) for n in re.findall(r'<a href="/actions/(\d+)">', html)]
+        codes = [int(n) for n in re.findall(r"AI-(\d+)", html)]
+        assert sorted(shown + codes) == sorted(expected[2 * (number - 1):2 * number])
+
+
+def test_my_items_rows_say_what_the_items_say(setting, varied):
+    """The plain rows of "My action items" give each item's code, labels, due state and table
+    as the item itself does."""
+    from coalition.actions.services import ListedItem, my_items_query
+
+    today = local_today()
+    for person in (setting.owner, setting.colleague):
+        rows = [ListedItem.from_row(row) for row in db.session.execute(
+            my_items_query(person.id))]
+        assert rows
+        for row in rows:
+            item = db.session.get(ActionItem, row.id)
+            assert (row.title, row.is_case, row.due_on, row.code, row.status_label,
+                    row.priority_label, row.is_open, row.table.name) == (
+                item.title, item.is_case, item.due_on, item.code, item.status_label,
+                item.priority_label, item.is_open, item.table.name)
+            for soon in (0, 2, 14):
+                assert row.due_state(today, soon) == item.due_state(today, soon)
