@@ -272,18 +272,21 @@ class _GroupedPagination(Pagination):
         last = max(ceil(self._total / self.per_page), 1)
         self.page = min(self.page, last)
         start, end = self._query_offset, self._query_offset + self.per_page
-        arms, spans = [], []
+        spans = []  # (group, offset, limit) of each group
         for group, count in zip(groups, counts, strict=True):
             offset, limit = max(start, 0), max(min(end, count) - max(start, 0), 0)
-            arm = (stmt.where(group).order_by(None)
-                   .order_by(*self._query_args["order"]).limit(limit).offset(offset))
-            arms.append(select(arm.with_only_columns(key).subquery().c[0]))
-            if limit:
-                spans.append(arm)
+            spans.append((group, offset, limit))
             start, end = start - count, end - count
-        if len(spans) == 1:  # the page lies in one group (every page but one): read it alone
-            return list(db.session.scalars(spans[0].options(*self._query_args["options"]))
-                        .unique())
+        order = self._query_args["order"]
+        shown = [span for span in spans if span[2]]
+        if len(shown) == 1:  # the page lies in one group (every page but one): read it alone
+            group, offset, limit = shown[0]
+            return list(db.session.scalars(
+                stmt.where(group).order_by(None).order_by(*order).limit(limit).offset(offset)
+                .options(*self._query_args["options"])).unique())
+        arms = [select(stmt.with_only_columns(key).where(group).order_by(None).order_by(*order)
+                       .limit(limit).offset(offset).subquery().c[0])
+                for group, offset, limit in spans]
         rank = case(*[(group, number) for number, group in enumerate(groups)])
         return list(db.session.scalars(
             stmt.where(key.in_(union_all(*arms))).order_by(None)
