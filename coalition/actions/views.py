@@ -13,7 +13,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy.orm import joinedload, selectinload
 
 from coalition.actions import services as actions
 from coalition.actions.forms import (
@@ -23,7 +22,7 @@ from coalition.actions.forms import (
     ExportForm,
     MyItemsFilterForm,
 )
-from coalition.actions.models import ACTION_STATUS_LABELS, ActionItem, ActionUpdate
+from coalition.actions.models import ACTION_STATUS_LABELS, ActionItem
 from coalition.actions.permissions import (
     can_manage_action_item,
     can_update_action_item,
@@ -126,15 +125,14 @@ def item_export():
 
 def _item(item_id: int, act=None) -> ActionItem:
     """The item, or 404 for anyone who may not read it (items of hidden tables, and case items
-    outside their need-to-know, are not acknowledged)."""
-    return web.load(ActionItem, item_id, view=can_view_action_item, act=act, options=[
-        # what the permission checks and the page read of it, in the same query
-        joinedload(ActionItem.table), joinedload(ActionItem.owner),
-        joinedload(ActionItem.organization),
-        # the log, with who wrote each entry and whom it reassigned (one query)
-        selectinload(ActionItem.updates).joinedload(ActionUpdate.user),
-        selectinload(ActionItem.updates).joinedload(ActionUpdate.old_owner),
-        selectinload(ActionItem.updates).joinedload(ActionUpdate.new_owner)])
+    outside their need-to-know, are not acknowledged); 403 if they may read it but not ``act``.
+    """
+    item, viewer = actions.item_with_log(item_id), web.actor()
+    if item is None or not can_view_action_item(viewer, item):
+        abort(404)
+    if act is not None and not act(viewer, item):
+        abort(403)
+    return item
 
 
 def _update_form(item: ActionItem, form: ActionUpdateForm | None = None) -> ActionUpdateForm:

@@ -16,6 +16,7 @@ from coalition.actions.services.items import (
     create_action_item,
     described,
     edit_action_item,
+    item_with_log,
     seated_choices,
     update_action_item,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "export_csv",
     "export_query",
     "item_list_query",
+    "item_with_log",
     "log_export",
     "my_items_query",
     "open_first_paging",

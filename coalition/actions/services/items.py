@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy.orm import joinedload, selectinload
 
 from coalition.actions.models import (
     ACTION_STATUS_LABELS,
@@ -36,6 +37,28 @@ NOTE_MAX = 4000
 PAST_LIMIT_DAYS = 30  # a due date further back than this is a typing error, not a real deadline
 FUTURE_LIMIT_DAYS = 5 * 365 + 1  # nor is one more than five years ahead
 OWNER_MESSAGE = "Choose an owner who sits at this table."
+
+
+# --- one item's page -------------------------------------------------------------------------
+
+@cache
+def _item_statement():
+    """An item with what its page and the permission checks read of it (its table, owner and
+    organization joined; its log, with who wrote each entry and whom it reassigned, in one
+    more query), built once: the id is its parameter."""
+    log = selectinload(ActionItem.updates)
+    return select(ActionItem).where(ActionItem.id == bindparam("item_id")).options(
+        joinedload(ActionItem.table), joinedload(ActionItem.owner),
+        joinedload(ActionItem.organization), log.joinedload(ActionUpdate.user),
+        log.joinedload(ActionUpdate.old_owner), log.joinedload(ActionUpdate.new_owner))
+
+
+def item_with_log(item_id: int) -> ActionItem | None:
+    """The item ``item_id`` for its page (None if there is none); who may see it is the
+    caller's to check."""
+    if valid_id(item_id) is None:
+        return None
+    return db.session.scalars(_item_statement(), {"item_id": item_id}).unique().one_or_none()
 
 
 # --- the edit form's choices ------------------------------------------------------------------
