@@ -3,12 +3,21 @@ checked by the services."""
 
 from __future__ import annotations
 
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from coalition.actions.models import ACTION_STATUS_LABELS, PRIORITY_LABELS
 from coalition.actions.services import DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX
-from coalition.core.fields import FilterForm, Form, choice, date_field, most, options, strip
+from coalition.core.fields import (
+    FilterForm,
+    Form,
+    SelectField,  # wtforms' select, its options written in one step each
+    choice,
+    date_field,
+    most,
+    options,
+    strip,
+)
 
 LIST_STATUS_CHOICES = options([("open", "Open (not done or cancelled)"),
                                *ACTION_STATUS_LABELS.items(), ("all", "All")])

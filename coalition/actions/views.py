@@ -13,7 +13,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy.orm import selectinload
 
 from coalition.actions import services as actions
 from coalition.actions.forms import (
@@ -23,7 +22,7 @@ from coalition.actions.forms import (
     ExportForm,
     MyItemsFilterForm,
 )
-from coalition.actions.models import ACTION_STATUS_LABELS, ActionItem, ActionUpdate
+from coalition.actions.models import ACTION_STATUS_LABELS, ActionItem
 from coalition.actions.permissions import (
     can_manage_action_item,
     can_update_action_item,
@@ -34,10 +33,13 @@ from coalition.core import web
 from coalition.core.db import db
 from coalition.core.fields import options, record_id
 from coalition.core.localtime import local_today
-from coalition.roster import seats
 from coalition.roster import services as roster
 
 bp = Blueprint("actions", __name__)
+
+# The coalition list counts its rows only this far ("More than 1,000 in all"): counting every
+# open item of a large coalition cost more than reading the page.
+LIST_COUNT_UP_TO = 1000
 
 
 def _dates() -> dict:
@@ -54,7 +56,8 @@ def my_items():
     page = None
     if viewer.person_id is not None:
         status = form.status.data if valid else "all"
-        page = web.paginate(actions.my_items_query(viewer.person_id, status=status))
+        page = web.paginate(actions.my_items_query(viewer.person_id, status=status),
+                            count_with_rows=actions.ListedItem.from_row)
     return render_template("actions/my_items.html", form=form, page=page, redacted=set(),
                            **_dates()), (200 if valid else 400)
 
@@ -92,8 +95,9 @@ def item_list():
     form, filters = _filter_form(viewer, request.args)
     today = local_today()
     grouped = actions.open_first_paging(viewer, today=today, **(filters or {}))
-    page = (web.paginate_grouped(**grouped) if grouped is not None else
-            web.paginate(actions.item_list_query(viewer, today=today, **(filters or {}))))
+    page = (web.paginate_grouped(**grouped, count_up_to=LIST_COUNT_UP_TO) if grouped is not None
+            else web.paginate(actions.item_list_query(viewer, today=today, **(filters or {})),
+                              count_up_to=LIST_COUNT_UP_TO))
     return render_template("actions/item_list.html", form=form, page=page,
                            redacted=actions.redacted_ids(viewer, page.items),
                            export_form=ExportForm(formdata=None), **_dates()), (
@@ -121,11 +125,14 @@ def item_export():
 
 def _item(item_id: int, act=None) -> ActionItem:
     """The item, or 404 for anyone who may not read it (items of hidden tables, and case items
-    outside their need-to-know, are not acknowledged)."""
-    return web.load(ActionItem, item_id, view=can_view_action_item, act=act, options=[
-        selectinload(ActionItem.updates).selectinload(ActionUpdate.user),
-        selectinload(ActionItem.updates).selectinload(ActionUpdate.old_owner),
-        selectinload(ActionItem.updates).selectinload(ActionUpdate.new_owner)])
+    outside their need-to-know, are not acknowledged); 403 if they may read it but not ``act``.
+    """
+    item, viewer = actions.item_with_log(item_id), web.actor()
+    if item is None or not can_view_action_item(viewer, item):
+        abort(404)
+    if act is not None and not act(viewer, item):
+        abort(403)
+    return item
 
 
 def _update_form(item: ActionItem, form: ActionUpdateForm | None = None) -> ActionUpdateForm:
@@ -139,12 +146,11 @@ def _edit_form(item: ActionItem, form: ActionEditForm | None = None) -> ActionEd
     if form is None:
         form = ActionEditForm(formdata=None, obj=item)
         form.version_id.data = str(item.version_id)
-    people = seats.people_at(item.table_id)
+    people, organizations = actions.seated_choices(item.table_id)
     if item.owner_id not in {person_id for person_id, _ in people}:
         people.append((item.owner_id, f"{item.owner.name} (no longer seated)"))
     form.owner_id.choices = options(people, blank="Choose the owner")
     # the organizations seated at the table (and the item's own, should it no longer be)
-    organizations = [(org.id, org.name) for org in seats.organizations_at(item.table_id)]
     if item.organization_id is not None and item.organization_id not in {
             org_id for org_id, _ in organizations}:
         organizations.append((item.organization_id, item.organization.name))

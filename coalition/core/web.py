@@ -177,7 +177,33 @@ class BoundedPagination(SelectPagination):
         return counted
 
 
-def _one_page(stmt, number: int, size: int, count_up_to: int | None):
+class CountedWithRowsPagination(SelectPagination):
+    """A page whose rows carry the count of all rows (``count(*) OVER ()``): one query instead
+    of two, for lists that stay small (a person's own items); a page past the end counts apart.
+    The page's items are the rows' first column, or ``make(row)`` given ``make``.
+    """
+
+    _counted: int | None = None
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"].add_columns(func.count().over())
+        rows = self._query_args["session"].execute(
+            stmt.limit(self.per_page).offset(self._query_offset)).all()
+        if rows:
+            self._counted = rows[0][-1]
+        make = self._query_args["make"]
+        return [make(row) for row in rows] if make is not None else [row[0] for row in rows]
+
+    def _query_count(self) -> int:
+        return self._counted if self._counted is not None else super()._query_count()
+
+
+def _one_page(stmt, number: int, size: int, count_up_to: int | None,
+              count_with_rows: bool | Callable = False):
+    if count_with_rows:
+        return CountedWithRowsPagination(
+            select=stmt, session=db.session, page=number, per_page=size, max_per_page=size,
+            error_out=False, make=count_with_rows if callable(count_with_rows) else None)
     if count_up_to is None:
         return db.paginate(stmt, page=number, per_page=size, max_per_page=size,
                            error_out=False)
@@ -185,21 +211,25 @@ def _one_page(stmt, number: int, size: int, count_up_to: int | None):
                              max_per_page=size, error_out=False, count_up_to=count_up_to)
 
 
-def paginate(stmt, *, per_page: int | None = None, count_up_to: int | None = None):
+def paginate(stmt, *, per_page: int | None = None, count_up_to: int | None = None,
+             count_with_rows: bool | Callable = False):
     """One page of ``stmt``; a page past the end shows the last page.
 
     With ``count_up_to`` the rows are counted only that far (see :class:`BoundedPagination`):
-    for lists over tables that grow without end, like the audit log.
+    for lists over tables that grow without end, like the audit log. With ``count_with_rows``
+    the page's query counts them too (see :class:`CountedWithRowsPagination`): for short lists;
+    a callable ``count_with_rows`` makes each item from its row (for a select of columns).
     """
     size = per_page or current_app.config["PAGE_SIZE"]
     number = page_number()
-    page = _one_page(stmt, number, size, count_up_to)
+    page = _one_page(stmt, number, size, count_up_to, count_with_rows)
     if number > 1 and not page.items and page.pages:
-        page = _one_page(stmt, page.pages, size, count_up_to)
+        page = _one_page(stmt, page.pages, size, count_up_to, count_with_rows)
     return page
 
 
-def paginate_grouped(stmt, *, key, groups, order, options=(), per_page: int | None = None):
+def paginate_grouped(stmt, *, key, groups, order, options=(), per_page: int | None = None,
+                     count_up_to: int | None = None):
     """One page of ``stmt`` (filters only) listing its rows group after group — ``groups`` are
     conditions, e.g. open then closed — each group in ``order``.
 
@@ -207,30 +237,56 @@ def paginate_grouped(stmt, *, key, groups, order, options=(), per_page: int | No
     group is read along ``order`` on its own (an index on those columns serves it), in two
     queries whatever the data: the groups' counts, then the page's rows. ``key`` is the rows'
     primary key; ``options`` are loader options for the page's rows. A page past the end shows
-    the last page.
+    the last page. With ``count_up_to`` each group is counted only that far (or five pages past
+    the current one), as :class:`BoundedPagination` counts.
     """
     size = per_page or current_app.config["PAGE_SIZE"]
     return _GroupedPagination(page=page_number(), per_page=size, max_per_page=size,
                               error_out=False, select=stmt, key=key, groups=tuple(groups),
-                              order=tuple(order), options=tuple(options))
+                              order=tuple(order), options=tuple(options),
+                              count_up_to=count_up_to)
 
 
 class _GroupedPagination(Pagination):
+    total_is_bound = False
+
+    def _group_counts(self, stmt, key, groups) -> tuple[int, ...]:
+        """Each group's count; bounded, a group past the bound counts ``bound + 1`` (the page,
+        which ends before the bound, then lies in the groups before it)."""
+        if self._query_args["count_up_to"] is None:
+            return tuple(db.session.execute(stmt.with_only_columns(
+                *[func.count(case((group, 1))) for group in groups]).order_by(None)).one())
+        bound = max(self._query_args["count_up_to"], (self.page + 5) * self.per_page)
+        counted = [select(func.count()).select_from(
+            stmt.with_only_columns(key).where(group).order_by(None).limit(bound + 1).subquery()
+        ).scalar_subquery() for group in groups]
+        counts = tuple(db.session.execute(select(*counted)).one())
+        if sum(counts) > bound:
+            self.total_is_bound, self._bound = True, bound
+        return counts
+
     def _query_items(self) -> list:
         stmt, key, groups = (self._query_args[name] for name in ("select", "key", "groups"))
-        counts = db.session.execute(stmt.with_only_columns(
-            *[func.count(case((group, 1))) for group in groups]).order_by(None)).one()
-        self._total = sum(counts)
+        counts = self._group_counts(stmt, key, groups)
+        self._total = self._bound if self.total_is_bound else sum(counts)
         last = max(ceil(self._total / self.per_page), 1)
         self.page = min(self.page, last)
         start, end = self._query_offset, self._query_offset + self.per_page
-        arms = []
+        spans = []  # (group, offset, limit) of each group
         for group, count in zip(groups, counts, strict=True):
             offset, limit = max(start, 0), max(min(end, count) - max(start, 0), 0)
-            arm = (stmt.with_only_columns(key).where(group).order_by(None)
-                   .order_by(*self._query_args["order"]).limit(limit).offset(offset))
-            arms.append(select(arm.subquery().c[0]))
+            spans.append((group, offset, limit))
             start, end = start - count, end - count
+        order = self._query_args["order"]
+        shown = [span for span in spans if span[2]]
+        if len(shown) == 1:  # the page lies in one group (every page but one): read it alone
+            group, offset, limit = shown[0]
+            return list(db.session.scalars(
+                stmt.where(group).order_by(None).order_by(*order).limit(limit).offset(offset)
+                .options(*self._query_args["options"])).unique())
+        arms = [select(stmt.with_only_columns(key).where(group).order_by(None).order_by(*order)
+                       .limit(limit).offset(offset).subquery().c[0])
+                for group, offset, limit in spans]
         rank = case(*[(group, number) for number, group in enumerate(groups)])
         return list(db.session.scalars(
             stmt.where(key.in_(union_all(*arms))).order_by(None)

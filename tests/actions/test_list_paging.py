@@ -15,7 +15,7 @@ from coalition.core.localtime import local_today
 from coalition.extensions import db
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import visible_tables_clause
-from tests.conftest import audit_rows
+from tests.conftest import audit_rows, counting_queries
 
 
 def _titles(html: str) -> list[str]:
@@ -206,3 +206,116 @@ def test_the_edit_form_refuses_an_organization_it_does_not_offer(client, login, 
     assert response.status_code == 400
     assert "Choose an organization from the list." in response.get_data(as_text=True)
     assert db.session.get(ActionItem, item.id).organization_id is None
+
+
+@pytest.mark.parametrize("who", ["colleague", "coordinator"])
+@pytest.mark.parametrize("status", ["all", "open"])
+def test_bounded_counts_page_through_the_rows_of_the_straightforward_query(
+        app, client, login, setting, varied, make_user, monkeypatch, who, status):
+    """The list counts only so far ("More than …"): every page still shows the rows of the
+    straightforward query, in its order, to the last one."""
+    monkeypatch.setattr("coalition.actions.views.LIST_COUNT_UP_TO", 3)
+    app.config["PAGE_SIZE"] = 1
+    viewer = {"colleague": setting.colleague_user, "coordinator": make_user("coordinator")}[who]
+    login(viewer)
+    expected = _straightforward(viewer, status)
+    assert len(expected) > 7  # more than the first page's bound: (1 + 5) pages of one row
+    first = client.get(f"/actions?status={status}").get_data(as_text=True)
+    assert "More than 6 in all, page 1." in first
+    assert _listed_ids(client, f"/actions?status={status}") == expected
+
+
+def test_bounded_grouped_counts_match_when_the_bound_ends_in_the_closed_items(
+        app, client, login, setting, make_action_item, monkeypatch):
+    monkeypatch.setattr("coalition.actions.views.LIST_COUNT_UP_TO", 3)
+    app.config["PAGE_SIZE"] = 1
+    today = local_today()
+    make_action_item(setting.meeting, setting.owner, title="Open one", due_on=today)
+    for n in range(9):
+        make_action_item(setting.meeting, setting.owner, title=f"Done {n}", status="done",
+                         due_on=today - timedelta(days=n))
+    login(setting.colleague_user)
+    pages = [client.get(f"/actions?status=all&page={n}").get_data(as_text=True)
+             for n in (1, 2, 10, 11)]
+    assert [_titles(html) for html in pages] == [["Open one"], ["Done 8"], ["Done 0"],
+                                                 ["Done 0"]]
+    assert "More than 6 in all, page 1." in pages[0]
+    assert "10 in all, page 10 of 10." in pages[2]
+
+
+def _my_straightforward(person_id: int, status: str) -> list[int]:
+    """A person's items as first defined: open first, by due date and id."""
+    stmt = select(ActionItem.id).where(ActionItem.owner_id == person_id)
+    if status == "open":
+        stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES))
+    elif status == "closed":
+        stmt = stmt.where(ActionItem.status.not_in(OPEN_STATUSES))
+    return list(db.session.scalars(stmt.order_by(
+        case((ActionItem.status.in_(OPEN_STATUSES), 0), else_=1), ActionItem.due_on,
+        ActionItem.id)))
+
+
+@pytest.mark.parametrize("status", ["all", "open", "closed"])
+def test_my_items_pages_count_with_their_rows(app, client, login, setting, varied, status):
+    """My items count in the page's own query: every page, its count, and a page past the end
+    (the last page) as the straightforward query and count say."""
+    app.config["PAGE_SIZE"] = 3
+    login(setting.owner_user)
+    expected = _my_straightforward(setting.owner.id, status)
+    assert len(expected) > 3
+    assert _listed_ids(client, f"/actions/mine?status={status}") == expected
+    pages = -(-len(expected) // 3)
+    html = client.get(f"/actions/mine?status={status}").get_data(as_text=True)
+    assert f"{len(expected)} in all, page 1 of {pages}." in html
+    html = client.get(f"/actions/mine?status={status}&page=99").get_data(as_text=True)
+    assert f"{len(expected)} in all, page {pages} of {pages}." in html
+    shown = [int(n) for n in re.findall(r'<a href="/actions/(\d+)">', html)]
+    assert shown == expected[3 * (pages - 1):]
+
+
+def test_my_items_read_their_page_and_count_in_one_query(app, client, login, setting, varied):
+    app.config["PAGE_SIZE"] = 3
+    login(setting.owner_user)
+    with counting_queries() as statements:
+        assert client.get("/actions/mine").status_code == 200
+    assert [s for s in statements if "action_items" in s and "count(" in s.lower()] == [
+        s for s in statements if "action_items" in s]
+    assert len([s for s in statements if "action_items" in s]) == 1
+
+
+def test_a_page_within_one_group_is_read_alone(app, client, login, setting, varied):
+    """Open and closed items listed together: a page that holds one group's items is read
+    with that group's query alone; only the page straddling both joins the two."""
+    app.config["PAGE_SIZE"] = 2
+    login(setting.colleague_user)
+    expected = _straightforward(setting.colleague_user, "all")
+    opened = len(_straightforward(setting.colleague_user, "open"))
+    straddling = opened // 2 + 1 if opened % 2 else None
+    for number in range(1, -(-len(expected) // 2) + 1):
+        with counting_queries() as statements:
+            html = client.get(f"/actions?status=all&page={number}").get_data(as_text=True)
+        unions = [s for s in statements if "UNION" in s]
+        assert len(unions) == (1 if number == straddling else 0), number
+        shown = [int(n) for n in re.findall(r'<a href="/actions/(\d+)">', html)]
+        codes = [int(n) for n in re.findall(r"AI-(\d+)", html)]
+        assert sorted(shown + codes) == sorted(expected[2 * (number - 1):2 * number])
+
+
+def test_my_items_rows_say_what_the_items_say(setting, varied):
+    """The plain rows of "My action items" give each item's code, labels, due state and table
+    as the item itself does."""
+    from coalition.actions.services import ListedItem, my_items_query
+
+    today = local_today()
+    for person in (setting.owner, setting.colleague):
+        rows = [ListedItem.from_row(row) for row in db.session.execute(
+            my_items_query(person.id))]
+        assert rows
+        for row in rows:
+            item = db.session.get(ActionItem, row.id)
+            assert (row.title, row.is_case, row.due_on, row.code, row.status_label,
+                    row.priority_label, row.is_open, row.table.name) == (
+                item.title, item.is_case, item.due_on, item.code, item.status_label,
+                item.priority_label, item.is_open, item.table.name)
+            for soon in (0, 2, 14):
+                assert row.due_state(today, soon) == item.due_state(today, soon)

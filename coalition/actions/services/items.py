@@ -7,6 +7,10 @@ typed during the case discussion — never goes into the log.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
+
+from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy.orm import joinedload, selectinload
 
 from coalition.actions.models import (
     ACTION_STATUS_LABELS,
@@ -25,7 +29,7 @@ from coalition.core.localtime import local_today
 from coalition.core.text import clean
 from coalition.extensions import db
 from coalition.roster import seats
-from coalition.roster.models import Organization, TableMembership
+from coalition.roster.models import Organization, Person, TableMembership
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 4000
@@ -33,6 +37,56 @@ NOTE_MAX = 4000
 PAST_LIMIT_DAYS = 30  # a due date further back than this is a typing error, not a real deadline
 FUTURE_LIMIT_DAYS = 5 * 365 + 1  # nor is one more than five years ahead
 OWNER_MESSAGE = "Choose an owner who sits at this table."
+
+
+# --- one item's page -------------------------------------------------------------------------
+
+@cache
+def _item_statement():
+    """An item with what its page and the permission checks read of it (its table, owner and
+    organization joined; its log, with who wrote each entry and whom it reassigned, in one
+    more query), built once: the id is its parameter."""
+    log = selectinload(ActionItem.updates)
+    return select(ActionItem).where(ActionItem.id == bindparam("item_id")).options(
+        joinedload(ActionItem.table), joinedload(ActionItem.owner),
+        joinedload(ActionItem.organization), log.joinedload(ActionUpdate.user),
+        log.joinedload(ActionUpdate.old_owner), log.joinedload(ActionUpdate.new_owner))
+
+
+def item_with_log(item_id: int) -> ActionItem | None:
+    """The item ``item_id`` for its page (None if there is none); who may see it is the
+    caller's to check."""
+    if valid_id(item_id) is None:
+        return None
+    return db.session.scalars(_item_statement(), {"item_id": item_id}).unique().one_or_none()
+
+
+# --- the edit form's choices ------------------------------------------------------------------
+
+@cache
+def _seated_statement():
+    """The statement of :func:`seated_choices`, built once (the table id is its parameter)."""
+    seated = TableMembership.table_id == bindparam("table_id")
+    people = (select(literal(0).label("kind"), Person.id.label("id"),
+                     Person.name.label("name"))
+              .join(TableMembership, TableMembership.person_id == Person.id)
+              .where(seated, Person.is_active.is_(True)))
+    organizations = (select(literal(1), Organization.id, Organization.name)
+                     .where(Organization.id.in_(select(TableMembership.organization_id)
+                                                .where(seated))))
+    both = union_all(people, organizations).subquery()
+    return (select(both.c.kind, both.c.id, both.c.name)
+            .order_by(both.c.kind, both.c.name, both.c.id))
+
+
+def seated_choices(table_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """``(people, organizations)`` seated at the table, each ``[(id, name)]`` by name, read in
+    one query: the active people (as ``seats.people_at``) and the organizations they sit for
+    (as ``seats.organizations_at``)."""
+    chosen: tuple[list, list] = ([], [])
+    for kind, ident, name in db.session.execute(_seated_statement(), {"table_id": table_id}):
+        chosen[kind].append((ident, name))
+    return chosen
 
 
 # --- checks ---------------------------------------------------------------------------------
