@@ -119,7 +119,12 @@ class SelectForm(Form):
 
 
 class RequestForm(Form):
-    organization_ids = checkboxes("Agencies to ask", coerce=record_id)
+    organization_ids = checkboxes("Agencies to ask", coerce=record_id,
+                                  description="The agencies seated at the table.")
+    other_agency = StringField("Another agency", filters=[strip],
+                               validators=[Optional(), most(200)],
+                               description="An agency not seated at the table: its name as the "
+                                           "roster has it.")
     requested_on = date_field("Requested on")
     due_on = date_field("Due on", description="Leave empty for the table's default.")
     is_part2 = BooleanField("Substance use treatment records (42 CFR Part 2)")

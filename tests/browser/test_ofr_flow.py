@@ -29,7 +29,8 @@ MAPPING = {
     "Narrative": "Cause of death narrative (several columns are joined)",
 }
 AGENCIES = ("Alder City Police Department", "Alder County Fire & EMS",
-            "St. Brigid Regional Medical Center", "Harbor Recovery Center")  # one not seated
+            "St. Brigid Regional Medical Center")  # seated at the review table
+OTHER_AGENCY = "Harbor Recovery Center"  # not seated: named in "Another agency"
 
 
 def _cell(value: str) -> str:
@@ -148,6 +149,7 @@ def test_a_month_of_deaths_becomes_a_timeline_built_in_the_meeting(
         for agency in AGENCIES:
             page.get_by_role("group", name="Agencies to ask").get_by_label(
                 agency, exact=True).check()
+        page.get_by_label("Another agency").fill(OTHER_AGENCY.lower())
         page.get_by_role("button", name="Request records").click()
         expect(page.get_by_role("status")).to_contain_text("from 4 agencies")
         expect(page.locator("h1 .badge")).to_have_text("Records requested")

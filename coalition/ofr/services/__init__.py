@@ -11,6 +11,7 @@ its audit row and flushes; the caller commits. Callers import from this package:
 """
 
 from coalition.core.errors import ServiceError  # noqa: F401
+from coalition.ofr.services.agencies import agency_named, table_seats  # noqa: F401
 from coalition.ofr.services.agenda import add_case_action, case_actions, from_case  # noqa: F401
 from coalition.ofr.services.cases import (  # noqa: F401
     CODE_FIELDS,
