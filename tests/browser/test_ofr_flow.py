@@ -92,7 +92,11 @@ def _add_touchpoint(page, when: str, kind: str, agency: str, description: str,
     expect(form.get_by_label("When")).to_be_focused()  # keyboard-first: the cursor is there
     form.get_by_label("When").fill(when)
     form.get_by_label("Touchpoint", exact=True).select_option(label=kind)
-    form.get_by_label("Agency").select_option(label=agency)
+    agencies = form.get_by_label("Agency", exact=True)
+    if agencies.locator("option", has_text=agency).count():
+        agencies.select_option(label=agency)
+    else:  # neither seated at the table nor on the timeline yet: named
+        form.get_by_label("Another agency").fill(agency)
     form.get_by_label("What happened (no names)").fill(description)
     if missed:
         form.get_by_label("A missed opportunity").check()

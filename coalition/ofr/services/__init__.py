@@ -59,6 +59,7 @@ from coalition.ofr.services.timeline import (  # noqa: F401
     entry_defaults,
     remove_touchpoint,
     timeline,
+    timeline_agencies,
     touchpoint_count,
     update_touchpoint,
 )
