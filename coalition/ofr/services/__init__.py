@@ -47,6 +47,7 @@ from coalition.ofr.services.records import (  # noqa: F401
 from coalition.ofr.services.selection import (  # noqa: F401
     add_criterion,
     criteria_of,
+    criteria_with_answers,
     ensure_criteria,
     record_criteria,
     retire_criterion,

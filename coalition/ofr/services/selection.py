@@ -41,6 +41,20 @@ def criteria_of(table, *, active_only: bool = True) -> list[SelectionCriterion]:
                                                  SelectionCriterion.id)))
 
 
+def criteria_with_answers(case) -> tuple[list[SelectionCriterion], dict[int, str]]:
+    """The active criteria of the case's table (as :func:`criteria_of`) and the case's answers
+    to them, ``{criterion id: result}`` (one query)."""
+    rows = db.session.execute(
+        select(SelectionCriterion, CaseCriterion.result)
+        .outerjoin(CaseCriterion, (CaseCriterion.criterion_id == SelectionCriterion.id)
+                   & (CaseCriterion.case_id == case.id))
+        .where(SelectionCriterion.table_id == case.table_id,
+               SelectionCriterion.is_active.is_(True))
+        .order_by(SelectionCriterion.position, SelectionCriterion.id)).all()
+    return ([criterion for criterion, _ in rows],
+            {criterion.id: result for criterion, result in rows if result is not None})
+
+
 def ensure_criteria(table) -> list[SelectionCriterion]:
     """The table's checklist, started from a common one the first time it is needed."""
     criteria = criteria_of(table, active_only=False)

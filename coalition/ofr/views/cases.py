@@ -177,8 +177,7 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
                  answer: dict | None = None, status: int = 200):
     viewer = web.actor()
     manage = can_edit_case(viewer, case)
-    criteria = ofr.criteria_of(case.table)
-    answers = {row.criterion_id: row.result for row in case.criteria}
+    criteria, answers = ofr.criteria_with_answers(case)
     forms = forms or {}
     if manage:
         forms.setdefault("status", StatusForm(formdata=None))
