@@ -71,3 +71,22 @@ def test_the_case_page_shows_its_substances_in_as_many_queries(client, login, of
                          for s in db.session.get(FatalityCase, many.id).substances)
     assert shown == expected.replace("&", "&amp;")
     assert shown.startswith("Fentanyl")
+
+
+def test_the_meeting_choices_are_the_selectable_meetings(ofr_setting, make_meeting):
+    from datetime import timedelta
+
+    from coalition.core.db import utcnow
+    from coalition.core.localtime import to_local
+
+    soon = utcnow().replace(minute=0, second=0, microsecond=0)
+    for days, status in ((3, "scheduled"), (40, "draft"), (-5, "closed"), (10, "in_progress"),
+                         (1, "scheduled"), (23, "scheduled")):
+        make_meeting(ofr_setting.table, starts_at=soon + timedelta(days=days, hours=22),
+                     status=status, title=f"Review {days} <&>")
+    make_meeting(ofr_setting.other_table, status="scheduled")
+    expected = [(m.id, f"{m.title} ({to_local(m.starts_at):%b %-d, %Y})")
+                for m in ofr.selectable_meetings(ofr_setting.table)]
+    assert ofr.meeting_choices(ofr_setting.table) == expected
+    assert [label.split(" (")[0] for _, label in expected] == [
+        "Review 1 <&>", "Review 3 <&>", "Review 23 <&>", "Review 40 <&>"]

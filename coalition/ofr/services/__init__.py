@@ -49,6 +49,7 @@ from coalition.ofr.services.selection import (  # noqa: F401
     criteria_of,
     criteria_with_answers,
     ensure_criteria,
+    meeting_choices,
     record_criteria,
     retire_criterion,
     select_for_meeting,

@@ -14,7 +14,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
-from coalition.core.localtime import local_today, to_local
+from coalition.core.localtime import local_today
 from coalition.ofr import services as ofr
 from coalition.ofr.forms import (
     AnswerForm,
@@ -186,9 +186,7 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
         forms.setdefault("criteria", criteria_form(criteria, answers))
         select = forms.setdefault("select", SelectForm(
             formdata=None, data={"meeting_id": case.selected_meeting_id}))
-        select.meeting_id.choices = options(
-            [(m.id, f"{m.title} ({to_local(m.starts_at):%b %-d, %Y})")
-             for m in ofr.selectable_meetings(case.table)], blank="No meeting")
+        select.meeting_id.choices = options(ofr.meeting_choices(case.table), blank="No meeting")
         seated = ofr.table_seats(case.table)
         requested = {r.organization_id for r in case.requests}
         forms.setdefault("request", RequestForm(formdata=None)).organization_ids.choices = \
