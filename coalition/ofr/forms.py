@@ -119,7 +119,12 @@ class SelectForm(Form):
 
 
 class RequestForm(Form):
-    organization_ids = checkboxes("Agencies to ask", coerce=record_id)
+    organization_ids = checkboxes("Agencies to ask", coerce=record_id,
+                                  description="The agencies seated at the table.")
+    other_agency = StringField("Another agency", filters=[strip],
+                               validators=[Optional(), most(200)],
+                               description="An agency not seated at the table: its name as the "
+                                           "roster has it.")
     requested_on = date_field("Requested on")
     due_on = date_field("Due on", description="Leave empty for the table's default.")
     is_part2 = BooleanField("Substance use treatment records (42 CFR Part 2)")
@@ -140,6 +145,10 @@ class TouchpointForm(Form):
                            description="2026-03-14, or 2026-03 for a month, or 2026 for a year.")
     type_id = choice("Touchpoint", "a kind of touchpoint", required="Choose the touchpoint.")
     organization_id = choice("Agency", "an agency")
+    other_agency = StringField("Another agency", filters=[strip],
+                               validators=[Optional(), most(200)],
+                               description="One not in the list: its name, in place of the "
+                                           "agency chosen.")
     sector_id = choice("Sector", "a sector", description="Left empty: the agency's sector.")
     stage_id = choice("Continuum stage", "a stage")
     description = StringField("What happened (no names)", filters=[strip],

@@ -29,7 +29,8 @@ MAPPING = {
     "Narrative": "Cause of death narrative (several columns are joined)",
 }
 AGENCIES = ("Alder City Police Department", "Alder County Fire & EMS",
-            "St. Brigid Regional Medical Center", "Harbor Recovery Center")  # one not seated
+            "St. Brigid Regional Medical Center")  # seated at the review table
+OTHER_AGENCY = "Harbor Recovery Center"  # not seated: named in "Another agency"
 
 
 def _cell(value: str) -> str:
@@ -91,7 +92,11 @@ def _add_touchpoint(page, when: str, kind: str, agency: str, description: str,
     expect(form.get_by_label("When")).to_be_focused()  # keyboard-first: the cursor is there
     form.get_by_label("When").fill(when)
     form.get_by_label("Touchpoint", exact=True).select_option(label=kind)
-    form.get_by_label("Agency").select_option(label=agency)
+    agencies = form.get_by_label("Agency", exact=True)
+    if agencies.locator("option", has_text=agency).count():
+        agencies.select_option(label=agency)
+    else:  # neither seated at the table nor on the timeline yet: named
+        form.get_by_label("Another agency").fill(agency)
     form.get_by_label("What happened (no names)").fill(description)
     if missed:
         form.get_by_label("A missed opportunity").check()
@@ -148,6 +153,7 @@ def test_a_month_of_deaths_becomes_a_timeline_built_in_the_meeting(
         for agency in AGENCIES:
             page.get_by_role("group", name="Agencies to ask").get_by_label(
                 agency, exact=True).check()
+        page.get_by_label("Another agency").fill(OTHER_AGENCY.lower())
         page.get_by_role("button", name="Request records").click()
         expect(page.get_by_role("status")).to_contain_text("from 4 agencies")
         expect(page.locator("h1 .badge")).to_have_text("Records requested")

@@ -172,15 +172,16 @@ def test_a_touchpoint_entered_comes_back_to_the_entry_form(client, login, ofr_se
     login(ofr_setting.manager)
     response = client.post(f"/cases/{case.id}/touchpoints", data={
         "occurred": "2021-06", "type_id": str(term_by_code("touchpoint_type", "ed_visit").id),
-        "organization_id": str(ofr_setting.hospital.id), "is_missed_opportunity": "y",
+        "other_agency": ofr_setting.hospital.name, "is_missed_opportunity": "y",
         "gap_type_id": str(term_by_code("gap_type", "screening_not_done").id),
-        "rationale": "No screening in the ED."})
+        "rationale": "No screening in the ED."})  # the hospital is not seated: named
     assert response.status_code == 302
     # no fragment: a fragment in the address would cancel the autofocus
     assert response.headers["Location"].endswith(f"/cases/{case.id}/timeline?entry=1")
     page = client.get(f"/cases/{case.id}/timeline?entry=1").get_data(as_text=True)
     assert "autofocus" in page and "Screening not done" in page
-    assert f'<option selected value="{ofr_setting.hospital.id}">' in page  # the previous agency
+    # the previous agency, offered now that it is on the timeline
+    assert f'<option selected value="{ofr_setting.hospital.id}">' in page
 
 
 def test_a_bad_answer_to_a_records_request_stays_in_its_row(client, login, ofr_setting, story,

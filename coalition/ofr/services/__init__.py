@@ -11,6 +11,7 @@ its audit row and flushes; the caller commits. Callers import from this package:
 """
 
 from coalition.core.errors import ServiceError  # noqa: F401
+from coalition.ofr.services.agencies import agency_named, table_seats  # noqa: F401
 from coalition.ofr.services.agenda import add_case_action, case_actions, from_case  # noqa: F401
 from coalition.ofr.services.cases import (  # noqa: F401
     CODE_FIELDS,
@@ -46,7 +47,9 @@ from coalition.ofr.services.records import (  # noqa: F401
 from coalition.ofr.services.selection import (  # noqa: F401
     add_criterion,
     criteria_of,
+    criteria_with_answers,
     ensure_criteria,
+    meeting_choices,
     record_criteria,
     retire_criterion,
     select_for_meeting,
@@ -58,6 +61,7 @@ from coalition.ofr.services.timeline import (  # noqa: F401
     entry_defaults,
     remove_touchpoint,
     timeline,
+    timeline_agencies,
     touchpoint_count,
     update_touchpoint,
 )

@@ -246,9 +246,10 @@ def completeness(case: FatalityCase) -> dict:
 
 
 def case_page_options() -> tuple:
-    """What a case's page shows of its single relations, loaded with the case (one query)."""
+    """What a case's page shows of its single relations and its substances (a few), loaded with
+    the case (one query)."""
     return (joinedload(FatalityCase.table), joinedload(FatalityCase.selected_meeting),
-            joinedload(FatalityCase.identity))
+            joinedload(FatalityCase.identity), joinedload(FatalityCase.substances))
 
 
 def log_case_read(actor, case: FatalityCase) -> None:

@@ -16,6 +16,7 @@ from coalition.core.localtime import local_today
 from coalition.core.text import clean
 from coalition.extensions import db
 from coalition.ofr.models import OPEN_STATUSES, FatalityCase, OfrSettings, RecordsRequest
+from coalition.ofr.services.agencies import agency_named
 from coalition.roster.models import Organization
 
 NOTE_MAX = 1000
@@ -38,10 +39,14 @@ def _organizations(ids) -> list[Organization]:
     return found
 
 
-def request_records(actor, case: FatalityCase, *, organization_ids, requested_on=None,
-                    due_on=None, is_part2: bool = False) -> list[RecordsRequest]:
-    """Ask each agency for its records about the case (one request per agency). A selected case
+def request_records(actor, case: FatalityCase, *, organization_ids=(), other_agency: str = "",
+                    requested_on=None, due_on=None,
+                    is_part2: bool = False) -> list[RecordsRequest]:
+    """Ask each agency for its records about the case (one request per agency): those of
+    ``organization_ids`` and the active agency named ``other_agency`` (any case). A selected case
     moves on to "records requested"."""
+    other = agency_named(other_agency, field="other_agency")
+    organization_ids = [*(organization_ids or ()), *([other] if other is not None else [])]
     today = local_today()
     requested_on = requested_on or today
     if not isinstance(requested_on, date) or requested_on > today:

@@ -41,6 +41,20 @@ def criteria_of(table, *, active_only: bool = True) -> list[SelectionCriterion]:
                                                  SelectionCriterion.id)))
 
 
+def criteria_with_answers(case) -> tuple[list[SelectionCriterion], dict[int, str]]:
+    """The active criteria of the case's table (as :func:`criteria_of`) and the case's answers
+    to them, ``{criterion id: result}`` (one query)."""
+    rows = db.session.execute(
+        select(SelectionCriterion, CaseCriterion.result)
+        .outerjoin(CaseCriterion, (CaseCriterion.criterion_id == SelectionCriterion.id)
+                   & (CaseCriterion.case_id == case.id))
+        .where(SelectionCriterion.table_id == case.table_id,
+               SelectionCriterion.is_active.is_(True))
+        .order_by(SelectionCriterion.position, SelectionCriterion.id)).all()
+    return ([criterion for criterion, _ in rows],
+            {criterion.id: result for criterion, result in rows if result is not None})
+
+
 def ensure_criteria(table) -> list[SelectionCriterion]:
     """The table's checklist, started from a common one the first time it is needed."""
     criteria = criteria_of(table, active_only=False)
@@ -116,12 +130,23 @@ def record_criteria(actor, case: FatalityCase, results: dict[int, str]) -> int:
     return changed
 
 
+def _selectable(table, *columns):
+    return (select(*columns).where(Meeting.table_id == table.id,
+                                   Meeting.status.in_(("draft", "scheduled")))
+            .order_by(Meeting.starts_at, Meeting.id).limit(24))
+
+
 def selectable_meetings(table) -> list[Meeting]:
     """The table's meetings a case can still be put on, soonest first."""
-    return list(db.session.scalars(
-        select(Meeting).where(Meeting.table_id == table.id,
-                              Meeting.status.in_(("draft", "scheduled")))
-        .order_by(Meeting.starts_at, Meeting.id).limit(24)))
+    return list(db.session.scalars(_selectable(table, Meeting)))
+
+
+def meeting_choices(table) -> list[tuple[int, str]]:
+    """``(id, "Title (Mar 4, 2026)")`` of :func:`selectable_meetings`, for the select (the
+    columns shown, not the meetings)."""
+    return [(meeting_id, f"{title} ({to_local(starts_at):%b %-d, %Y})") for meeting_id, title,
+            starts_at in db.session.execute(_selectable(table, Meeting.id, Meeting.title,
+                                                        Meeting.starts_at))]
 
 
 def take_off_agenda(case: FatalityCase, meeting_id: int) -> None:

@@ -24,6 +24,7 @@ from coalition.core.text import clean
 from coalition.core.vocab import get_term
 from coalition.extensions import db
 from coalition.ofr.models import DATE_PRECISIONS, FatalityCase, Touchpoint
+from coalition.ofr.services.agencies import agency_named
 from coalition.roster.models import Organization
 
 DESCRIPTION_MAX = 500
@@ -100,11 +101,16 @@ def _term(vocabulary: str, term_id, field: str, *, required: str | None = None):
     return term.id
 
 
-def _values(case: FatalityCase, *, occurred, organization_id=None, sector_id=None, type_id=None,
-            stage_id=None, description="", source_record="", is_missed_opportunity=False,
-            gap_type_id=None, rationale="", is_part2=False) -> dict:
+def _values(case: FatalityCase, *, occurred, organization_id=None, other_agency="",
+            sector_id=None, type_id=None, stage_id=None, description="", source_record="",
+            is_missed_opportunity=False, gap_type_id=None, rationale="",
+            is_part2=False) -> dict:
     occurred_on, precision = parse_when(occurred)
     _check_when(case, occurred_on, precision)
+    # an agency named (one not in the list) is chosen over the list's (the previous entry's)
+    other = agency_named(other_agency, field="other_agency", active_only=False)
+    if other is not None:
+        organization_id = other
     org = None
     if organization_id not in (None, ""):
         org = db.session.get(Organization, valid_id(organization_id) or 0)
@@ -184,6 +190,10 @@ class TimelineRow:
     gap_type: str
     rationale: str
     is_part2: bool
+    agency_id: int | None = None
+    stage_id: int | None = None
+    typed: str = ""  # the date as it is typed (2026-03-14, 2026-03 or 2026)
+    precision: str = "day"
 
 
 def timeline(case: FatalityCase) -> list[TimelineRow]:
@@ -213,7 +223,9 @@ def timeline(case: FatalityCase) -> list[TimelineRow]:
             stage=point.stage.label if point.stage else "", description=point.description,
             source_record=point.source_record, missed=point.is_missed_opportunity,
             gap_type=point.gap_type.label if point.gap_type else "",
-            rationale=point.rationale, is_part2=point.is_part2))
+            rationale=point.rationale, is_part2=point.is_part2,
+            agency_id=point.organization_id, stage_id=point.stage_id,
+            typed=typed_when(point.occurred_on, point.precision), precision=point.precision))
     return rows
 
 
@@ -223,10 +235,17 @@ def touchpoint_count(case: FatalityCase) -> int:
                              .where(Touchpoint.case_id == case.id))
 
 
-def entry_defaults(case: FatalityCase) -> dict:
+def entry_defaults(case: FatalityCase, rows: list[TimelineRow] | None = None) -> dict:
     """What the next entry starts from: the previous entry's precision, agency and stage (the
     recorder usually goes through one agency's records at a time). Not its sector: left empty,
-    the sector follows whichever agency is chosen."""
+    the sector follows whichever agency is chosen. ``rows``, the case's timeline when it is
+    loaded already, holds the previous entry (the one added last)."""
+    if rows is not None:
+        last = max(rows, key=lambda row: row.id, default=None)
+        if last is None:
+            return {}
+        return {"occurred": last.typed if last.precision != "day" else "",
+                "organization_id": last.agency_id, "stage_id": last.stage_id}
     last = db.session.scalar(select(Touchpoint).where(Touchpoint.case_id == case.id)
                              .order_by(Touchpoint.id.desc()).limit(1))
     if last is None:
@@ -234,6 +253,15 @@ def entry_defaults(case: FatalityCase) -> dict:
     return {"occurred": typed_when(last.occurred_on, last.precision)
             if last.precision != "day" else "",
             "organization_id": last.organization_id, "stage_id": last.stage_id}
+
+
+def timeline_agencies(seated: list[tuple[int, str]], rows: list[TimelineRow]
+                      ) -> list[tuple[int, str]]:
+    """``(id, name)`` of the agencies the entry form offers, by name: those seated at the table
+    (``seated``) and those already on the timeline (``rows``)."""
+    agencies = dict(seated)
+    agencies.update((row.agency_id, row.agency) for row in rows if row.agency_id is not None)
+    return sorted(agencies.items(), key=lambda item: (item[1].strip().casefold(), item[0]))
 
 
 PRECISION_LABELS = DATE_PRECISIONS

@@ -14,7 +14,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
-from coalition.core.localtime import local_today, to_local
+from coalition.core.localtime import local_today
 from coalition.ofr import services as ofr
 from coalition.ofr.forms import (
     AnswerForm,
@@ -48,7 +48,6 @@ from coalition.ofr.permissions import (
 )
 from coalition.ofr.views import bp
 from coalition.roster import seats
-from coalition.roster import services as roster
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table
 
@@ -178,8 +177,7 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
                  answer: dict | None = None, status: int = 200):
     viewer = web.actor()
     manage = can_edit_case(viewer, case)
-    criteria = ofr.criteria_of(case.table)
-    answers = {row.criterion_id: row.result for row in case.criteria}
+    criteria, answers = ofr.criteria_with_answers(case)
     forms = forms or {}
     if manage:
         forms.setdefault("status", StatusForm(formdata=None))
@@ -188,15 +186,13 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
         forms.setdefault("criteria", criteria_form(criteria, answers))
         select = forms.setdefault("select", SelectForm(
             formdata=None, data={"meeting_id": case.selected_meeting_id}))
-        select.meeting_id.choices = options(
-            [(m.id, f"{m.title} ({to_local(m.starts_at):%b %-d, %Y})")
-             for m in ofr.selectable_meetings(case.table)], blank="No meeting")
+        select.meeting_id.choices = options(ofr.meeting_choices(case.table), blank="No meeting")
+        seated = ofr.table_seats(case.table)
         requested = {r.organization_id for r in case.requests}
         forms.setdefault("request", RequestForm(formdata=None)).organization_ids.choices = \
-            options([(o_id, name) for o_id, name in roster.organization_names()
-                     if o_id not in requested])
+            options([(o_id, name) for o_id, name in seated.agencies if o_id not in requested])
         forms.setdefault("action", CaseActionForm(formdata=None)).owner_id.choices = options(
-            seats.seat_choices(case.table), blank="Choose an owner")
+            seated.owners, blank="Choose an owner")
     html = render_template("ofr/case_detail.html", case=case, manage=manage, forms=forms,
                 criteria=criteria, answers=answers, completeness=ofr.completeness(case),
                 today=local_today(), revealed=revealed, answer=answer or {},
@@ -298,10 +294,11 @@ def case_select(case_id: int):
 def request_add(case_id: int):
     case = case_of(case_id, act=can_edit_case)
     form = RequestForm()
-    form.organization_ids.choices = options(roster.organization_names())
+    form.organization_ids.choices = options(ofr.table_seats(case.table).agencies)
     if form.validate_on_submit():
         outcome = web.perform(lambda: ofr.request_records(
             web.actor(), case, organization_ids=form.organization_ids.data,
+            other_agency=form.other_agency.data or "",
             requested_on=form.requested_on.data, due_on=form.due_on.data,
             is_part2=form.is_part2.data), form)
         if outcome.ok:

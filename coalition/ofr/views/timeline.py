@@ -5,6 +5,7 @@ with corrections and removals."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from sqlalchemy.orm import joinedload
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
@@ -18,15 +19,16 @@ from coalition.ofr.services.timeline import typed_when
 from coalition.ofr.timeline_svg import stage_legend, timeline_svg
 from coalition.ofr.views import bp
 from coalition.ofr.views.cases import case_of, page
-from coalition.roster import services as roster
 
 
-def _choices(form: TouchpointForm) -> TouchpointForm:
+def _choices(form: TouchpointForm, case: FatalityCase, rows) -> TouchpointForm:
+    """The form's lists; its agencies are those seated at the case's table and those already on
+    its timeline (``rows``): any other is named in "Another agency"."""
     terms = vocab.terms_of("touchpoint_type", "sector", "stage", "gap_type")
     form.type_id.choices = options([(t.id, t.label) for t in terms["touchpoint_type"]],
                                    blank="Choose…")
-    form.organization_id.choices = options(roster.organization_names(active_only=False),
-                                           blank="Not recorded")
+    form.organization_id.choices = options(
+        ofr.timeline_agencies(ofr.table_seats(case.table).agencies, rows), blank="Not recorded")
     form.sector_id.choices = options([(t.id, t.label) for t in terms["sector"]],
                                      blank="The agency's sector")
     form.stage_id.choices = options([(t.id, t.label) for t in terms["stage"]],
@@ -38,15 +40,17 @@ def _choices(form: TouchpointForm) -> TouchpointForm:
 
 def _values(form: TouchpointForm) -> dict:
     return {name: form[name].data for name in (
-        "occurred", "type_id", "organization_id", "sector_id", "stage_id", "description",
-        "source_record", "is_missed_opportunity", "gap_type_id", "rationale", "is_part2")}
+        "occurred", "type_id", "organization_id", "other_agency", "sector_id", "stage_id",
+        "description", "source_record", "is_missed_opportunity", "gap_type_id", "rationale",
+        "is_part2")}
 
 
-def _render(case: FatalityCase, *, form=None, status: int = 200):
-    rows = ofr.timeline(case)
+def _render(case: FatalityCase, *, form=None, status: int = 200, rows=None):
+    rows = ofr.timeline(case) if rows is None else rows
     manage = can_build_timeline(web.actor(), case)
     if manage and form is None:
-        form = _choices(TouchpointForm(formdata=None, data=ofr.entry_defaults(case)))
+        form = _choices(TouchpointForm(formdata=None, data=ofr.entry_defaults(case, rows)),
+                        case, rows)
     death = case.date_of_death.isoformat() if case.date_of_death else None
     # the cursor goes to the entry form when the recorder is entering (not when someone reads)
     entering = status != 200 or request.args.get("entry") == "1"
@@ -58,13 +62,14 @@ def _render(case: FatalityCase, *, form=None, status: int = 200):
 
 @bp.get("/cases/<int:case_id>/timeline")
 def timeline(case_id: int):
-    return _render(case_of(case_id))
+    return _render(case_of(case_id, options=(joinedload(FatalityCase.table),)))
 
 
 @bp.post("/cases/<int:case_id>/touchpoints")
 def touchpoint_add(case_id: int):
     case = case_of(case_id, act=can_build_timeline)
-    form = _choices(TouchpointForm())
+    rows = ofr.timeline(case)
+    form = _choices(TouchpointForm(), case, rows)
     if form.validate_on_submit():
         outcome = web.perform(lambda: ofr.add_touchpoint(web.actor(), case, **_values(form)),
                               form)
@@ -73,7 +78,7 @@ def touchpoint_add(case_id: int):
                                          if outcome.value.is_missed_opportunity else ""),
                   "success")
             return redirect(url_for(".timeline", case_id=case.id, entry=1))
-    return _render(case_of(case_id), form=form, status=400)
+    return _render(case_of(case_id), form=form, status=400, rows=rows)
 
 
 def _touchpoint(case: FatalityCase, touchpoint_id: int) -> Touchpoint:
@@ -91,9 +96,10 @@ def touchpoint_edit(case_id: int, touchpoint_id: int):
         data["occurred"] = typed_when(touchpoint.occurred_on, touchpoint.precision)
         if touchpoint.organization and touchpoint.sector_id == touchpoint.organization.sector_id:
             data["sector_id"] = None  # "the agency's sector": it follows a change of agency
-        form = _choices(TouchpointForm(formdata=None, data=data))
+        form = TouchpointForm(formdata=None, data=data)
     else:
-        form = _choices(TouchpointForm())
+        form = TouchpointForm()
+    _choices(form, case, ofr.timeline(case))
     if form.validate_on_submit():
         outcome = web.perform(lambda: ofr.update_touchpoint(web.actor(), touchpoint,
                                                             **_values(form)), form)
