@@ -39,12 +39,10 @@ class ActionFilterForm(FilterForm):
     choice beside "Anyone" / "Any organization"."""
 
     table = choice("Table", "a table")
-    owner_name = StringField("Owner", filters=[strip],
-                             validators=[Optional(), most(NAME_SEARCH_MAX)],
-                             description="Part of the owner's name.")
-    organization_name = StringField("Organization", filters=[strip],
-                                    validators=[Optional(), most(NAME_SEARCH_MAX)],
-                                    description="Part of the organization's name.")
+    owner_name = StringField("Owner's name contains", filters=[strip],
+                             validators=[Optional(), most(NAME_SEARCH_MAX)])
+    organization_name = StringField("Organization's name contains", filters=[strip],
+                                    validators=[Optional(), most(NAME_SEARCH_MAX)])
     owner = choice("Owner chosen", "a person")
     organization = choice("Organization chosen", "an organization")
     status = SelectField("Status", choices=LIST_STATUS_CHOICES, default="open",
