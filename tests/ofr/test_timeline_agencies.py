@@ -57,7 +57,7 @@ def test_the_form_offers_the_seated_agencies_and_those_on_the_timeline(
     _add(ofr_setting, case, organization_id=closed.id)
     _add(ofr_setting, case, organization_id=ofr_setting.hospital.id)
     login(ofr_setting.manager)
-    page = client.get(f"/cases/{case.id}/timeline").get_data(as_text=True)
+    page = client.get(f"/cases/{case.id}/timeline?entry=1").get_data(as_text=True)
     expected = sorted([ofr_setting.health.name, ofr_setting.police.name, ofr_setting.ems.name,
                        closed.name, ofr_setting.hospital.name], key=str.casefold)
     assert _agency_options(page) == ["Not recorded", *expected]
@@ -123,3 +123,14 @@ def test_the_edit_form_offers_the_touchpoints_own_agency(client, login, ofr_sett
         "occurred": "2020", "type_id": str(_type()), "other_agency": ofr_setting.hospital.name})
     assert response.status_code == 302
     assert db.session.get(Touchpoint, point.id).organization_id == ofr_setting.hospital.id
+
+
+def test_the_entry_form_is_shown_to_the_recorder_entering_only(client, login, ofr_setting,
+                                                               make_case):
+    case = make_case()
+    login(ofr_setting.manager)
+    reading = client.get(f"/cases/{case.id}/timeline").get_data(as_text=True)
+    assert 'id="add-touchpoint"' not in reading
+    assert f'href="/cases/{case.id}/timeline?entry=1">Add touchpoints</a>' in reading
+    entering = client.get(f"/cases/{case.id}/timeline?entry=1").get_data(as_text=True)
+    assert 'id="add-touchpoint"' in entering and ">Add touchpoints</a>" not in entering

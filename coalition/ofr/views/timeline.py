@@ -48,12 +48,13 @@ def _values(form: TouchpointForm) -> dict:
 def _render(case: FatalityCase, *, form=None, status: int = 200, rows=None):
     rows = ofr.timeline(case) if rows is None else rows
     manage = can_build_timeline(web.actor(), case)
-    if manage and form is None:
+    # the entry form is shown, with the cursor in it, when the recorder is entering ("Add
+    # touchpoints", and after each entry); someone reading the timeline gets the button only
+    entering = status != 200 or request.args.get("entry") == "1"
+    if manage and form is None and entering:
         form = _choices(TouchpointForm(formdata=None, data=ofr.entry_defaults(case, rows)),
                         case, rows)
     death = case.date_of_death.isoformat() if case.date_of_death else None
-    # the cursor goes to the entry form when the recorder is entering (not when someone reads)
-    entering = status != 200 or request.args.get("entry") == "1"
     return page("ofr/timeline.html", status, case=case, rows=rows, form=form, manage=manage,
                 entering=entering, panels=panels_for(web.actor(), case, rows),
                 svg=timeline_svg(rows, code=case.code, death=death), legend=stage_legend(rows),
