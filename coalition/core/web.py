@@ -177,7 +177,25 @@ class BoundedPagination(SelectPagination):
         return counted
 
 
-def _one_page(stmt, number: int, size: int, count_up_to: int | None):
+class RowPagination(SelectPagination):
+    """A page of a statement of columns (not DISTINCT): its items are the rows, and the rows
+    are counted by their first column alone (the others may be costly subqueries)."""
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(stmt).all())
+
+    def _query_count(self) -> int:
+        stmt = self._query_args["select"]
+        rows = stmt.with_only_columns(stmt.selected_columns[0]).order_by(None).subquery()
+        return self._query_args["session"].execute(
+            select(func.count()).select_from(rows)).scalar()
+
+
+def _one_page(stmt, number: int, size: int, count_up_to: int | None, rows: bool = False):
+    if rows:
+        return RowPagination(select=stmt, session=db.session, page=number, per_page=size,
+                             max_per_page=size, error_out=False)
     if count_up_to is None:
         return db.paginate(stmt, page=number, per_page=size, max_per_page=size,
                            error_out=False)
@@ -185,17 +203,21 @@ def _one_page(stmt, number: int, size: int, count_up_to: int | None):
                              max_per_page=size, error_out=False, count_up_to=count_up_to)
 
 
-def paginate(stmt, *, per_page: int | None = None, count_up_to: int | None = None):
+def paginate(stmt, *, per_page: int | None = None, count_up_to: int | None = None,
+             rows: bool = False):
     """One page of ``stmt``; a page past the end shows the last page.
+
+    With ``rows`` the page's items are the statement's rows (a statement of the columns a list
+    shows), else its first column (ORM objects).
 
     With ``count_up_to`` the rows are counted only that far (see :class:`BoundedPagination`):
     for lists over tables that grow without end, like the audit log.
     """
     size = per_page or current_app.config["PAGE_SIZE"]
     number = page_number()
-    page = _one_page(stmt, number, size, count_up_to)
+    page = _one_page(stmt, number, size, count_up_to, rows)
     if number > 1 and not page.items and page.pages:
-        page = _one_page(stmt, page.pages, size, count_up_to)
+        page = _one_page(stmt, page.pages, size, count_up_to, rows)
     return page
 
 
