@@ -248,6 +248,21 @@ def _filtered(stmt, *, status: str | None = "open", stage_id=None, sector_id=Non
     return stmt.order_by(Gap.id.desc())
 
 
+def gaps_of_recommendation(recommendation_id: int) -> list:
+    """The gaps a recommendation came from, by code, as rows (id, code, title, cases): the
+    cases counted as :func:`gap_counts` counts them (one query)."""
+    from coalition.gaps.models import RecommendationGap
+
+    cases = (select(func.count(Touchpoint.case_id.distinct()))
+             .join(GapLink, GapLink.touchpoint_id == Touchpoint.id)
+             .where(GapLink.gap_id == Gap.id).correlate(Gap).scalar_subquery())
+    return db.session.execute(
+        select(Gap.id, Gap.code, Gap.title, cases.label("cases"))
+        .join(RecommendationGap, RecommendationGap.gap_id == Gap.id)
+        .where(RecommendationGap.recommendation_id == recommendation_id)
+        .order_by(Gap.code)).all()
+
+
 def gap_query(**filters):
     """The register's gaps matching the filters (merged ones never), newest first."""
     return _filtered(select(Gap), **filters).options(selectinload(Gap.sectors))
