@@ -71,3 +71,21 @@ def test_the_page_links_each_row_and_its_decision(client, login, review, committ
     assert page.count(f'name="decision">{options}</select>') == len(open_ones)
     assert "Waiting for the county&#39;s budget." in page
     assert db.session.get(Recommendation, committee[0].id).lead_organization.name in page
+
+
+def test_the_status_filter_offers_the_active_statuses_and_counts_them_all(client, login,
+                                                                          review, committee):
+    from coalition.core import vocab
+
+    retired = term_by_code(gaps.STATUS_VOCABULARY, "declined")
+    retired.is_active = False
+    db.session.commit()
+    rows = gaps.status_rows()
+    assert [(code, label) for code, label, _, active in rows if active] == [
+        (t.code, t.label) for t in vocab.terms(gaps.STATUS_VOCABULARY)]
+    assert [row[:3] for row in rows] == gaps.status_counts()
+    assert ("declined", retired.label, 1) in gaps.status_counts()
+    login(review.leader)
+    page = client.get("/recommendations").get_data(as_text=True)
+    assert '<option value="declined">' not in page.split("<table")[0]
+    assert f'status=declined">1 {retired.label.lower()}</a>' in page

@@ -26,6 +26,7 @@ from coalition.gaps.services.recommendations import (  # noqa: F401
     stalled_before,
     stalled_days,
     status_counts,
+    status_rows,
     update_recommendation,
 )
 from coalition.gaps.services.register import (  # noqa: F401

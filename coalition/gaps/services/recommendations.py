@@ -354,17 +354,25 @@ def recommendation_rows_query(**filters):
         .outerjoin(lead, lead.id == Recommendation.lead_organization_id))
 
 
-def status_counts() -> list[tuple[str, str, int]]:
-    """(code, label, count) per status of the vocabulary, in its order (one query)."""
+def status_rows() -> list[tuple[str, str, int, bool]]:
+    """(code, label, count, is_active) per status of the vocabulary, in its order (one query):
+    the counts, and the active ones are the choices of a status filter."""
     from coalition.core.models import VocabTerm
 
     rows = db.session.execute(
-        select(VocabTerm.code, VocabTerm.label, func.count(Recommendation.id))
+        select(VocabTerm.code, VocabTerm.label, func.count(Recommendation.id),
+               VocabTerm.is_active)
         .outerjoin(Recommendation, Recommendation.status_id == VocabTerm.id)
         .where(VocabTerm.vocabulary == STATUS_VOCABULARY)
-        .group_by(VocabTerm.id, VocabTerm.code, VocabTerm.label, VocabTerm.position)
+        .group_by(VocabTerm.id, VocabTerm.code, VocabTerm.label, VocabTerm.position,
+                  VocabTerm.is_active)
         .order_by(VocabTerm.position, VocabTerm.label))
-    return [(code, label, count) for code, label, count in rows]
+    return [(code, label, count, bool(active)) for code, label, count, active in rows]
+
+
+def status_counts() -> list[tuple[str, str, int]]:
+    """(code, label, count) per status of the vocabulary, in its order (one query)."""
+    return [(code, label, count) for code, label, count, _ in status_rows()]
 
 
 def cases_of(recommendation: Recommendation) -> list[FatalityCase]:

@@ -65,8 +65,9 @@ def _id_url(endpoint: str, name: str):
 def recommendation_list():
     viewer = web.actor()
     form = RecommendationFilterForm(request.args)
-    form.status.choices = options([(t.code, t.label)
-                                   for t in vocab.terms(gaps.STATUS_VOCABULARY)], blank="Any")
+    statuses = gaps.status_rows()  # the filter's choices are the active ones
+    form.status.choices = options([(code, label) for code, label, _, active in statuses
+                                   if active], blank="Any")
     valid = form.validate()
     show = form.stalled.data if valid else ""
     lead = db.session.get(Organization, form.lead.data) if valid and form.lead.data else None
@@ -80,7 +81,8 @@ def recommendation_list():
         "gaps/recommendation_list.html", form=form, page=page, today=local_today(), lead=lead,
         detail_url=_id_url("gaps.recommendation_detail", "recommendation_id"),
         decide_url=_id_url("gaps.recommendation_decide", "recommendation_id"),
-        progress=gaps.progress_of(ids), counts=gaps.status_counts(), cutoff=gaps.stalled_before(),
+        progress=gaps.progress_of(ids), counts=[row[:3] for row in statuses],
+        cutoff=gaps.stalled_before(),
         stalled_days=gaps.stalled_days(), may_decide=decide, may_draft=can_draft(viewer),
         decision_form=DecisionForm(formdata=None) if decide else None,
         labels=LABELS), 200 if valid else 400
