@@ -198,12 +198,30 @@ class CountedWithRowsPagination(SelectPagination):
         return self._counted if self._counted is not None else super()._query_count()
 
 
+class RowPagination(SelectPagination):
+    """A page of a statement of columns (not DISTINCT): its items are the rows, and the rows
+    are counted by their first column alone (the others may be costly subqueries)."""
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(stmt).all())
+
+    def _query_count(self) -> int:
+        stmt = self._query_args["select"]
+        rows = stmt.with_only_columns(stmt.selected_columns[0]).order_by(None).subquery()
+        return self._query_args["session"].execute(
+            select(func.count()).select_from(rows)).scalar()
+
+
 def _one_page(stmt, number: int, size: int, count_up_to: int | None,
-              count_with_rows: bool | Callable = False):
+              count_with_rows: bool | Callable = False, rows: bool = False):
     if count_with_rows:
         return CountedWithRowsPagination(
             select=stmt, session=db.session, page=number, per_page=size, max_per_page=size,
             error_out=False, make=count_with_rows if callable(count_with_rows) else None)
+    if rows:
+        return RowPagination(select=stmt, session=db.session, page=number, per_page=size,
+                             max_per_page=size, error_out=False)
     if count_up_to is None:
         return db.paginate(stmt, page=number, per_page=size, max_per_page=size,
                            error_out=False)
@@ -212,8 +230,11 @@ def _one_page(stmt, number: int, size: int, count_up_to: int | None,
 
 
 def paginate(stmt, *, per_page: int | None = None, count_up_to: int | None = None,
-             count_with_rows: bool | Callable = False):
+             count_with_rows: bool | Callable = False, rows: bool = False):
     """One page of ``stmt``; a page past the end shows the last page.
+
+    With ``rows`` the page's items are the statement's rows (a statement of the columns a list
+    shows), else its first column (ORM objects).
 
     With ``count_up_to`` the rows are counted only that far (see :class:`BoundedPagination`):
     for lists over tables that grow without end, like the audit log. With ``count_with_rows``
@@ -222,9 +243,9 @@ def paginate(stmt, *, per_page: int | None = None, count_up_to: int | None = Non
     """
     size = per_page or current_app.config["PAGE_SIZE"]
     number = page_number()
-    page = _one_page(stmt, number, size, count_up_to, count_with_rows)
+    page = _one_page(stmt, number, size, count_up_to, count_with_rows, rows)
     if number > 1 and not page.items and page.pages:
-        page = _one_page(stmt, page.pages, size, count_up_to, count_with_rows)
+        page = _one_page(stmt, page.pages, size, count_up_to, count_with_rows, rows)
     return page
 
 

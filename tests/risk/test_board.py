@@ -104,6 +104,36 @@ def test_viewing_the_board_is_audited(client, login, risk_setting, situations):
     assert len(rows) == 1 and rows[0].object_id == risk_setting.table.id
 
 
+@pytest.mark.parametrize("query", ["", "?section=awaiting_contact"])
+def test_the_board_is_written_before_its_read_is_logged(client, login, risk_setting,
+                                                        situations, query):
+    """The audit row is the page's last statement: the commit expires the table and the
+    viewer, and nothing reads them again after it; the row is still written."""
+    login(risk_setting.police_user)
+    url = f"/tables/{risk_setting.table.id}/risk-board{query}"
+    client.get(url)
+    with counting_queries() as statements:
+        html = client.get(url).get_data(as_text=True)
+    assert "RS-LATE" in html and risk_setting.table.name in html
+    written = [n for n, sql in enumerate(statements) if sql.startswith("INSERT INTO audit_events")]
+    assert len(written) == 1
+    assert not [sql for sql in statements[written[0]:] if sql.lstrip().startswith("SELECT")]
+    assert len(list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "view", AuditEvent.object_type == "coalition_tables")))) == 2
+
+
+def test_the_rows_link_to_their_situation_pages(app, risk_setting, situations):
+    from flask import url_for
+
+    from coalition.risk.views.board import _situation_urls
+
+    rows = metrics.board_rows(risk_setting.table)
+    with app.test_request_context("/"):
+        assert _situation_urls(rows) == {
+            row.id: url_for("risk.situation_detail", situation_id=row.id) for row in rows}
+    assert len(rows) > 3
+
+
 # --- the board as shown: the first of each section, most in need first ------------------------
 
 def _need_order(row):

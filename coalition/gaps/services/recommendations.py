@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from coalition.actions.models import OPEN_STATUSES as OPEN_ACTION_STATUSES
 from coalition.actions.models import ActionItem
@@ -284,6 +284,16 @@ class Progress:
         return round(100 * self.done / self.total) if self.total else None
 
 
+def progress_from(items, today: date | None = None) -> Progress:
+    """The progress of a work plan already read (all its action items), as
+    :func:`progress_of` counts it."""
+    today = today or local_today()
+    return Progress(sum(a.status == "done" for a in items),
+                    sum(a.status != "cancelled" for a in items),
+                    sum(a.status in OPEN_ACTION_STATUSES and a.due_on is not None
+                        and a.due_on < today for a in items))
+
+
 def progress_of(recommendation_ids, today: date | None = None) -> dict[int, Progress]:
     """recommendation id → its work plan's progress (one query)."""
     today = today or local_today()
@@ -328,17 +338,41 @@ def recommendation_query(*, status_code: str | None = None, lead_organization_id
     return stmt.order_by(stalled, Recommendation.last_update_on, Recommendation.id)
 
 
-def status_counts() -> list[tuple[str, str, int]]:
-    """(code, label, count) per status of the vocabulary, in its order (one query)."""
+def recommendation_rows_query(**filters):
+    """The recommendations of :func:`recommendation_query` (the same filters and order) as rows
+    of what the committee's list shows: id, code, text, scope, blockers, decision, created_at,
+    last_update_on, status_label, is_finished and lead_name (None without a lead agency)."""
+    from coalition.core.models import VocabTerm
+
+    lead = aliased(Organization)  # the lead-name filter's subquery reads organizations itself
+    return (recommendation_query(**filters).with_only_columns(
+        Recommendation.id, Recommendation.code, Recommendation.text, Recommendation.scope,
+        Recommendation.blockers, Recommendation.decision, Recommendation.created_at,
+        Recommendation.last_update_on, VocabTerm.label.label("status_label"),
+        case((VocabTerm.code.in_(FINISHED_STATUSES), True), else_=False).label("is_finished"),
+        lead.name.label("lead_name"))
+        .outerjoin(lead, lead.id == Recommendation.lead_organization_id))
+
+
+def status_rows() -> list[tuple[str, str, int, bool]]:
+    """(code, label, count, is_active) per status of the vocabulary, in its order (one query):
+    the counts, and the active ones are the choices of a status filter."""
     from coalition.core.models import VocabTerm
 
     rows = db.session.execute(
-        select(VocabTerm.code, VocabTerm.label, func.count(Recommendation.id))
+        select(VocabTerm.code, VocabTerm.label, func.count(Recommendation.id),
+               VocabTerm.is_active)
         .outerjoin(Recommendation, Recommendation.status_id == VocabTerm.id)
         .where(VocabTerm.vocabulary == STATUS_VOCABULARY)
-        .group_by(VocabTerm.id, VocabTerm.code, VocabTerm.label, VocabTerm.position)
+        .group_by(VocabTerm.id, VocabTerm.code, VocabTerm.label, VocabTerm.position,
+                  VocabTerm.is_active)
         .order_by(VocabTerm.position, VocabTerm.label))
-    return [(code, label, count) for code, label, count in rows]
+    return [(code, label, count, bool(active)) for code, label, count, active in rows]
+
+
+def status_counts() -> list[tuple[str, str, int]]:
+    """(code, label, count) per status of the vocabulary, in its order (one query)."""
+    return [(code, label, count) for code, label, count, _ in status_rows()]
 
 
 def cases_of(recommendation: Recommendation) -> list[FatalityCase]:

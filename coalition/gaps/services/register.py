@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from coalition.core import audit, codes
 from coalition.core.concurrency import check_version
 from coalition.core.errors import ServiceError
+from coalition.core.models import VocabTerm
 from coalition.core.text import clean
 from coalition.core.vocab import get_term
 from coalition.extensions import db
@@ -225,10 +227,9 @@ def gap_counts(gap_ids) -> dict[int, tuple[int, int]]:
     return counts
 
 
-def gap_query(*, status: str | None = "open", stage_id=None, sector_id=None, gap_type_id=None,
-              text: str = ""):
-    """The register's gaps matching the filters (merged ones never), newest first."""
-    stmt = select(Gap).where(Gap.status != "merged")
+def _filtered(stmt, *, status: str | None = "open", stage_id=None, sector_id=None,
+              gap_type_id=None, text: str = ""):
+    stmt = stmt.where(Gap.status != "merged")
     if status in (None, "", "open"):
         stmt = stmt.where(Gap.status.in_(OPEN_STATUSES))
     elif status != "all":
@@ -244,7 +245,60 @@ def gap_query(*, status: str | None = "open", stage_id=None, sector_id=None, gap
         pattern = f"%{text.strip().lower()}%"
         stmt = stmt.where(or_(func.lower(Gap.title).like(pattern),
                               func.lower(Gap.description).like(pattern)))
-    return stmt.options(selectinload(Gap.sectors)).order_by(Gap.id.desc())
+    return stmt.order_by(Gap.id.desc())
+
+
+def gaps_of_recommendation(recommendation_id: int) -> list:
+    """The gaps a recommendation came from, by code, as rows (id, code, title, cases): the
+    cases counted as :func:`gap_counts` counts them (one query)."""
+    from coalition.gaps.models import RecommendationGap
+
+    cases = (select(func.count(Touchpoint.case_id.distinct()))
+             .join(GapLink, GapLink.touchpoint_id == Touchpoint.id)
+             .where(GapLink.gap_id == Gap.id).correlate(Gap).scalar_subquery())
+    return db.session.execute(
+        select(Gap.id, Gap.code, Gap.title, cases.label("cases"))
+        .join(RecommendationGap, RecommendationGap.gap_id == Gap.id)
+        .where(RecommendationGap.recommendation_id == recommendation_id)
+        .order_by(Gap.code)).all()
+
+
+def gap_query(**filters):
+    """The register's gaps matching the filters (merged ones never), newest first."""
+    return _filtered(select(Gap), **filters).options(selectinload(Gap.sectors))
+
+
+@cache
+def _list_columns():
+    """What the register's list shows of a gap, built once."""
+    stage, kind = aliased(VocabTerm), aliased(VocabTerm)
+    return (select(Gap.id, Gap.code, Gap.title, Gap.status, stage.label.label("stage"),
+                   kind.label.label("gap_type"))
+            .outerjoin(stage, stage.id == Gap.stage_id)
+            .outerjoin(kind, kind.id == Gap.gap_type_id))
+
+
+def gap_list_query(**filters):
+    """The gaps of :func:`gap_query` as rows of what the register's list shows (id, code,
+    title, status, stage and gap type labels), newest first."""
+    return _filtered(_list_columns(), **filters)
+
+
+def gap_rows(rows) -> list[dict]:
+    """The list's rows with their status label, their sectors' labels in the sectors' order,
+    and the cases and missed opportunities that showed each (:func:`gap_counts`): two
+    queries."""
+    sectors: dict[int, list[str]] = {row.id: [] for row in rows}
+    if sectors:
+        for gap_id, label in db.session.execute(
+                select(GapSector.gap_id, VocabTerm.label)
+                .join(VocabTerm, VocabTerm.id == GapSector.sector_id)
+                .where(GapSector.gap_id.in_(list(sectors)))
+                .order_by(VocabTerm.position, VocabTerm.id)):
+            sectors[gap_id].append(label)
+    counts = gap_counts(list(sectors))
+    return [dict(row._asdict(), status_label=GAP_STATUSES[row.status], sectors=sectors[row.id],
+                 cases=counts[row.id][0], missed=counts[row.id][1]) for row in rows]
 
 
 def gap_missed(gap: Gap) -> list[Touchpoint]:

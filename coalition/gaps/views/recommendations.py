@@ -50,24 +50,39 @@ def _status_choices(blank: str | None = None):
 
 # --- the committee's view ----------------------------------------------------------------------
 
+_SOME_ID = 987654321
+
+
+def _id_url(endpoint: str, name: str):
+    """url_for(endpoint, **{name: id}) for many ids: the address is built once and each id put
+    in its place (url_for per row costs more than writing the row)."""
+    stem = url_for(endpoint, **{name: _SOME_ID})
+    before, after = stem.split(str(_SOME_ID))
+    return lambda record_id: f"{before}{int(record_id)}{after}"
+
+
 @bp.get("/recommendations")
 def recommendation_list():
     viewer = web.actor()
     form = RecommendationFilterForm(request.args)
-    form.status.choices = options([(t.code, t.label)
-                                   for t in vocab.terms(gaps.STATUS_VOCABULARY)], blank="Any")
+    statuses = gaps.status_rows()  # the filter's choices are the active ones
+    form.status.choices = options([(code, label) for code, label, _, active in statuses
+                                   if active], blank="Any")
     valid = form.validate()
     show = form.stalled.data if valid else ""
     lead = db.session.get(Organization, form.lead.data) if valid and form.lead.data else None
     filters = {"status_code": form.status.data or None, "lead_organization_id": form.lead.data,
                "lead_name": form.agency.data or "", "stalled_only": show == "stalled",
                "finished": {"active": False, "finished": True}.get(show)} if valid else {}
-    page = web.paginate(gaps.recommendation_query(**filters))
+    page = web.paginate(gaps.recommendation_rows_query(**filters), rows=True)
     ids = [r.id for r in page.items]
     decide = can_decide(viewer)
     return render_template(
         "gaps/recommendation_list.html", form=form, page=page, today=local_today(), lead=lead,
-        progress=gaps.progress_of(ids), counts=gaps.status_counts(), cutoff=gaps.stalled_before(),
+        detail_url=_id_url("gaps.recommendation_detail", "recommendation_id"),
+        decide_url=_id_url("gaps.recommendation_decide", "recommendation_id"),
+        progress=gaps.progress_of(ids), counts=[row[:3] for row in statuses],
+        cutoff=gaps.stalled_before(),
         stalled_days=gaps.stalled_days(), may_decide=decide, may_draft=can_draft(viewer),
         decision_form=DecisionForm(formdata=None) if decide else None,
         labels=LABELS), 200 if valid else 400
@@ -198,21 +213,22 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
         forms.setdefault("decision", DecisionForm(formdata=None))
     cases = gaps.cases_of(recommendation)
     shown = [c for c in cases if can_view_case(viewer, c)]
-    counts = gaps.gap_counts([g.id for g in recommendation.gaps])
+    items = gaps.work_items(recommendation)
+    today = local_today()
     return render_template(
         "gaps/recommendation_detail.html", recommendation=recommendation, forms=forms,
         may_update=may_update, may_manage=may_manage, cases=shown,
-        hidden_cases=len(cases) - len(shown), gap_counts=counts,
-        items=gaps.work_items(recommendation),
-        progress=gaps.progress_of([recommendation.id])[recommendation.id],
+        hidden_cases=len(cases) - len(shown),
+        gaps=gaps.gaps_of_recommendation(recommendation.id), items=items,
+        progress=gaps.progress_from(items, today),
         stalled=gaps.is_stalled(recommendation), stalled_days=gaps.stalled_days(),
-        labels=LABELS, warning=gaps.CASE_SPECIFIC_WARNING, today=local_today()), status
+        labels=LABELS, warning=gaps.CASE_SPECIFIC_WARNING, today=today), status
 
 
 @bp.get("/recommendations/<int:recommendation_id>")
 def recommendation_detail(recommendation_id: int):
-    return _render(_recommendation(recommendation_id,
-                                   options=[joinedload(Recommendation.table)]))
+    return _render(_recommendation(recommendation_id, options=[
+        joinedload(Recommendation.table), joinedload(Recommendation.partners)]))
 
 
 @bp.post("/recommendations/<int:recommendation_id>/update")

@@ -52,9 +52,9 @@ def gap_list():
     filters = {"status": form.status.data, "stage_id": form.stage.data,
                "sector_id": form.sector.data, "gap_type_id": form.gap_type.data,
                "text": form.q.data or ""} if valid else {}
-    page = web.paginate(gaps.gap_query(**filters))
+    page = web.paginate(gaps.gap_list_query(**filters), rows=True)
     return render_template("gaps/gap_list.html", form=form, page=page,
-                           counts=gaps.gap_counts([g.id for g in page.items]),
+                           rows=gaps.gap_rows(page.items),
                            may_keep=can_keep_register(web.actor())), 200 if valid else 400
 
 

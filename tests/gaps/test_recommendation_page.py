@@ -1,0 +1,103 @@
+"""A recommendation's page reads its work plan once (the progress is counted from the items
+shown), its gaps with their case counts in one query and its partners with it: the same as
+counting each in SQL, and the queries do not grow with what it holds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from coalition.actions.models import ActionItem
+from coalition.extensions import db
+from coalition.gaps import services as gaps
+from coalition.gaps.models import Recommendation
+from coalition.gaps.services.recommendations import Progress
+from tests.conftest import counting_queries
+
+
+def _plan(review, recommendation, today):
+    """Items done, cancelled, open and overdue, blocked and overdue, open and due later, in
+    progress and due today."""
+    made = []
+    for n, (status, days) in enumerate([("done", -30), ("cancelled", -30), ("open", -3),
+                                        ("blocked", -1), ("open", 20), ("in_progress", 0),
+                                        ("done", 5)]):
+        item = gaps.add_work_item(review.manager, recommendation, title=f"Step {n}",
+                                  owner_id=review.member.person_id,
+                                  due_on=today + timedelta(days=max(days, 0) + 1))
+        made.append((item.id, status, today + timedelta(days=days)))
+    db.session.flush()
+    for item_id, status, due_on in made:
+        db.session.execute(update(ActionItem).where(ActionItem.id == item_id)
+                           .values(status=status, due_on=due_on))
+    db.session.commit()
+    db.session.expire_all()
+
+
+def test_the_progress_of_the_items_read_is_the_counted_one(review, make_recommendation, today):
+    recommendation = make_recommendation()
+    assert gaps.progress_from(gaps.work_items(recommendation), today) == \
+        gaps.progress_of([recommendation.id], today)[recommendation.id]
+    _plan(review, recommendation, today)
+    items = gaps.work_items(recommendation)
+    assert len(items) == 7
+    for day in (today, today - timedelta(days=2), today + timedelta(days=30)):
+        assert gaps.progress_from(items, day) == \
+            gaps.progress_of([recommendation.id], day)[recommendation.id]
+    assert gaps.progress_from(items, today) == Progress(2, 6, 2)
+
+
+def test_the_gaps_come_with_their_case_counts(review, make_gap, make_recommendation):
+    linked, plain, other = make_gap("B linked"), make_gap("A plain"), make_gap("Not used")
+    gaps.link_missed(review.manager, review.release, linked)
+    gaps.link_missed(review.manager, review.overdose, linked)
+    gaps.link_missed(review.manager, review.overdose, other)  # moves one away
+    db.session.commit()
+    recommendation = make_recommendation(gap_ids=[linked.id, plain.id])
+    rows = gaps.gaps_of_recommendation(recommendation.id)
+    counts = gaps.gap_counts([g.id for g in recommendation.gaps])
+    assert [(g.id, g.code, g.title, g.cases) for g in rows] == [
+        (g.id, g.code, g.title, counts[g.id][0]) for g in recommendation.gaps]
+    assert [g.cases for g in rows] == [1, 0]
+    assert gaps.gaps_of_recommendation(make_recommendation().id) == []
+
+
+def test_the_page_shows_them_and_its_queries_do_not_grow(client, login, review, make_gap,
+                                                         make_recommendation, today):
+    first, second = make_gap("First gap"), make_gap("Second gap")
+    gaps.link_missed(review.manager, review.release, first)
+    db.session.commit()
+    recommendation = make_recommendation(gap_ids=[first.id],
+                                         partner_ids=[review.police.id])
+    login(review.manager)
+    url = f"/recommendations/{recommendation.id}"
+    client.get(url)
+    db.session.expire_all()
+    with counting_queries() as small:
+        page = client.get(url).get_data(as_text=True)
+    assert f'{first.code}</a> First gap (1 case)' in page and review.police.name in page
+    assert "No action item yet." in page
+
+    _plan(review, recommendation, today)
+    stored = db.session.get(Recommendation, recommendation.id)
+    gaps.update_recommendation(review.manager, stored, **_same(stored, gap_ids=[
+        first.id, second.id], partner_ids=[review.police.id, review.ems.id]))
+    db.session.commit()
+    db.session.expire_all()
+    with counting_queries() as large:
+        page = client.get(url).get_data(as_text=True)
+    assert "Work plan — 2 of 6 done (33 %), 2 overdue</h2>" in page
+    assert f'{second.code}</a> Second gap (0 cases)' in page
+    assert f"{review.ems.name}, {review.police.name}" in page or \
+        f"{review.police.name}, {review.ems.name}" in page
+    assert len(large) == len(small) <= 10
+
+
+def _same(recommendation, **changes) -> dict:
+    values = {"version_id": recommendation.version_id, "text": recommendation.text,
+              "scope": recommendation.scope, "target_level": recommendation.target_level,
+              "strategy": recommendation.strategy,
+              "lead_organization_id": recommendation.lead_organization_id}
+    values.update(changes)
+    return values
