@@ -1,13 +1,14 @@
 """Where one page's time goes, at the large dataset: server time, SQL time and queries per request,
 and optionally a profile.
 
-    .venv/bin/python bench/profile_page.py /actions /audit/ [--repeat 40] [--profile 30]
-        [--data /tmp/coalition-large.sqlite3]
+    .venv/bin/python bench/profile_page.py /actions /audit/ [--repeat 40] [--profile 30] [--queries]
+        [--data /tmp/coalition-large.sqlite3 | --data postgresql+psycopg://.../an_empty_db]
 
-The large dataset of bench/pages.py is built into the --data file the first time and reused
-afterwards (delete the file to rebuild it after a schema change). Paths may use {review},
-{ofr}, {coalition}, {meeting}, {situation}, {case}, {action}, {recommendation} and {gap},
-which are filled with ids from the data. Requests go through Flask's test client as the
+The large dataset of bench/pages.py is built into the --data file (or empty PostgreSQL
+database) the first time and reused afterwards (delete the file, or drop the database, to
+rebuild it after a schema change). Paths may use {review}, {ofr}, {coalition}, {meeting},
+{situation}, {case}, {action}, {recommendation} and {gap}, which are filled with ids from the
+data. Requests go through Flask's test client as the
 signed-in benchmark coordinator, one at a time: the numbers are for comparing a page before and
 after a change on the same machine (bench/throughput.py measures under a real server).
 """
@@ -44,7 +45,8 @@ def ids(app) -> dict[str, int]:
         "ofr": "SELECT min(id) FROM coalition_tables WHERE kind = 'ofr'",
         "meeting": "SELECT max(id) FROM meetings WHERE status = 'closed' AND table_id = "
                    "(SELECT min(id) FROM coalition_tables WHERE kind = 'coalition')",
-        "situation": "SELECT min(id) FROM risk_situations WHERE status = 'accepted'",
+        "situation": "SELECT min(id) FROM risk_situations WHERE status = 'accepted' AND table_id = "
+                     "(SELECT min(id) FROM coalition_tables WHERE kind = 'risk_review')",
         "case": "SELECT min(id) FROM fatality_cases",
         "action": "SELECT min(id) FROM action_items WHERE status = 'open'",
         "recommendation": "SELECT min(id) FROM recommendations",
@@ -54,6 +56,16 @@ def ids(app) -> dict[str, int]:
         return {name: db.session.execute(text(sql)).scalar() for name, sql in queries.items()}
 
 
+def _has_tables(uri: str) -> bool:
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(uri)
+    try:
+        return inspect(engine).has_table("action_items")
+    finally:
+        engine.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -61,6 +73,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="print the N functions with the most cumulative time")
+    parser.add_argument("--queries", action="store_true",
+                        help="print each query's median time and its first words, slowest first")
     parser.add_argument("--data", default=os.path.join(tempfile.gettempdir(),
                                                        "coalition-large.sqlite3"))
     args = parser.parse_args()
@@ -70,8 +84,13 @@ def main() -> int:
     from coalition.extensions import db
 
     folder = tempfile.mkdtemp(prefix="coalition-profile-")
-    uri = f"sqlite:///{args.data}"
-    if not os.path.exists(args.data):
+    if args.data.startswith("postgresql"):
+        uri = args.data
+        fresh = not _has_tables(uri)
+    else:
+        uri = f"sqlite:///{args.data}"
+        fresh = not os.path.exists(args.data)
+    if fresh:
         began = time.perf_counter()
         build_large(uri, folder)
         print(f"built {args.data} in {time.perf_counter() - began:.0f} s")
@@ -90,12 +109,16 @@ def main() -> int:
     for template in args.paths:
         path = template.format(**values)
         sql: list[float] = []
+        statements: list[str] = []
         started: list[float] = []
+
         def before(*_, started=started):
             started.append(time.perf_counter())
 
-        def after(*_, sql=sql, started=started):
+        def after(_conn, _cursor, statement, *_, sql=sql, started=started,
+                  statements=statements):
             sql.append(time.perf_counter() - started[-1])
+            statements.append(statement)
 
         event.listen(engine, "before_cursor_execute", before)
         event.listen(engine, "after_cursor_execute", after)
@@ -104,16 +127,24 @@ def main() -> int:
             assert response.status_code == 200, (path, response.status_code)
         size = len(response.get_data())
         times, sql_times, counts = [], [], []
+        each: dict[int, list[float]] = {}
         for _ in range(args.repeat):
             sql.clear()
+            statements.clear()
             began = time.perf_counter()
             client.get(path)
             times.append((time.perf_counter() - began) * 1000)
             sql_times.append(sum(sql) * 1000)
             counts.append(len(sql))
+            for number, spent in enumerate(sql):
+                each.setdefault(number, []).append(spent * 1000)
         print(f"{path:48} median {statistics.median(times):6.2f} ms  sql "
               f"{statistics.median(sql_times):6.2f} ms in {max(counts)} queries  "
               f"{size / 1024:6.1f} KiB")
+        if args.queries:
+            for number, spent in sorted(each.items(), key=lambda kv: -statistics.median(kv[1])):
+                text = " ".join(statements[number].split()) if number < len(statements) else ""
+                print(f"    {statistics.median(spent):6.2f} ms  #{number + 1}  {text[:150]}")
         event.remove(engine, "before_cursor_execute", before)
         event.remove(engine, "after_cursor_execute", after)
         if args.profile:
