@@ -90,10 +90,12 @@ def register_hooks(app: Flask) -> None:
     from coalition.core import localtime
     from coalition.core.fields import checkbox_options
     from coalition.core.http import register_request_hooks
+    from coalition.core.links import RowLinks
 
     register_request_hooks(app)
     localtime.init_app(app)
     app.jinja_env.globals["checkbox_options"] = checkbox_options
+    app.jinja_env.globals["row_links"] = RowLinks
 
 
 def register_cli(app: Flask) -> None:

@@ -125,12 +125,13 @@ def test_the_board_is_written_before_its_read_is_logged(client, login, risk_sett
 def test_the_rows_link_to_their_situation_pages(app, risk_setting, situations):
     from flask import url_for
 
-    from coalition.risk.views.board import _situation_urls
+    from coalition.core.links import RowLinks
 
     rows = metrics.board_rows(risk_setting.table)
     with app.test_request_context("/"):
-        assert _situation_urls(rows) == {
-            row.id: url_for("risk.situation_detail", situation_id=row.id) for row in rows}
+        links = RowLinks("risk.situation_detail", "situation_id")
+        assert [links(row.id) for row in rows] == [
+            url_for("risk.situation_detail", situation_id=row.id) for row in rows]
     assert len(rows) > 3
 
 

@@ -7,6 +7,7 @@ from flask import abort, make_response, redirect, render_template, request, url_
 from coalition.core import web
 from coalition.core.db import utcnow
 from coalition.core.fields import FilterForm, Form, date_field
+from coalition.core.links import RowLinks
 from coalition.core.localtime import local_today
 from coalition.risk.permissions import can_view_risk_table
 from coalition.risk.services import comparison, metrics
@@ -19,14 +20,6 @@ from coalition.roster.permissions import can_manage_table
 def risk_table(table_id: int, act=None) -> CoalitionTable:
     """A risk review table whose case data the viewer may see (seated there); else 404."""
     return web.load(CoalitionTable, table_id, view=can_view_risk_table, act=act)
-
-
-def _situation_urls(rows) -> dict[int, str]:
-    """Each row's situation page: the address is built once and each id put in its place (the
-    same as url_for per row, which costs more than writing the row)."""
-    stem = url_for("risk.situation_detail", situation_id=0)
-    assert stem.endswith("/0"), stem
-    return {row.id: f"{stem[:-1]}{int(row.id)}" for row in rows}
 
 
 @bp.get("/risk")
@@ -61,7 +54,8 @@ def board(table_id: int):
     shown = [row for rows in sections.values() for row in rows]
     body = render_template(
         "risk/board.html", table=table, sections=sections, counts=counts, section=section,
-        page=page, section_labels=metrics.BOARD_SECTIONS, urls=_situation_urls(shown),
+        page=page, section_labels=metrics.BOARD_SECTIONS,
+        situation_link=RowLinks("risk.situation_detail", "situation_id"),
         today=today, month_start=metrics.month_start(today),
         target_hours=CONTACT_TARGET_HOURS,
         may_import=can_manage_table(viewer, table), export_form=Form(formdata=None))
