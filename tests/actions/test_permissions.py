@@ -7,7 +7,8 @@ import pytest
 from coalition.core.permissions import ROUTES
 
 ACTION_ENDPOINTS = {"actions.my_items", "actions.item_list", "actions.item_export",
-                    "actions.item_detail", "actions.item_update", "actions.item_edit"}
+                    "actions.item_detail", "actions.item_update", "actions.item_edit",
+                    "actions.item_new", "actions.my_assigned", "actions.item_hand_over"}
 
 
 def test_every_action_route_is_in_the_permission_table(app):
