@@ -28,7 +28,9 @@ def _link(item) -> str:
 
 
 def _actor_name(actor) -> str:
-    return getattr(actor, "name", None) or "The coordinator"
+    """The roster name of the person acting (their account's name if they have none)."""
+    person = getattr(actor, "person", None)
+    return getattr(person, "name", None) or getattr(actor, "name", None) or "Someone"
 
 
 def _tell(person_id, actor, **values) -> None:
