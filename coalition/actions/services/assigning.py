@@ -38,8 +38,9 @@ HAND_OVER_NOTE_REQUIRED = "Write a note for the new owner: what is done, what co
 
 
 def tables_for_new_items(actor) -> list[CoalitionTable]:
-    """The tables ``actor`` may create items for between meetings: those they sit at."""
-    return seats.tables_of(actor)
+    """The tables ``actor`` may create items for between meetings: the active ones they sit
+    at."""
+    return [table for table in seats.tables_of(actor) if table.is_active]
 
 
 def create_between_meetings(actor, table, *, title, description: str = "", owner_id, due_on,
