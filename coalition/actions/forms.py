@@ -114,7 +114,7 @@ class HandOverForm(Form):
 
     owner_id = choice("New owner", "a person seated at this table",
                       required="Choose the new owner.")
-    note = TextAreaField("Hand-over note", filters=[strip], render_kw={"rows": 3},
+    note = TextAreaField("Message for the new owner", filters=[strip], render_kw={"rows": 3},
                          validators=[DataRequired("Write a note for the new owner: what is "
                                                   "done, what comes next."), most(NOTE_MAX)])
     version_id = HiddenField()

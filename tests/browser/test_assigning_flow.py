@@ -72,7 +72,7 @@ def test_a_member_assigns_an_item_and_it_is_handed_back(page, live_server, sign_
     page.get_by_role("link", name="My items").click()
     page.get_by_role("link", name=TITLE).click()
     page.get_by_label("New owner", exact=True).select_option(str(priya))
-    page.get_by_label("Hand-over note").fill("I am away in January: back to you.")
+    page.get_by_label("Message for the new owner").fill("I am away in January: back to you.")
     page.get_by_role("button", name="Hand over").click()
     expect(page.get_by_text("handed over to Priya Natarajan")).to_be_visible()
     expect(page.get_by_text("Reassigned from Marcus Ortega to Priya Natarajan")).to_be_visible()
