@@ -46,7 +46,8 @@ def _default_instance_path() -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from coalition.core import generation, models  # noqa: F401  (core tables; change tracking)
+    # core tables; change tracking
+    from coalition.core import generation, models, notifications  # noqa: F401
     from coalition.core.login import init_login
     from coalition.extensions import csrf, db, migrate
 
@@ -72,9 +73,10 @@ def register_blueprints(app: Flask) -> None:
     """Core's own screens, then each domain: its models, blueprint, route permissions, agenda
     subjects, action-item sources, agenda rules, minutes hooks and dashboard cards."""
     from coalition import actions, gaps, meetings, ofr, reporting, risk, roster
+    from coalition.core.notification_views import notifications_bp
     from coalition.core.views import accounts_bp, audit_bp, auth_bp
 
-    for blueprint in (auth_bp, accounts_bp, audit_bp):
+    for blueprint in (auth_bp, accounts_bp, audit_bp, notifications_bp):
         app.register_blueprint(blueprint)
     for domain in (roster, meetings, actions, risk, ofr, gaps, reporting):
         domain.init_app(app)
@@ -91,11 +93,13 @@ def register_hooks(app: Flask) -> None:
     from coalition.core.fields import checkbox_options
     from coalition.core.http import register_request_hooks
     from coalition.core.links import RowLinks
+    from coalition.core.notifications import unread_count
 
     register_request_hooks(app)
     localtime.init_app(app)
     app.jinja_env.globals["checkbox_options"] = checkbox_options
     app.jinja_env.globals["row_links"] = RowLinks
+    app.jinja_env.globals["unread_notifications"] = unread_count
 
 
 def register_cli(app: Flask) -> None:

@@ -6,12 +6,19 @@ from __future__ import annotations
 def init_app(app) -> None:
     """Register the action item routes and permissions, the "action item" agenda subject with
     the rule that puts items due on agendas, and the "My action items" dashboard card."""
-    from coalition.actions import agenda, cards, models  # noqa: F401
+    from coalition.actions import (  # noqa: F401
+        agenda,
+        cards,
+        models,
+        table_source,
+        views_assigning,  # noqa: F401  (its routes join bp)
+    )
     from coalition.actions.permissions import ROUTES
     from coalition.actions.views import bp
     from coalition.core.permissions import register_routes
 
     register_routes(ROUTES)
     app.register_blueprint(bp)
+    table_source.register()
     agenda.register()
     cards.register()

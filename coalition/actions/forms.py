@@ -84,3 +84,37 @@ class ActionEditForm(Form):
 class ExportForm(Form):
     """The CSV download is a POST (it is audited): the list's filters travel as hidden fields
     and are read again by :class:`ActionFilterForm`."""
+
+
+# --- members assigning ------------------------------------------------------------------------
+
+class TableChoiceForm(FilterForm):
+    """The first step of a new item: which of the user's tables it is for (GET)."""
+
+    table_id = choice("Table", "a table you sit at", required="Choose the table.")
+
+
+class NewActionItemForm(Form):
+    """A new item between meetings; the owner is chosen among the people seated at its table."""
+
+    table_id = HiddenField()
+    title = StringField("What must be done", filters=[strip],
+                        validators=[DataRequired("Enter what must be done."), most(TITLE_MAX)])
+    description = TextAreaField("Details", validators=[Optional(), most(DESCRIPTION_MAX)],
+                                filters=[strip], render_kw={"rows": 3})
+    owner_id = choice("Owner", "a person seated at this table", required="Choose the owner.",
+                      description="Anyone seated at the table, you included.")
+    due_on = date_field("Due on", required="Enter the due date.")
+    priority = SelectField("Priority", choices=PRIORITY_CHOICES, default="normal",
+                           invalid_choice_message="Choose low, normal or high.")
+
+
+class HandOverForm(Form):
+    """The owner hands the item over to another seated person, with a note."""
+
+    owner_id = choice("New owner", "a person seated at this table",
+                      required="Choose the new owner.")
+    note = TextAreaField("Message for the new owner", filters=[strip], render_kw={"rows": 3},
+                         validators=[DataRequired("Write a note for the new owner: what is "
+                                                  "done, what comes next."), most(NOTE_MAX)])
+    version_id = HiddenField()

@@ -57,13 +57,18 @@ class ActionItem(db.Model):
     is_case: Mapped[bool] = mapped_column(default=False)
     completed_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The person who gave the current owner the item (created it for them, or handed it over):
+    # their "Items I assigned", and told when it is done or blocked.
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version_id: Mapped[int] = mapped_column(default=1)
 
-    owner: Mapped[Person] = relationship()
+    owner: Mapped[Person] = relationship(foreign_keys=[owner_id])
+    assigned_by: Mapped[Person | None] = relationship(foreign_keys=[assigned_by_id])
     organization: Mapped[Organization | None] = relationship()
-    table: Mapped[CoalitionTable] = relationship()
+    table: Mapped[CoalitionTable] = relationship(foreign_keys=[table_id])
     updates: Mapped[list[ActionUpdate]] = relationship(
         back_populates="action_item", order_by="ActionUpdate.id", cascade="all, delete-orphan")
 

@@ -21,6 +21,7 @@ from coalition.roster.permissions import (
     case_tables_clause,
     visible_tables_clause,
 )
+from coalition.roster.seats import table_role
 
 ROUTES = {
     "actions.my_items": (LOGIN, "the signed-in person's own action items"),
@@ -33,6 +34,13 @@ ROUTES = {
                                    "can_update_action_item (403)"),
     "actions.item_edit": (LOGIN, "edit or reassign: can_view_action_item (404), "
                                  "can_manage_action_item (403)"),
+    "actions.item_new": (LOGIN, "a new item between meetings for a table the user sits at "
+                                "(can_create_at_table; other tables are not offered, and "
+                                "refused)"),
+    "actions.my_assigned": (LOGIN, "items the signed-in person assigned, with their status; "
+                                   "case items by code only unless can_view_action_item"),
+    "actions.item_hand_over": (LOGIN, "hand an item over with a note: can_view_action_item "
+                                      "(404), can_hand_over_action_item (403)"),
 }
 
 
@@ -71,6 +79,20 @@ def can_update_action_item(user, item) -> bool:
 def can_manage_action_item(user, item) -> bool:
     """Edit and reassign: the table's managers and coordinators, for items they may read."""
     return can_view_action_item(user, item) and can_manage_table(user, item.table)
+
+
+def can_create_at_table(user, table) -> bool:
+    """A new item between meetings: people seated at the table, and its managers and the
+    coordinators."""
+    if table is None or not is_signed_in(user):
+        return False
+    return table_role(user, table) is not None or can_manage_table(user, table)
+
+
+def can_hand_over_action_item(user, item) -> bool:
+    """The owner hands an open item they may read over to another seated person."""
+    return (can_view_action_item(user, item) and item.is_open
+            and person_id_of(user) == item.owner_id)
 
 
 def listed_clause(viewer):

@@ -1,4 +1,6 @@
-"""Reminder digests: one e-mail a day per owner listing their open items overdue or due soon.
+"""Reminder digests: one e-mail a day per owner listing their open items overdue or due soon,
+and what they were told (an item assigned or handed over to them, one done or blocked) and have
+not yet read in the app.
 
 Digests are computed from the current owners when they are sent, so reassigning an item stops
 reminders to its previous owner at once. A ``ReminderDigest`` row (unique per person and day) is
@@ -7,7 +9,6 @@ claimed before the message goes out: a second run the same day sends nothing new
 
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -19,7 +20,8 @@ from sqlalchemy.orm import selectinload
 
 from coalition.actions.models import OPEN_STATUSES, ActionItem, ReminderDigest
 from coalition.core import audit
-from coalition.core.files import private_folder, write_private
+from coalition.core.mail import deliver
+from coalition.core.notifications import Notification
 from coalition.extensions import db
 from coalition.roster.models import Person
 
@@ -29,6 +31,7 @@ class Digest:
     person: Person
     due_by: date
     items: list[ActionItem] = field(default_factory=list)
+    notices: list[Notification] = field(default_factory=list)  # unread notifications
 
     def overdue(self, today: date) -> list[ActionItem]:
         return [item for item in self.items if item.due_on < today]
@@ -51,7 +54,15 @@ def pending_digests(today: date, days: int) -> list[Digest]:
     digests: dict[int, Digest] = {}
     for item in items:
         digests.setdefault(item.owner_id, Digest(item.owner, due_by)).items.append(item)
-    return list(digests.values())
+    unread = db.session.execute(
+        select(Notification, Person)
+        .join(Person, Person.id == Notification.recipient_id)
+        .where(Notification.read_at.is_(None), Person.email != "",
+               Person.is_active.is_(True), Notification.recipient_id.not_in(already))
+        .order_by(Notification.recipient_id, Notification.id))
+    for notice, person in unread:
+        digests.setdefault(person.id, Digest(person, due_by)).notices.append(notice)
+    return sorted(digests.values(), key=lambda digest: digest.person.id)
 
 
 def _item_link(item: ActionItem) -> str:
@@ -66,13 +77,21 @@ def build_message(digest: Digest, today: date) -> EmailMessage:
     overdue = digest.overdue(today)
     count = len(digest.items)
     message = EmailMessage()
-    message["Subject"] = (f"Action items: {count} due soon or overdue"
-                          + (f" ({len(overdue)} overdue)" if overdue else ""))
+    subject = (f"Action items: {count} due soon or overdue"
+               + (f" ({len(overdue)} overdue)" if overdue else "")) if count else "Action items"
+    if digest.notices:
+        subject += f", {len(digest.notices)} new to you"
+    message["Subject"] = subject
     message["From"] = config["MAIL_FROM"]
     message["To"] = formataddr((digest.person.name, digest.person.email))
-    lines = [f"Hello {digest.person.name},", "",
-             "These open action items you own are overdue or due by "
-             f"{digest.due_by.isoformat()}:", ""]
+    lines = [f"Hello {digest.person.name},", ""]
+    if digest.notices:  # the notices' text already names case items by code only
+        lines += ["New to you (not yet read in the app):", ""]
+        lines += [f"- {notice.text}" for notice in digest.notices]
+        lines.append("")
+    if digest.items:
+        lines += ["These open action items you own are overdue or due by "
+                  f"{digest.due_by.isoformat()}:", ""]
     for item in digest.items:
         mark = "OVERDUE" if item.due_on < today else "Due soon"
         # An e-mail leaves the application: an item born of case material is named by its code.
@@ -88,21 +107,6 @@ def build_message(digest: Digest, today: date) -> EmailMessage:
     return message
 
 
-def _deliver(message: EmailMessage, person: Person, today: date) -> str:
-    config = current_app.config
-    if config.get("MAIL_SERVER"):
-        with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=30) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-        return "smtp"
-    outbox = private_folder(config["OUTBOX_DIR"])
-    write_private(outbox / f"{today.isoformat()}-person-{person.id}.eml", message.as_bytes())
-    return "outbox"
-
-
 def send_digest(digest: Digest, today: date) -> ReminderDigest:
     """Claim today's digest for the person (the unique row), then send it.
 
@@ -115,7 +119,8 @@ def send_digest(digest: Digest, today: date) -> ReminderDigest:
                             item_ids=",".join(map(str, ids)))
     db.session.add(record)
     db.session.flush()  # IntegrityError if a concurrent run already sent today's digest
-    record.delivery = _deliver(build_message(digest, today), digest.person, today)
+    record.delivery = deliver(build_message(digest, today),
+                              f"{today.isoformat()}-person-{digest.person.id}.eml")
     audit.log(None, "send_reminder", record,
               summary=f"{len(ids)} action item(s) to {digest.person.name} by {record.delivery}")
     db.session.flush()

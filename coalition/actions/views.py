@@ -20,10 +20,12 @@ from coalition.actions.forms import (
     ActionFilterForm,
     ActionUpdateForm,
     ExportForm,
+    HandOverForm,
     MyItemsFilterForm,
 )
 from coalition.actions.models import ACTION_STATUS_LABELS, ActionItem
 from coalition.actions.permissions import (
+    can_hand_over_action_item,
     can_manage_action_item,
     can_update_action_item,
     can_view_action_item,
@@ -33,6 +35,7 @@ from coalition.core import web
 from coalition.core.db import db
 from coalition.core.fields import options, record_id
 from coalition.core.localtime import local_today
+from coalition.roster import seats
 from coalition.roster import services as roster
 
 bp = Blueprint("actions", __name__)
@@ -159,8 +162,20 @@ def _edit_form(item: ActionItem, form: ActionEditForm | None = None) -> ActionEd
     return form
 
 
-def _render_item(item: ActionItem, *, update_form=None, edit_form=None, conflict=None,
-                 status: int = 200):
+def hand_over_form(item: ActionItem, form: HandOverForm | None = None) -> HandOverForm:
+    """The hand-over form of the item's page (its fields prefixed: the page has other forms);
+    the new owner is anyone else seated at the item's table."""
+    if form is None:
+        form = HandOverForm(formdata=None, prefix="handover",
+                            data={"version_id": str(item.version_id)})
+    form.owner_id.choices = options([(person_id, name) for person_id, name
+                                     in seats.seat_choices(item.table_id)
+                                     if person_id != item.owner_id], blank="Choose the new owner")
+    return form
+
+
+def _render_item(item: ActionItem, *, update_form=None, edit_form=None, hand_over=None,
+                 conflict=None, status: int = 200):
     viewer = web.actor()
     source = source_of(item)
     return web.no_store(make_response(render_template(
@@ -169,6 +184,8 @@ def _render_item(item: ActionItem, *, update_form=None, edit_form=None, conflict
         update_form=_update_form(item, update_form) if can_update_action_item(viewer, item)
         else None,
         edit_form=_edit_form(item, edit_form) if can_manage_action_item(viewer, item) else None,
+        hand_over_form=hand_over_form(item, hand_over)
+        if can_hand_over_action_item(viewer, item) else None,
         conflict=conflict, labels=ACTION_STATUS_LABELS, **_dates()), status))
 
 

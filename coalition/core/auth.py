@@ -16,12 +16,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g
 from sqlalchemy import insert, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 from zxcvbn import zxcvbn
 
 from coalition.core import audit, throttle
 from coalition.core.db import db, utcnow
 from coalition.core.models import AuditEvent, User, UserSession
+from coalition.core.notifications import unread_count_column
 
 GENERIC_LOGIN_ERROR = "Email or password is incorrect."
 MIN_PASSWORD_LENGTH = 12
@@ -159,13 +160,17 @@ def load_session_user(user_id: str, token: str | None) -> tuple[User | None, str
     """
     if not token:
         return None, "ended"
-    row = db.session.scalar(
-        select(UserSession)
-        .options(joinedload(UserSession.user))
+    # the header's unread notification count comes with the session: no query of its own
+    found = db.session.execute(
+        select(UserSession, unread_count_column(User.person_id))
+        .join(User, User.id == UserSession.user_id)
+        .options(contains_eager(UserSession.user))
         .where(UserSession.token_hash == _token_hash(token))
-    )
+    ).first()
+    row = found[0] if found is not None else None
     if row is None or row.ended_at is not None or str(row.user_id) != str(user_id):
         return None, "ended"
+    g.unread_notifications = found[1] if row.user.person_id is not None else 0
     user = row.user
     if not user.is_active:
         return None, "ended"

@@ -37,6 +37,8 @@ CORE_ROUTES: RouteTable = {
     "accounts.user_reactivate": (COORDINATOR, "reactivate an account"),
     "accounts.user_reset_password": (COORDINATOR, "issue a new temporary password"),
     "accounts.user_clear_lock": (COORDINATOR, "clear an account's sign-in lock (POST)"),
+    "notifications.notification_list": (LOGIN, "the signed-in person's own notifications"),
+    "notifications.mark_all_read": (LOGIN, "mark one's own notifications read (POST)"),
     "audit.event_list": (COORDINATOR, "the audit log; case rows only of tables the coordinator "
                                       "sits at"),
 }

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from coalition.core.db import db
 from coalition.core.permissions import COORDINATOR, LOGIN, PUBLIC, person_id_of
 from coalition.roster.permissions import can_manage_table, can_view_case_data, can_view_table
+from coalition.roster.seats import table_role
 
 ROUTES = {
     # scheduling, agendas and templates (meetings/views/agenda.py)
@@ -51,7 +52,9 @@ ROUTES = {
     "meetings.minutes_save": (LOGIN, "save an item's minutes and discussed mark: "
                                      "can_manage_meeting (403), item of this meeting (404)"),
     "meetings.decision_add": (LOGIN, "record a decision on an item: can_manage_meeting (403)"),
-    "meetings.action_item_add": (LOGIN, "action item from an item: can_manage_meeting (403)"),
+    "meetings.action_item_add": (LOGIN, "action item from an item: can_add_action_item "
+                                        "(403): managers, and people seated at the table "
+                                        "(who attested, for a case item)"),
     "meetings.attendance": (LOGIN, "attendance list: can_view_meeting (404); saving needs "
                                    "can_manage_meeting (403)"),
     "meetings.attendance_guest_add": (LOGIN, "add a guest: can_manage_meeting (403)"),
@@ -118,3 +121,17 @@ def can_see_item(user, item) -> bool:
     if item.meeting is None:
         return can_view_case_data(user, item.table)
     return can_see_case_items(user, item.meeting)
+
+
+def can_add_action_item(user, item) -> bool:
+    """An action item decided on agenda item ``item`` while its meeting runs: the table's
+    managers and coordinators, and anyone seated at the table — for a case item, once they
+    have signed the meeting's confidentiality attestation."""
+    meeting = item.meeting
+    if not can_see_item(user, item):
+        return False
+    if can_manage_meeting(user, meeting):
+        return True
+    if table_role(user, meeting.table) is None:
+        return False
+    return item.item_type != "case" or has_attested(user, meeting)

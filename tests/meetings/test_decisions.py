@@ -171,9 +171,18 @@ def test_action_items_are_not_created_unless_the_meeting_is_in_progress(client, 
     assert count(ActionItem) == 0
 
 
-def test_a_member_may_not_create_an_action_item_on_the_spot(client, login, running):
+def test_a_seated_member_creates_an_action_item_on_the_spot(client, login, running):
     item = running["item"]
     login(running["member"])
+    response = client.post(action_url(item), data=action_data(item, running["owner"].id))
+    assert response.status_code == 302
+    assert count(ActionItem) == 1
+
+
+def test_a_member_not_seated_at_the_table_may_not_create_an_action_item(
+        client, login, running, make_user, make_person):
+    item = running["item"]
+    login(make_user("member", person=make_person("Una Seated")))
     response = client.post(action_url(item), data=action_data(item, running["owner"].id))
     assert response.status_code == 403
     assert count(ActionItem) == 0

@@ -69,10 +69,18 @@ def test_a_seated_member_views_the_running_pages(client, login, hub, route):
     assert client.get(fill(route, hub)).status_code == 200
 
 
-@pytest.mark.parametrize("route", MANAGER_ROUTES)
+@pytest.mark.parametrize("route", [r for r in MANAGER_ROUTES if "action-items" not in r])
 def test_a_member_who_can_view_but_not_manage_gets_403(client, login, hub, route):
     login(hub["member"])
     assert client.post(fill(route, hub)).status_code == 403
+
+
+def test_a_seated_member_may_post_an_action_item_form(client, login, hub):
+    """Seated members add action items while the meeting runs: an empty form is sent back with
+    its errors (400), not refused (403)."""
+    login(hub["member"])
+    response = client.post(fill("/meetings/{m}/run/items/{i}/action-items", hub))
+    assert response.status_code == 400
 
 
 @pytest.mark.parametrize("route", VIEW_ROUTES + MANAGER_ROUTES)

@@ -7,6 +7,12 @@ update-log row and an audit row, and flushes; the caller commits. Callers import
 package: ``from coalition.actions import services as actions``.
 """
 
+from coalition.actions.services.assigning import (
+    assigned_by_query,
+    create_between_meetings,
+    hand_over,
+    tables_for_new_items,
+)
 from coalition.actions.services.items import (
     DESCRIPTION_MAX,
     FUTURE_LIMIT_DAYS,
@@ -49,6 +55,10 @@ __all__ = [
     "PAST_LIMIT_DAYS",
     "TITLE_MAX",
     "ServiceError",
+    "assigned_by_query",
+    "create_between_meetings",
+    "hand_over",
+    "tables_for_new_items",
     "create_action_item",
     "dashboard_counts",
     "described",

@@ -12,6 +12,7 @@ from functools import cache
 from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from coalition.actions import notices
 from coalition.actions.models import (
     ACTION_STATUS_LABELS,
     ACTION_STATUSES,
@@ -26,6 +27,7 @@ from coalition.core.concurrency import check_version
 from coalition.core.db import valid_id
 from coalition.core.errors import ServiceError
 from coalition.core.localtime import local_today
+from coalition.core.permissions import person_id_of
 from coalition.core.text import clean
 from coalition.extensions import db
 from coalition.roster import seats
@@ -49,7 +51,8 @@ def _item_statement():
     log = selectinload(ActionItem.updates)
     return select(ActionItem).where(ActionItem.id == bindparam("item_id")).options(
         joinedload(ActionItem.table), joinedload(ActionItem.owner),
-        joinedload(ActionItem.organization), log.joinedload(ActionUpdate.user),
+        joinedload(ActionItem.organization), joinedload(ActionItem.assigned_by),
+        log.joinedload(ActionUpdate.user),
         log.joinedload(ActionUpdate.old_owner), log.joinedload(ActionUpdate.new_owner))
 
 
@@ -163,7 +166,8 @@ def create_action_item(actor, *, table, source: SourceRef, title, description: s
     seat = _owner_seat(table.id, owner_id)
     values["organization_id"] = _organization_id(organization_id, seat)
     item = ActionItem(owner_id=seat.person_id, table_id=table.id, is_case=source.is_case,
-                      status="open", created_by_id=getattr(actor, "id", None), **values)
+                      status="open", created_by_id=getattr(actor, "id", None),
+                      assigned_by_id=person_id_of(actor), **values)
     for column, value in source.columns.items():
         setattr(item, column, value)
     db.session.add(item)
@@ -173,6 +177,7 @@ def create_action_item(actor, *, table, source: SourceRef, title, description: s
     audit.log(actor, "create", item, case_table=table if item.is_case else None,
               summary=f"{described(item)} owned by {seat.person.name}, due "
                       f"{item.due_on.isoformat()}, {source.note}")
+    notices.assigned(actor, item)
     return item
 
 
@@ -205,6 +210,8 @@ def update_action_item(actor, item: ActionItem, *, status=None, note: str = "",
         summary += "; note added"
     audit.log(actor, "update", item, summary=f"{described(item)}: {summary}",
               case_table=item.table if item.is_case else None)
+    if status != old_status:
+        notices.status_changed(actor, item)
     return update
 
 
@@ -240,6 +247,7 @@ def edit_action_item(actor, item: ActionItem, *, version_id, title, description,
                              if after["organization"] is not None else None)
     if seat is not None and after["owner"] != before["owner"]:
         item.owner = seat.person
+        item.assigned_by_id = person_id_of(actor)
     changed = [name.replace("_", " ") for name in after if before[name] != after[name]]
     update = ActionUpdate(action_item=item, user_id=getattr(actor, "id", None),
                           note="Edited: " + ", ".join(changed) + ".")
@@ -258,4 +266,6 @@ def edit_action_item(actor, item: ActionItem, *, version_id, title, description,
     audit.log(actor, "reassign" if reassigned else "update", item,
               summary=f"{described(item)}: {summary}",
               case_table=item.table if item.is_case else None)
+    if reassigned:
+        notices.assigned(actor, item)
     return True

@@ -323,8 +323,12 @@ def add_action_item(actor, item: AgendaItem, *, title: str, owner_id, due_on,
     organization to the one the owner sits for.
     """
     from coalition.actions.services import create_action_item
+    from coalition.meetings.permissions import can_add_action_item
 
     meeting = item.meeting
+    if actor is not None and not can_add_action_item(actor, item):
+        raise ServiceError("Only people seated at this table (who signed the confidentiality "
+                           "agreement, for a case item) add action items here.")
     _check_editable(meeting)
     return create_action_item(actor, table=meeting.table, source=from_agenda_item(item),
                               title=title, description=description, owner_id=owner_id,

@@ -25,6 +25,7 @@ from coalition.meetings.forms_running import (
 )
 from coalition.meetings.models import AgendaItem, Meeting
 from coalition.meetings.permissions import (
+    can_add_action_item,
     can_manage_meeting,
     can_see_case_items,
     has_attested,
@@ -65,6 +66,20 @@ def _action_form(item: AgendaItem, members, organizations,
     return form
 
 
+def _member_action_forms(viewer, meeting: Meeting, items, bound: dict) -> dict:
+    """``{item id: {"action": form}}`` for the items a seated member may add action items to
+    (none for people not seated at the table)."""
+    allowed = [item for item in items
+               if not item.is_section and can_add_action_item(viewer, item)]
+    if not allowed:
+        return {}
+    members = seats.seats_at(meeting.table_id)
+    organizations = seats.organizations_at(meeting.table_id)
+    return {item.id: {"action": _action_form(item, members, organizations,
+                                             bound.get(("action", item.id)))}
+            for item in allowed}
+
+
 def _render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
                 error: str | None = None, status: int = 200):
     """The run screen; ``bound`` holds ``{(kind, item_id): form}`` sent back with errors."""
@@ -74,7 +89,7 @@ def _render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
     manage = can_manage_meeting(viewer, meeting)
     editable = manage and meeting.minutes_editable
     bound = bound or {}
-    forms = {}
+    forms, member_forms = {}, {}
     if editable:
         members = seats.seats_at(meeting.table_id)
         organizations = seats.organizations_at(meeting.table_id)
@@ -87,6 +102,8 @@ def _render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
                 "action": _action_form(item, members, organizations,
                                        bound.get(("action", item.id))),
             }
+    elif meeting.minutes_editable:  # members seated at the table add action items only
+        member_forms = _member_action_forms(viewer, meeting, shown.items, bound)
     case_count = sum(1 for item in shown.items if item.item_type == "case")
     if case_count:  # a form sent back with errors was rolled back first: only the read is saved
         web.perform(lambda: run.log_case_items_shown(viewer, meeting, case_count))
@@ -94,6 +111,7 @@ def _render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
         "meetings/run.html", meeting=meeting, items=shown.items,
         hidden_case_items=shown.hidden_case_items, action_items=shown.action_items,
         manage=manage, editable=editable, forms=forms, conflict=conflict, error=error,
+        member_forms=member_forms,
         timers=any_timed(shown.items),
         needs_attestation=(meeting.table.reviews_cases
                            and can_view_case_data(viewer, meeting.table)
@@ -167,8 +185,9 @@ def decision_add(meeting_id: int, item_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/run/items/<int:item_id>/action-items")
 def action_item_add(meeting_id: int, item_id: int):
-    meeting = managed_meeting(meeting_id)
+    meeting = visible_meeting(meeting_id)
     item = agenda_item(meeting, item_id)
+    web.require(can_add_action_item(web.actor(), item))
     form = _action_form(item, seats.seats_at(meeting.table_id),
                         seats.organizations_at(meeting.table_id),
                         ActionItemForm(prefix=item_prefix("action", item.id)))
