@@ -92,8 +92,11 @@ def _meeting_facts(meeting: Meeting) -> dict:
 def meeting_new(table_id: int):
     """Schedule a meeting; on GET the form proposes the next one from the table's cadence."""
     table = web.load(CoalitionTable, table_id, view=can_view_table, act=can_manage_table)
+    latest = meetings.latest_meeting(table)
+    copied = request.args.get("copy") != "no"
     if request.method == "GET":
-        form = MeetingForm(formdata=None, data=meetings.propose_next_meeting(table))
+        form = MeetingForm(formdata=None, data=meetings.propose_next_meeting(
+            table, latest=latest, copy=copied))
     else:
         form = MeetingForm()
     _people_choices(form, table)
@@ -104,8 +107,17 @@ def meeting_new(table_id: int):
             flash(f"{outcome.value.title} was scheduled as a draft; its agenda was built from "
                   "the template and what is due.", "success")
             return _to_detail(outcome.value)
-    return render_template("meetings/meeting_form.html", form=form, table=table,
-                           meeting=None), web.form_status()
+    return render_template("meetings/meeting_form.html", form=form, table=table, meeting=None,
+                           latest=latest, copied=copied and request.method == "GET",
+                           copied_facilitator=_person_name(form, latest)), web.form_status()
+
+
+def _person_name(form, latest: Meeting | None) -> str:
+    """The facilitator copied from ``latest``, named as the form's list names them."""
+    if latest is None or latest.facilitator_id is None:
+        return ""
+    return {choice[0]: choice[1] for choice in form.facilitator_id.choices}.get(
+        str(latest.facilitator_id), "")
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
