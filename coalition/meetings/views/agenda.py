@@ -145,14 +145,21 @@ def meeting_edit(meeting_id: int):
 
 # --- the agenda ---------------------------------------------------------------------------
 
+def _kinds_for(form, table: CoalitionTable) -> None:
+    """Offer "Case" only at tables that review cases (the services refuse it elsewhere)."""
+    if not table.reviews_cases:
+        form.item_type.choices = [c for c in form.item_type.choices if c.value != "case"]
+        form.item_type.invalid_choice_message = meetings.NO_CASE_KIND_MESSAGE
+        form.item_type.description = ""
+
+
 def _render_detail(meeting: Meeting, *, item_form=None, status: int = 200):
     viewer = web.actor()
     manage = can_manage_meeting(viewer, meeting)
     if manage and item_form is None and meeting.status != "closed":
         item_form = AgendaItemForm(formdata=None)
-    if item_form is not None and not meeting.table.reviews_cases:
-        item_form.item_type.choices = [c for c in item_form.item_type.choices
-                                       if c.value != "case"]
+    if item_form is not None:
+        _kinds_for(item_form, meeting.table)
     return render_template(
         "meetings/meeting_detail.html", meeting=meeting, manage=manage, item_form=item_form,
         agenda=meetings.agenda_for(viewer, meeting),
@@ -218,6 +225,7 @@ def item_edit(meeting_id: int, item_id: int):
     item = agenda_item(meeting, item_id)
     form = AgendaItemForm(formdata=None, obj=item) if request.method == "GET" \
         else AgendaItemForm()
+    _kinds_for(form, meeting.table)
     if form.validate_on_submit():
         outcome = web.perform(lambda: meetings.update_item(
             web.actor(), item, title=form.title.data, item_type=form.item_type.data,
@@ -274,7 +282,12 @@ def template_edit(table_id: int, form=None, status: int = 200):
     sections = meetings.template_sections(table)
     return render_template("meetings/template_edit.html", table=table, sections=sections,
                            defaults=None if sections else meetings.default_sections(table),
-                           form=form or SectionForm(formdata=None)), status
+                           form=_with_kinds(form or SectionForm(formdata=None), table)), status
+
+
+def _with_kinds(form, table: CoalitionTable):
+    _kinds_for(form, table)
+    return form
 
 
 @bp.post("/tables/<int:table_id>/agenda-template/start")
@@ -306,6 +319,7 @@ def section_edit(table_id: int, section_id: int):
     table = _template_table(table_id)
     section = _section_of(table, section_id)
     form = SectionForm(formdata=None, obj=section) if request.method == "GET" else SectionForm()
+    _kinds_for(form, table)
     if form.validate_on_submit():
         outcome = web.perform(lambda: meetings.update_section(
             web.actor(), section, title=form.title.data, planned_minutes=form.planned_minutes.data,
