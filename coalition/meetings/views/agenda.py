@@ -116,7 +116,7 @@ def _person_name(form, latest: Meeting | None) -> str:
     """The facilitator copied from ``latest``, named as the form's list names them."""
     if latest is None or latest.facilitator_id is None:
         return ""
-    return {choice[0]: choice[1] for choice in form.facilitator_id.choices}.get(
+    return {choice.value: choice.label for choice in form.facilitator_id.choices}.get(
         str(latest.facilitator_id), "")
 
 
