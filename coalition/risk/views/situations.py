@@ -112,8 +112,9 @@ def situation_new(table_id: int):
             form.referral_id.data = str(referral.id)
             form.referral_source.data = "incident_import"
             form.presented_on.data = min(to_local(referral.occurred_at).date(), local_today())
-            if referral.organization_id is not None:
-                form.originating_organization_id.data = referral.organization_id
+            # The referral's agency, when it is on the roster; else nobody's organization is
+            # put in its place: the person chooses (the page says why).
+            form.originating_organization_id.data = referral.organization_id
     elif form.validate_on_submit() and not (warnings := _unconfirmed_warnings(form)):
         outcome = web.perform(lambda: risk.create_situation(
             viewer, table, referral=referral, **_filter2_arguments(form)), form)
