@@ -29,16 +29,18 @@ def test_the_form_names_the_meeting_the_place_and_video_link_come_from(
         as_coordinator, hub, make_meeting, make_person, make_org, seat):
     org = make_org()
     chair = make_person(name="Dana Chair", organizations=[org])
+    scribe = make_person(name="Sam Scribe", organizations=[org])
     seat(chair, hub, org)
+    seat(scribe, hub, org)
     latest = make_meeting(hub, starts_at=combine_local(date(2026, 11, 5), time(9, 30)),
                           title="Harbor Hub review", location="Room 4", video_url=VIDEO,
-                          facilitator_id=chair.id)
+                          facilitator_id=chair.id, recorder_id=scribe.id)
     html = as_coordinator.get(f"/tables/{hub.id}/meetings/new").get_data(as_text=True)
     panel = html[html.index('id="copied-from"'):]
     panel = panel[:panel.index("</div>")]
     assert f'href="/meetings/{latest.id}"' in panel and "Harbor Hub review" in panel
     assert "Place: Room 4" in panel and f"Video link: <span class=\"text-break\">{VIDEO}" in panel
-    assert "Facilitator: Dana Chair" in panel
+    assert "Facilitator: Dana Chair" in panel and "Recorder: Sam Scribe" in panel
     assert "every 7 days" in html
 
 

@@ -109,15 +109,17 @@ def meeting_new(table_id: int):
             return _to_detail(outcome.value)
     return render_template("meetings/meeting_form.html", form=form, table=table, meeting=None,
                            latest=latest, copied=copied and request.method == "GET",
-                           copied_facilitator=_person_name(form, latest)), web.form_status()
+                           copied_facilitator=_person_name(form, latest and latest.facilitator_id),
+                           copied_recorder=_person_name(form, latest and latest.recorder_id)
+                           ), web.form_status()
 
 
-def _person_name(form, latest: Meeting | None) -> str:
-    """The facilitator copied from ``latest``, named as the form's list names them."""
-    if latest is None or latest.facilitator_id is None:
+def _person_name(form, person_id: int | None) -> str:
+    """A person copied from the latest meeting, named as the form's lists name them."""
+    if person_id is None:
         return ""
     return {choice.value: choice.label for choice in form.facilitator_id.choices}.get(
-        str(latest.facilitator_id), "")
+        str(person_id), "")
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
