@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import Markup
 
 from coalition.actions import services as actions
 from coalition.actions.forms import (
@@ -200,6 +201,17 @@ def _saved(item: ActionItem) -> dict:
             "due_on": item.due_on, "priority": item.priority}
 
 
+def _update_saved(item: ActionItem) -> Markup | str:
+    """The confirmation of an update; an item that is now done or cancelled has left the lists'
+    default "Open" view, so the message links to where it is listed now."""
+    if item.is_open:
+        return "Your update was saved."
+    return Markup('Your update was saved: the item is now {status} and no longer in the open '
+                  'lists. <a href="{url}">See the {label} action items</a>.').format(
+        status=item.status_label.lower(), label=item.status_label.lower(),
+        url=url_for(".item_list", status=item.status))
+
+
 @bp.post("/actions/<int:item_id>/update")
 def item_update(item_id: int):
     item = _item(item_id, act=can_update_action_item)
@@ -210,7 +222,7 @@ def item_update(item_id: int):
             version_id=form.version_id.data), form, thing="action item",
             reload=lambda: _item(item_id), saved=_saved)
         if outcome.ok:
-            flash("Your update was saved.", "success")
+            flash(_update_saved(item), "success")
             return redirect(url_for(".item_detail", item_id=item.id))
         if conflict:  # the form now answers the version shown; what was typed is kept
             return _render_item(_item(item_id), update_form=form, conflict=conflict, status=409)

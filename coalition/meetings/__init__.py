@@ -7,7 +7,7 @@ def init_app(app) -> None:
     """Register the meeting routes and permissions, meetings as a source of action items, and
     the template helper that shows what an agenda item is about (``meetings.subjects``)."""
     from coalition.core.permissions import register_routes
-    from coalition.meetings import action_source, models  # noqa: F401
+    from coalition.meetings import action_source, cards, models  # noqa: F401
     from coalition.meetings.permissions import ROUTES
     from coalition.meetings.subjects import subject_of
     from coalition.meetings.views import bp
@@ -15,4 +15,5 @@ def init_app(app) -> None:
     register_routes(ROUTES)
     app.register_blueprint(bp)
     action_source.register()
+    cards.register()
     app.jinja_env.globals["agenda_subject"] = subject_of

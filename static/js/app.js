@@ -8,4 +8,26 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   });
+
+  // Navigation menus (<details>): one open at a time; Escape or a click elsewhere closes them.
+  var menus = document.querySelectorAll("details.nav-menu");
+  function closeMenus(except) {
+    menus.forEach(function (menu) {
+      if (menu !== except) { menu.open = false; }
+    });
+  }
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (menu.open) { closeMenus(menu); }
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("details.nav-menu")) { closeMenus(null); }
+  });
 });

@@ -196,6 +196,17 @@ def _sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
+def nav_link(page, label: str):
+    """The main navigation's link ``label``, opening the menu that holds it first (as a person
+    would) when it is grouped in one."""
+    nav = page.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name=label, exact=True)
+    if not link.is_visible():
+        hidden = page.get_by_role("link", name=label, exact=True, include_hidden=True)
+        nav.locator("details.nav-menu").filter(has=hidden).locator("summary").click()
+    return link
+
+
 @pytest.fixture
 def sign_in():
     """``sign_in(page, email, password=DEMO_PASSWORD)``."""

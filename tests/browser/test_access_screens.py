@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import MEMBER
+from tests.browser.conftest import MEMBER, nav_link
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +28,6 @@ def test_member_navigation_has_no_accounts_or_audit_link(page, sign_in):
     sign_in(page, MEMBER)
 
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link", name="Organizations")).to_be_visible()
+    expect(nav_link(page, "Organizations")).to_be_visible()
     expect(nav.get_by_role("link", name="Accounts")).to_have_count(0)
     expect(nav.get_by_role("link", name="Audit log")).to_have_count(0)

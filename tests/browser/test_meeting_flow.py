@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import COORDINATOR, MEMBER
+from tests.browser.conftest import COORDINATOR, MEMBER, nav_link
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +105,7 @@ def test_a_coordinator_runs_the_weekly_meeting_and_a_member_closes_an_item(
     page.goto(meeting_url)
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, MEMBER)
-    page.get_by_role("link", name="My items").click()
+    nav_link(page, "My items").click()
     page.get_by_role("link", name="Call the case manager about intake").click()
     page.get_by_label("Status").select_option(label="Done")
     page.get_by_label("Note").fill("Intake booked for Tuesday.")

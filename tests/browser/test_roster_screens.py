@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from coalition.core.localtime import local_today
-from tests.browser.conftest import COORDINATOR
+from tests.browser.conftest import COORDINATOR, nav_link
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ TABLE = "Alder Situation Table"
 
 
 def nav_to(page, label: str) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=label).click()
+    nav_link(page, label).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(label)
 
 

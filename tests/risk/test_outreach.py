@@ -293,3 +293,21 @@ def test_an_outsider_cannot_post_an_attempt(client, login, risk_setting, accept)
                            data=_form(risk_setting, utcnow() - timedelta(hours=1)))
     assert response.status_code == 404
     assert attempts_count() == 0
+
+
+@pytest.mark.parametrize(("who", "agency"), [("harm_user", "harm_reduction"),
+                                             ("treatment_user", "treatment")])
+def test_the_attempt_form_starts_with_the_agency_the_member_sits_for(client, login, risk_setting,
+                                                                      accept, who, agency):
+    situation = accept()
+    login(getattr(risk_setting, who))
+    body = client.get(f"/situations/{situation.id}/attempts/new").get_data(as_text=True)
+    assert f'<option selected value="{getattr(risk_setting, agency).id}">' in body
+
+
+def test_a_coordinator_of_an_unassigned_agency_chooses_the_agency(client, login, risk_setting,
+                                                                  accept):
+    situation = accept()
+    login(risk_setting.coordinator)
+    body = client.get(f"/situations/{situation.id}/attempts/new").get_data(as_text=True)
+    assert '<option selected value="">' in body

@@ -179,12 +179,46 @@ def test_the_new_form_keeps_typed_values_on_error(client, login, risk_setting):
     assert db.session.scalar(db.select(db.func.count(RiskSituation.id))) == 0
 
 
-def test_identifier_warnings_are_flashed(client, login, risk_setting):
+def _situations() -> int:
+    return db.session.scalar(db.select(db.func.count(RiskSituation.id)))
+
+
+def test_an_identifier_is_pointed_out_before_anything_is_saved(client, login, risk_setting):
     login(risk_setting.police_user)
     response = client.post(f"/tables/{risk_setting.table.id}/situations/new",
-                           data=_form(risk_setting, summary="Call 555-123-4567."),
-                           follow_redirects=True)
-    assert "seems to contain a phone number" in response.get_data(as_text=True)
+                           data=_form(risk_setting, summary="Call 555-123-4567."))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and _situations() == 0
+    assert body.count("seems to contain a phone number") == 1
+    assert "Call 555-123-4567." in body  # what was typed is kept, to correct it
+    assert 'name="save_anyway"' in body
+
+
+def test_save_anyway_records_it_and_the_warning_is_shown_once(client, login, risk_setting):
+    login(risk_setting.police_user)
+    response = client.post(f"/tables/{risk_setting.table.id}/situations/new",
+                           data=_form(risk_setting, summary="Call 555-123-4567.",
+                                      save_anyway="1"), follow_redirects=True)
+    assert _situations() == 1
+    assert response.get_data(as_text=True).count("seems to contain a phone number") == 1
+
+
+def test_a_corrected_description_is_saved_without_asking(client, login, risk_setting):
+    login(risk_setting.police_user)
+    response = client.post(f"/tables/{risk_setting.table.id}/situations/new",
+                           data=_form(risk_setting, summary="Second overdose this month."))
+    assert response.status_code == 302 and _situations() == 1
+
+
+def test_an_edit_adding_an_identifier_is_not_saved_until_confirmed(client, login, risk_setting,
+                                                                    new_situation):
+    login(risk_setting.police_user)
+    before = new_situation.summary
+    response = client.post(f"/situations/{new_situation.id}/edit",
+                           data=_form(risk_setting, summary="Reach her at jo@example.org"))
+    assert "seems to contain an e-mail address" in response.get_data(as_text=True)
+    db.session.refresh(new_situation)
+    assert new_situation.summary == before
 
 
 def test_a_referral_prefills_the_form(client, login, risk_setting):

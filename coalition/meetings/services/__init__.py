@@ -56,6 +56,7 @@ from coalition.meetings.services.scheduling import (
 from coalition.meetings.services.templates import (
     DEFAULT_TEMPLATES,
     MINUTES_MESSAGE,
+    NO_CASE_KIND_MESSAGE,
     add_section,
     default_sections,
     ensure_template,
@@ -68,7 +69,8 @@ from coalition.meetings.services.templates import (
 __all__ = [
     "CASE_TABLE_MESSAGE", "CLOSED_MESSAGE", "DEFAULT_TEMPLATES", "DUE_ITEM_RULES",
     "END_BEFORE_START",
-    "MINUTES_MESSAGE", "NO_ATTENDANCE_MESSAGE", "RUNNING_MESSAGE", "TOO_LONG", "TRANSITIONS",
+    "MINUTES_MESSAGE", "NO_ATTENDANCE_MESSAGE", "NO_CASE_KIND_MESSAGE", "RUNNING_MESSAGE",
+    "TOO_LONG", "TRANSITIONS",
     "AgendaContents", "ServiceError", "add_item", "add_section", "agenda_for",
     "available_transitions", "backlog", "backlog_items", "build_agenda", "carried_over_items",
     "close_meeting", "default_sections", "ensure_template", "latest_meeting",

@@ -136,11 +136,17 @@ def latest_meeting(table: CoalitionTable) -> Meeting | None:
                              .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(1))
 
 
-def propose_next_meeting(table: CoalitionTable) -> dict:
+COPIED_FIELDS = ("location", "video_url", "facilitator_id", "recorder_id")
+
+
+def propose_next_meeting(table: CoalitionTable, *, latest: Meeting | None = None,
+                         copy: bool = True) -> dict:
     """Form values for the table's next meeting: same weekday and local time as its latest
-    meeting, one cadence interval later, with the same place, facilitator and recorder."""
+    meeting (``latest``, looked up when not given), one cadence interval of *this* table later,
+    and (unless ``copy`` is false) the same place, video link, facilitator and recorder. The
+    screen names the meeting these were copied from, so nothing is carried over unseen."""
     proposal = {"title": f"{table.name} meeting"}
-    latest = latest_meeting(table)
+    latest = latest if latest is not None else latest_meeting(table)
     if latest is None:
         return proposal
     try:
@@ -149,9 +155,9 @@ def propose_next_meeting(table: CoalitionTable) -> dict:
     except OverflowError:  # a latest meeting dated at the end of the calendar: no proposal
         return proposal
     proposal.update(day=start.date(), start_time=start.time().replace(tzinfo=None),
-                    end_time=end.time().replace(tzinfo=None), location=latest.location,
-                    video_url=latest.video_url, facilitator_id=latest.facilitator_id,
-                    recorder_id=latest.recorder_id)
+                    end_time=end.time().replace(tzinfo=None))
+    if copy:
+        proposal.update({name: getattr(latest, name) for name in COPIED_FIELDS})
     return proposal
 
 

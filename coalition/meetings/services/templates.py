@@ -80,15 +80,23 @@ def clean_title(value, *, field: str = "title") -> str:
     return clean(value, field=field, max_length=TITLE_MAX, required="Enter a title.")
 
 
+NO_CASE_KIND_MESSAGE = ("Choose public or internal: case items and sections belong to tables "
+                        "that review cases (risk review, fatality review).")
+
+
 def clean_minutes(value, *, field: str = "planned_minutes") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ITEM_MINUTES:
         raise ServiceError(MINUTES_MESSAGE, field=field)
     return value
 
 
-def clean_item_type(value, *, field: str = "item_type") -> str:
+def clean_item_type(value, *, field: str = "item_type",
+                    table: CoalitionTable | None = None) -> str:
+    """One of the item types; "case" only at ``table`` when it reviews cases (given a table)."""
     if value not in ITEM_TYPES:
         raise ServiceError("Choose public, internal or case.", field=field)
+    if value == "case" and table is not None and not table.reviews_cases:
+        raise ServiceError(NO_CASE_KIND_MESSAGE, field=field)
     return value
 
 
@@ -97,7 +105,8 @@ def add_section(actor, table: CoalitionTable, *, title, planned_minutes, item_ty
     sections = ensure_template(table)
     section = AgendaTemplateSection(
         table_id=table.id, title=clean_title(title), planned_minutes=clean_minutes(planned_minutes),
-        item_type=clean_item_type(item_type), receives_due_items=bool(receives_due_items),
+        item_type=clean_item_type(item_type, table=table),
+        receives_due_items=bool(receives_due_items),
         position=max((s.position for s in sections), default=-1) + 1)
     db.session.add(section)
     db.session.flush()
@@ -111,7 +120,7 @@ def update_section(actor, section: AgendaTemplateSection, *, title, planned_minu
     before = _facts(section)
     section.title = clean_title(title)
     section.planned_minutes = clean_minutes(planned_minutes)
-    section.item_type = clean_item_type(item_type)
+    section.item_type = clean_item_type(item_type, table=section.table)
     section.receives_due_items = bool(receives_due_items)
     after = _facts(section)
     if before == after:

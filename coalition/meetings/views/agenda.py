@@ -92,8 +92,11 @@ def _meeting_facts(meeting: Meeting) -> dict:
 def meeting_new(table_id: int):
     """Schedule a meeting; on GET the form proposes the next one from the table's cadence."""
     table = web.load(CoalitionTable, table_id, view=can_view_table, act=can_manage_table)
+    latest = meetings.latest_meeting(table)
+    copied = request.args.get("copy") != "no"
     if request.method == "GET":
-        form = MeetingForm(formdata=None, data=meetings.propose_next_meeting(table))
+        form = MeetingForm(formdata=None, data=meetings.propose_next_meeting(
+            table, latest=latest, copy=copied))
     else:
         form = MeetingForm()
     _people_choices(form, table)
@@ -104,8 +107,19 @@ def meeting_new(table_id: int):
             flash(f"{outcome.value.title} was scheduled as a draft; its agenda was built from "
                   "the template and what is due.", "success")
             return _to_detail(outcome.value)
-    return render_template("meetings/meeting_form.html", form=form, table=table,
-                           meeting=None), web.form_status()
+    return render_template("meetings/meeting_form.html", form=form, table=table, meeting=None,
+                           latest=latest, copied=copied and request.method == "GET",
+                           copied_facilitator=_person_name(form, latest and latest.facilitator_id),
+                           copied_recorder=_person_name(form, latest and latest.recorder_id)
+                           ), web.form_status()
+
+
+def _person_name(form, person_id: int | None) -> str:
+    """A person copied from the latest meeting, named as the form's lists name them."""
+    if person_id is None:
+        return ""
+    return {choice.value: choice.label for choice in form.facilitator_id.choices}.get(
+        str(person_id), "")
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -133,14 +147,21 @@ def meeting_edit(meeting_id: int):
 
 # --- the agenda ---------------------------------------------------------------------------
 
+def _kinds_for(form, table: CoalitionTable) -> None:
+    """Offer "Case" only at tables that review cases (the services refuse it elsewhere)."""
+    if not table.reviews_cases:
+        form.item_type.choices = [c for c in form.item_type.choices if c.value != "case"]
+        form.item_type.invalid_choice_message = meetings.NO_CASE_KIND_MESSAGE
+        form.item_type.description = ""
+
+
 def _render_detail(meeting: Meeting, *, item_form=None, status: int = 200):
     viewer = web.actor()
     manage = can_manage_meeting(viewer, meeting)
     if manage and item_form is None and meeting.status != "closed":
         item_form = AgendaItemForm(formdata=None)
-    if item_form is not None and not meeting.table.reviews_cases:
-        item_form.item_type.choices = [c for c in item_form.item_type.choices
-                                       if c.value != "case"]
+    if item_form is not None:
+        _kinds_for(item_form, meeting.table)
     return render_template(
         "meetings/meeting_detail.html", meeting=meeting, manage=manage, item_form=item_form,
         agenda=meetings.agenda_for(viewer, meeting),
@@ -206,6 +227,7 @@ def item_edit(meeting_id: int, item_id: int):
     item = agenda_item(meeting, item_id)
     form = AgendaItemForm(formdata=None, obj=item) if request.method == "GET" \
         else AgendaItemForm()
+    _kinds_for(form, meeting.table)
     if form.validate_on_submit():
         outcome = web.perform(lambda: meetings.update_item(
             web.actor(), item, title=form.title.data, item_type=form.item_type.data,
@@ -262,7 +284,12 @@ def template_edit(table_id: int, form=None, status: int = 200):
     sections = meetings.template_sections(table)
     return render_template("meetings/template_edit.html", table=table, sections=sections,
                            defaults=None if sections else meetings.default_sections(table),
-                           form=form or SectionForm(formdata=None)), status
+                           form=_with_kinds(form or SectionForm(formdata=None), table)), status
+
+
+def _with_kinds(form, table: CoalitionTable):
+    _kinds_for(form, table)
+    return form
 
 
 @bp.post("/tables/<int:table_id>/agenda-template/start")
@@ -294,6 +321,7 @@ def section_edit(table_id: int, section_id: int):
     table = _template_table(table_id)
     section = _section_of(table, section_id)
     form = SectionForm(formdata=None, obj=section) if request.method == "GET" else SectionForm()
+    _kinds_for(form, table)
     if form.validate_on_submit():
         outcome = web.perform(lambda: meetings.update_section(
             web.actor(), section, title=form.title.data, planned_minutes=form.planned_minutes.data,

@@ -94,7 +94,8 @@ def referral_query(table, status: str | None = None):
     if status and status != "all":
         stmt = stmt.where(OutreachReferral.status == status)
     open_first = case((OutreachReferral.status == "open", 0), else_=1)
-    return stmt.options(selectinload(OutreachReferral.organization)).order_by(
+    return stmt.options(selectinload(OutreachReferral.organization),
+                        selectinload(OutreachReferral.situation)).order_by(
         open_first, OutreachReferral.occurred_at.desc(), OutreachReferral.id.desc())
 
 

@@ -227,6 +227,26 @@ def _existing_keys(rows: list[ParsedRow], table_id: int) -> set[tuple[str, str]]
     return found
 
 
+ALREADY_IMPORTED = "Already imported: "
+REPEATED = "Duplicate of line "
+
+
+def _nothing_new_message(result: ParseResult) -> str:
+    """Why no line of a file with lines can be imported: already imported, or invalid. (A line
+    repeating another is refused only when a first one is kept, so it never stands alone.)"""
+    already = sum(1 for line in result.lines if line.problems and all(
+        message.startswith(ALREADY_IMPORTED) for _, message in line.problems))
+    total, invalid = len(result.lines), len(result.lines) - already
+    if invalid == 0:
+        return (f"All {total} incident{_s(result.lines)} in the file "
+                f"{'is' if total == 1 else 'are'} already imported at this table: nothing new "
+                "to import.")
+    parts = [f"{already} already imported" if already else "",
+             f"{invalid} with problems to correct"]
+    return (f"None of the {total} line{_s(result.lines)} of the file can be imported: "
+            f"{', '.join(part for part in parts if part)}. Nothing was imported.")
+
+
 def _mark_duplicates(result: ParseResult, by_line: dict[int, PreviewLine], table_id: int
                      ) -> None:
     existing = _existing_keys(result.rows, table_id)
@@ -236,10 +256,10 @@ def _mark_duplicates(result: ParseResult, by_line: dict[int, PreviewLine], table
         key = _key(row.agency, row.incident_number)
         problems = by_line[row.line].problems
         if key in existing:
-            problems.append(("incident_number", f"Already imported: {row.agency} incident "
+            problems.append(("incident_number", f"{ALREADY_IMPORTED}{row.agency} incident "
                                                 f"{row.incident_number} is a referral already."))
         elif key in first_line:
-            problems.append(("incident_number", f"Duplicate of line {first_line[key]} (same "
+            problems.append(("incident_number", f"{REPEATED}{first_line[key]} (same "
                                                 "agency and incident number)."))
         else:
             first_line[key] = row.line
@@ -329,8 +349,10 @@ def rejection_message(result: ParseResult) -> str:
     if result.file_errors:
         return "The file cannot be imported: " + " ".join(result.file_errors) + \
             " Nothing was imported."
-    if not result.rows:
+    if not result.lines:
         return "The file has no incident rows. Nothing was imported."
+    if not result.rows:
+        return _nothing_new_message(result)
     count = result.invalid_count
     return (f"{count} line{'' if count == 1 else 's'} of the file "
             f"{'has' if count == 1 else 'have'} problems. Correct the file and upload it "

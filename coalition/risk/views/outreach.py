@@ -14,6 +14,7 @@ from coalition.risk.permissions import can_record_outreach
 from coalition.risk.services import outreach
 from coalition.risk.views import bp
 from coalition.risk.views.situations import situation_of
+from coalition.roster import seats
 
 
 def situation_url(situation) -> str:
@@ -43,11 +44,14 @@ def attempt_new(situation_id: int):
     viewer = web.actor()
     situation = situation_of(situation_id, act=can_record_outreach)
     form = AttemptForm()
-    form.organization_id.choices = options(outreach.assigned_agencies(situation),
-                                           blank="Choose the agency")
+    agencies = outreach.assigned_agencies(situation)
+    form.organization_id.choices = options(agencies, blank="Choose the agency")
     if request.method == "GET":  # most attempts are logged right after they happen
         form.attempted_at.data = to_local(utcnow()).replace(second=0, microsecond=0,
                                                              tzinfo=None)
+        own = seats.seat_organization_id(viewer, situation.table)  # the agency they sit for
+        if own in {org_id for org_id, _ in agencies}:
+            form.organization_id.data = own
     elif form.validate_on_submit():
         outcome = web.perform(lambda: _attempt(viewer, situation, form), form)
         if outcome.ok:

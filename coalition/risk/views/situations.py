@@ -71,11 +71,6 @@ def _page(template: str, status: int = 200, **context):
     return web.no_store(make_response(render_template(template, **context), status))
 
 
-def _flash_warnings(warnings) -> None:
-    for warning in warnings:
-        flash(warning, "warning")
-
-
 # --- filter 2: a new situation, edits while undecided -----------------------------------------
 
 def _situation_form(table, form: SituationForm) -> SituationForm:
@@ -109,6 +104,7 @@ def situation_new(table_id: int):
     form = _situation_form(table, SituationForm())
     referral = _open_referral(table, form.referral_id.data if request.method == "POST"
                               else request.args.get("referral"))
+    warnings: list[str] = []
     if request.method == "GET":
         form.presented_on.data = local_today()
         form.originating_organization_id.data = seats.seat_organization_id(viewer, table)
@@ -116,19 +112,28 @@ def situation_new(table_id: int):
             form.referral_id.data = str(referral.id)
             form.referral_source.data = "incident_import"
             form.presented_on.data = min(to_local(referral.occurred_at).date(), local_today())
-            if referral.organization_id is not None:
-                form.originating_organization_id.data = referral.organization_id
-    elif form.validate_on_submit():
+            # The referral's agency, when it is on the roster; else nobody's organization is
+            # put in its place: the person chooses (the page says why).
+            form.originating_organization_id.data = referral.organization_id
+    elif form.validate_on_submit() and not (warnings := _unconfirmed_warnings(form)):
         outcome = web.perform(lambda: risk.create_situation(
             viewer, table, referral=referral, **_filter2_arguments(form)), form)
         if outcome.ok:
             situation = outcome.value
             flash(f"Situation {situation.code} was recorded for the table's decision.",
-                  "success")
-            _flash_warnings(situation.warnings)
+                  "success")  # any identifier warning stays on the situation's page
             return redirect(url_for(".situation_detail", situation_id=situation.id))
-    return _page("risk/situation_new.html", web.form_status(), form=form, table=table,
-                 situation=None, referral=referral)
+    return _page("risk/situation_new.html", 200 if warnings else web.form_status(), form=form,
+                 table=table,
+                 situation=None, referral=referral, warnings=warnings)
+
+
+def _unconfirmed_warnings(form: SituationForm) -> list[str]:
+    """What looks like an identifier in the typed description, checked before anything is
+    stored; empty once the user chose "Save anyway" after reading them."""
+    if request.form.get("save_anyway"):
+        return []
+    return risk.summary_warnings(form.summary.data, form.protective_factors.data)
 
 
 @bp.route("/situations/<int:situation_id>/edit", methods=["GET", "POST"])
@@ -138,17 +143,17 @@ def situation_edit(situation_id: int):
         return _not_now(situation, "The table has decided on this situation; its description "
                                    "can no longer be edited.")
     form = _situation_form(situation.table, SituationForm(obj=situation))
+    warnings: list[str] = []
     if request.method == "GET":
         form.risk_factor_ids.data = [term.id for term in situation.risk_factors]
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and not (warnings := _unconfirmed_warnings(form)):
         outcome = web.perform(lambda: risk.update_situation(
             web.actor(), situation, **_filter2_arguments(form)), form)
         if outcome.ok:
             flash("The description was saved.", "success")
-            _flash_warnings(outcome.value)
             return redirect(url_for(".situation_detail", situation_id=situation.id))
-    return _page("risk/situation_new.html", web.form_status(), form=form,
-                 table=situation.table, situation=situation, referral=None)
+    return _page("risk/situation_new.html", 200 if warnings else web.form_status(), form=form,
+                 table=situation.table, situation=situation, referral=None, warnings=warnings)
 
 
 # --- the situation's page and the reveal ------------------------------------------------------
@@ -157,12 +162,14 @@ def _render_detail(situation: RiskSituation, *, revealed: dict | None = None):
     viewer = web.actor()
     may_manage = can_manage_situation(viewer, situation)
     assigned = is_assigned_agency_member(viewer, situation)
+    may_edit = situation.status == "new" and can_edit_situation(viewer, situation)
     warnings = risk.identifier_warnings(situation) \
-        if (may_manage or assigned) and situation.status in ("new", "accepted") else []
+        if (may_manage or assigned or may_edit) and situation.status in ("new", "accepted") \
+        else []
     return _page(
         "risk/situation_detail.html", situation=situation, labels=LABELS, revealed=revealed,
         may_manage=may_manage,
-        may_edit=situation.status == "new" and can_edit_situation(viewer, situation),
+        may_edit=may_edit,
         may_identify=situation.status == "accepted" and can_record_identity(viewer, situation),
         may_reveal=can_reveal_identity(viewer, situation) and situation.identity is not None,
         may_conclude=can_record_outreach(viewer, situation), warnings=warnings)
@@ -258,7 +265,7 @@ def situation_identity(situation_id: int):
             location=form.location.data, phone=form.phone.data), form)
         if outcome.ok:
             flash("The identity was saved, encrypted.", "success")
-            _flash_warnings(risk.identifier_warnings(situation))
+            # the situation's page shows any identifier warning, once
             return redirect(url_for(".situation_detail", situation_id=situation.id))
     return _page("risk/situation_identity.html", web.form_status(), form=form,
                  situation=situation)
