@@ -6,7 +6,7 @@
 - ``notifications``: what a person was told (recipient, kind, text, link, created_at, read_at).
 
 Revision ID: assign01
-Revises: ofr1a2b3c4d5
+Revises: casefix01
 Create Date: 2026-12-06 20:00:00.000000
 
 """
@@ -17,7 +17,7 @@ from coalition.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = 'assign01'
-down_revision = 'ofr1a2b3c4d5'
+down_revision = 'casefix01'
 branch_labels = None
 depends_on = None
 
