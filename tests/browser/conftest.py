@@ -193,7 +193,16 @@ def _sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.locator("details.account-menu > summary")).to_be_visible()
+
+
+def sign_out(page) -> None:
+    """Sign out through the account menu, as a person would."""
+    from playwright.sync_api import expect
+
+    page.locator("details.account-menu > summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
 
 
 def nav_link(page, label: str):

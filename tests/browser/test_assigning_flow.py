@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import LEADER, MEMBER
+from tests.browser.conftest import LEADER, MEMBER, nav_link, sign_out
 from tests.browser.test_accessibility import assert_no_violations
 
 pytestmark = pytest.mark.browser
@@ -37,17 +37,12 @@ def _due_on(live_server) -> str:
         return (local_today() + timedelta(days=14)).isoformat()
 
 
-def _sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
-
-
 def test_a_member_assigns_an_item_and_it_is_handed_back(page, live_server, sign_in):
     marcus = _person_id(live_server, "Marcus Ortega")  # the leader, seated at the coalition
     priya = _person_id(live_server, "Priya Natarajan")  # the demo member
 
     sign_in(page, MEMBER)
-    page.get_by_role("link", name="My items").click()
+    nav_link(page, "My items").click()
     page.get_by_role("link", name="New action item").click()
     page.get_by_label("Table", exact=True).select_option(label=COALITION)
     page.get_by_role("button", name="Choose table").click()
@@ -60,30 +55,30 @@ def test_a_member_assigns_an_item_and_it_is_handed_back(page, live_server, sign_
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_text("created for Marcus Ortega")).to_be_visible()
 
-    page.get_by_role("link", name="My items").click()
+    nav_link(page, "My items").click()
     page.get_by_role("link", name="Items I assigned").click()
     row = page.get_by_role("row").filter(has_text=TITLE)
     expect(row).to_contain_text("Marcus Ortega")
     expect(row).to_contain_text("Open")
-    _sign_out(page)
+    sign_out(page)
 
     sign_in(page, LEADER)
     expect(page.get_by_role("link", name=re.compile(r"Notifications 1 unread"))).to_be_visible()
-    page.get_by_role("link", name="My items").click()
+    nav_link(page, "My items").click()
     page.get_by_role("link", name=TITLE).click()
     page.get_by_label("New owner", exact=True).select_option(str(priya))
     page.get_by_label("Message for the new owner").fill("I am away in January: back to you.")
     page.get_by_role("button", name="Hand over").click()
     expect(page.get_by_text("handed over to Priya Natarajan")).to_be_visible()
     expect(page.get_by_text("Reassigned from Marcus Ortega to Priya Natarajan")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     sign_in(page, MEMBER)
     page.get_by_role("link", name=re.compile(r"^Notifications")).click()
     expect(page.get_by_role("link", name=re.compile("Marcus Ortega handed"))).to_be_visible()
     page.get_by_role("button", name="Mark all read").click()
     expect(page.get_by_text("1 notification marked read.")).to_be_visible()
-    page.get_by_role("link", name="My items").click()
+    nav_link(page, "My items").click()
     expect(page.get_by_role("row").filter(has_text=TITLE)).to_be_visible()
 
 

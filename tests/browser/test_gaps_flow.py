@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import COORDINATOR, LEADER
+from tests.browser.conftest import COORDINATOR, LEADER, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -99,7 +99,7 @@ def test_missed_opportunities_become_gaps_and_an_endorsed_recommendation(page, l
     expect(page.get_by_role("heading", name=re.compile("Work plan — 0 of 2 done"))).to_be_visible()
 
     # the governing committee endorses it from its view
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in(page, LEADER)
     page.get_by_role("link", name="Gaps and recommendations").click()
     row = _row(page, code)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import COORDINATOR, MEMBER, nav_link
+from tests.browser.conftest import COORDINATOR, MEMBER, nav_link, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -103,7 +103,7 @@ def test_a_coordinator_runs_the_weekly_meeting_and_a_member_closes_an_item(
     assert CASE_ITEM not in public_agenda and "Situation Table weekly review" in public_agenda
 
     page.goto(meeting_url)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in(page, MEMBER)
     nav_link(page, "My items").click()
     page.get_by_role("link", name="Call the case manager about intake").click()

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import COORDINATOR, LEADER
+from tests.browser.conftest import COORDINATOR, LEADER, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -201,7 +201,7 @@ def test_a_month_of_deaths_becomes_a_timeline_built_in_the_meeting(
     case_url = page.url
 
     # a leader not seated at the table sees none of it
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in(page, LEADER)
     assert page.goto(case_url).status == 404
     assert page.goto(case_url + "/timeline").status == 404

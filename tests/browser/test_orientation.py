@@ -24,11 +24,26 @@ def test_the_coordinator_navigation_fits_one_line_at_1280_px(page, sign_in, scre
     tops = page.locator("nav[aria-label=Main] .navbar-nav > li").evaluate_all(
         "items => items.map(item => Math.round(item.getBoundingClientRect().top))")
     assert len(tops) == 9 and len(set(tops)) == 1, tops
-    sign_out = page.get_by_role("button", name="Sign out").bounding_box()
     dashboard = _nav(page).get_by_role("link", name="Dashboard").bounding_box()
-    assert abs(sign_out["y"] + sign_out["height"] / 2
-               - (dashboard["y"] + dashboard["height"] / 2)) < 12
+    for other in (page.get_by_role("link", name="Notifications"),
+                  page.locator("details.account-menu > summary")):
+        box = other.bounding_box()
+        assert abs(box["y"] + box["height"] / 2 - (dashboard["y"] + dashboard["height"] / 2)) < 12
     screenshot(page, "nav-1280-coordinator")
+
+
+def test_the_account_menu_holds_the_password_and_signing_out(page, sign_in):
+    sign_in(page, COORDINATOR)
+    password = page.get_by_role("link", name="Change password")
+    expect(password).to_be_hidden()
+    page.locator("details.account-menu > summary").focus()
+    page.keyboard.press("Enter")
+    expect(password).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(password).to_be_hidden()
+    page.keyboard.press("Enter")
+    password.click()
+    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
 
 
 def test_a_menu_opens_and_closes_by_keyboard(page, sign_in):

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import COORDINATOR, MEMBER
+from tests.browser.conftest import COORDINATOR, MEMBER, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ def test_a_referral_becomes_a_situation_that_only_assigned_agencies_can_identify
     expect(page.get_by_role("button", name="Reveal identity")).to_have_count(0)
     assert FICTIONAL_NAME not in page.content()
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in(page, MEMBER)  # seated for Harbor Recovery Center, the lead agency
     page.goto(situation_url)
     assert FICTIONAL_NAME not in page.content()
