@@ -1,0 +1,107 @@
+"""Running a meeting without losing anything typed: the item's form, the attendance list, the
+place of a new agenda item — and (meeting mode) one item in focus, moved through by keyboard."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import COORDINATOR
+
+pytestmark = pytest.mark.browser
+
+
+def _started(page, live_server) -> str:
+    """The demo's next risk review meeting, in progress; returns its page's path."""
+    path = live_server.path("meetings.meeting_detail", id=live_server.ids["next_meeting"])
+    page.goto(path)
+    start = page.get_by_role("button", name="Start the meeting")
+    if start.count():
+        start.click()
+        expect(page.get_by_role("status")).to_contain_text("in progress")
+    return path
+
+
+def _first_card(page):
+    return page.locator("section.card").first
+
+
+def test_minutes_typed_then_a_decision_and_an_action_item_lose_nothing(page, live_server,
+                                                                        sign_in):
+    sign_in(page, COORDINATOR)
+    path = _started(page, live_server)
+    page.goto(path + "/run")
+    card = _first_card(page)
+    card.get_by_label(re.compile("^Minutes: ")).fill("Typed before the decision.")
+    card.get_by_label(re.compile("^New decision on ")).fill("Decided while minutes were unsaved.")
+    card.get_by_role("button", name=re.compile("^Record decision")).click()
+    expect(page.get_by_role("status")).to_contain_text("Decision recorded")
+
+    card = _first_card(page)
+    minutes = card.get_by_label(re.compile("^Minutes: "))
+    expect(minutes).to_have_value("Typed before the decision.")
+    minutes.fill("Typed before the decision.\nAnd before the action item.")
+    card.locator("summary", has_text="Add action item").click()
+    card.get_by_label(re.compile("^Action item from ")).fill("Phone the shelter")
+    owners = card.get_by_label(re.compile("^Owner"))
+    owners.select_option(index=1)
+    card.get_by_label(re.compile("^Due on")).fill("2030-01-15")
+    card.get_by_role("button", name=re.compile("^Add action item")).click()
+    expect(page.get_by_role("status")).to_contain_text("created for")
+
+    card = _first_card(page)
+    expect(card.get_by_label(re.compile("^Minutes: "))).to_have_value(
+        "Typed before the decision.\nAnd before the action item.")
+    expect(card.locator("ol.decisions")).to_contain_text("Decided while minutes were unsaved.")
+    expect(card).to_contain_text("Phone the shelter")
+
+
+def test_all_present_then_one_change_then_a_guest_keeps_every_status(page, live_server, sign_in):
+    sign_in(page, COORDINATOR)
+    path = _started(page, live_server)
+    page.goto(path + "/attendance")
+    page.get_by_role("button", name="Everyone not yet recorded: present").click()
+    expect(page.get_by_role("status")).to_contain_text("Attendance saved")
+    people = page.locator("fieldset").first.locator("select")
+    count = people.count()
+    assert count > 1
+    for index in range(count):
+        expect(people.nth(index)).to_have_value("present")
+    changed = people.nth(1).get_attribute("id")
+    people.nth(1).select_option("absent")
+    page.get_by_label("Guest's name").fill("Sam Visitor")
+    page.get_by_role("button", name="Add guest").click()
+    expect(page.get_by_role("status")).to_contain_text("Sam Visitor was added")
+
+    people = page.locator("fieldset").first.locator("select")
+    for index in range(count):
+        select = people.nth(index)
+        expected = "absent" if select.get_attribute("id") == changed else "present"
+        expect(select).to_have_value(expected)
+    expect(page.get_by_label("Sam Visitor, guest")).to_have_value("present")
+
+
+def test_a_new_item_is_placed_in_a_chosen_section_in_one_step(page, live_server, sign_in):
+    sign_in(page, COORDINATOR)
+    page.goto(live_server.path("meetings.meeting_detail", id=live_server.ids["next_meeting"]))
+    place = page.get_by_label("Place")
+    sections = [o for o in place.locator("option").all_text_contents()
+                if o.startswith("In section")]
+    assert len(sections) >= 2
+    chosen = sections[0]
+    section_title = re.search(r"“(.*)”", chosen).group(1)
+    page.get_by_label("Item title").fill("Grant report")
+    place.select_option(label=chosen)
+    page.get_by_role("button", name="Add item").click()
+    expect(page.get_by_role("status")).to_contain_text("Grant report was added")
+
+    rows = [r.strip() for r in page.get_by_role("table").locator("tbody tr td:first-child")
+            .all_inner_texts()]
+    titles = [r.split("\n")[0].strip() for r in rows]
+    new = titles.index("Grant report")
+    heading = next(i for i, t in enumerate(titles) if t.startswith(section_title))
+    assert heading < new
+    strong = page.get_by_role("table").locator("tbody tr").nth(new + 1).locator("strong")
+    assert new == len(titles) - 1 or strong.count() == 1  # the next row starts a section
