@@ -95,7 +95,18 @@
     render();
   }
 
+  function setUpWithin(root) {
+    root.querySelectorAll("[data-timer]:not([data-timer-ready])").forEach(function (group) {
+      group.setAttribute("data-timer-ready", "");
+      setUp(group);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-timer]").forEach(setUp);
+    setUpWithin(document);
+  });
+  // an item's card swapped in place by htmx (meeting mode) brings its timer back
+  document.addEventListener("htmx:load", function (event) {
+    setUpWithin(event.detail.elt.parentNode || document);
   });
 })();

@@ -122,6 +122,7 @@ def describe(violations: list[dict]) -> str:
                      f" — {violation['helpUrl']}")
         for node in violation["nodes"]:
             lines.append(f"    {' '.join(map(str, node['target']))}: {node['html'][:200]}")
+            lines.append(f"      {node.get('failureSummary', '')[:300]}")
     return "\n".join(lines)
 
 
@@ -216,6 +217,7 @@ def test_the_run_screen_in_progress_has_no_axe_violations(csp_bypassing_page, li
     """In progress — without case items (coalition) and with them once attested (OFR) — then
     with a refused form, then with an edit conflict."""
     page = csp_bypassing_page
+    page.emulate_media(reduced_motion="reduce")  # no button colour caught mid-transition
     sign_in(page, ROLE_EMAILS["coordinator"])
     meeting_id = _scheduled_meeting(live_server, kind)
     detail = live_server.path("meetings.meeting_detail", id=meeting_id)
@@ -232,6 +234,8 @@ def test_the_run_screen_in_progress_has_no_axe_violations(csp_bypassing_page, li
     card = page.locator("section.card").first
     card.get_by_role("button", name=re.compile("^Record decision")).click()  # nothing typed
     expect(page.get_by_text("Enter the decision.")).to_be_visible()
+    expect(page.locator("fieldset[disabled]")).to_have_count(0)  # the request is over
+    page.mouse.move(0, 0)  # the card swapped in under the pointer: check it as it rests
     assert_no_violations(page)
 
     other = page.context.new_page()  # the same item saved from a second window first
@@ -240,10 +244,12 @@ def test_the_run_screen_in_progress_has_no_axe_violations(csp_bypassing_page, li
     other.locator("section.card").first.get_by_label(re.compile("^Minutes: ")).fill("Theirs.")
     other.locator("section.card").first.get_by_role(
         "button", name=re.compile("^Save minutes")).click()
-    expect(other.get_by_role("status")).to_contain_text("saved")
+    expect(other.locator("section.card").first).to_contain_text("saved")
     other.close()
     card = page.locator("section.card").first
     card.get_by_label(re.compile("^Minutes: ")).fill("Mine.")
     card.get_by_role("button", name=re.compile("^Save minutes")).click()
     expect(page.locator("pre.conflict-theirs")).to_have_text("Theirs.")
+    expect(page.locator("fieldset[disabled]")).to_have_count(0)
+    page.mouse.move(0, 0)
     assert_no_violations(page)

@@ -37,7 +37,7 @@ def test_minutes_typed_then_a_decision_and_an_action_item_lose_nothing(page, liv
     card.get_by_label(re.compile("^Minutes: ")).fill("Typed before the decision.")
     card.get_by_label(re.compile("^New decision on ")).fill("Decided while minutes were unsaved.")
     card.get_by_role("button", name=re.compile("^Record decision")).click()
-    expect(page.get_by_role("status")).to_contain_text("Decision recorded")
+    expect(_first_card(page)).to_contain_text("Decision recorded")
 
     card = _first_card(page)
     minutes = card.get_by_label(re.compile("^Minutes: "))
@@ -49,7 +49,7 @@ def test_minutes_typed_then_a_decision_and_an_action_item_lose_nothing(page, liv
     owners.select_option(index=1)
     card.get_by_label(re.compile("^Due on")).fill("2030-01-15")
     card.get_by_role("button", name=re.compile("^Add action item")).click()
-    expect(page.get_by_role("status")).to_contain_text("created for")
+    expect(_first_card(page)).to_contain_text("created for")
 
     card = _first_card(page)
     expect(card.get_by_label(re.compile("^Minutes: "))).to_have_value(
@@ -105,3 +105,30 @@ def test_a_new_item_is_placed_in_a_chosen_section_in_one_step(page, live_server,
     assert heading < new
     strong = page.get_by_role("table").locator("tbody tr").nth(new + 1).locator("strong")
     assert new == len(titles) - 1 or strong.count() == 1  # the next row starts a section
+
+
+def test_minutes_save_as_the_recorder_types_and_items_are_added_in_place(page, live_server,
+                                                                         sign_in):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, COORDINATOR)
+    path = _started(page, live_server)
+    page.goto(path + "/run")
+    card = page.locator("section.card").nth(1)
+    card_id = card.get_attribute("id")
+    card.get_by_label(re.compile("^Minutes: ")).fill("Autosaved without a click.")
+    expect(card.locator(".minutes-saved")).to_contain_text(re.compile(r"Saved \d\d:\d\d"))
+    card.get_by_label(re.compile("^New decision on ")).fill("Recorded in place.")
+    card.get_by_role("button", name=re.compile("^Record decision")).click()
+    card = page.locator(f"#{card_id}")
+    expect(card).to_contain_text("Decision recorded on")
+    expect(card.locator("ol.decisions")).to_contain_text("Recorded in place.")
+    expect(card.get_by_label(re.compile("^Minutes: "))).to_have_value("Autosaved without a click.")
+    assert page.get_by_role("status").count() == 0  # no page load: no flashed message
+
+    page.reload()
+    card = page.locator(f"#{card_id}")
+    expect(card.get_by_label(re.compile("^Minutes: "))).to_have_value("Autosaved without a click.")
+    history = card.locator("summary", has_text=re.compile(r"Minutes history \(1 save\)"))
+    expect(history).to_be_visible()
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors

@@ -129,3 +129,92 @@ def test_typed_minutes_over_a_newer_save_are_a_conflict_and_nothing_is_saved(
     page = response.get_data(as_text=True)
     assert "Their minutes." in page and "My minutes." in page and "Pilot." in page
     assert saved(item) == ("Their minutes.", [], [])
+
+
+HTMX = {"HX-Request": "true"}
+AUTOSAVE = {"HX-Request": "true", "X-Autosave": "1"}
+
+
+def revision_texts(item) -> list[str]:
+    db.session.expire_all()
+    return [r.text for r in db.session.scalars(
+        select(MinutesRevision).where(MinutesRevision.agenda_item_id == item.id)
+        .order_by(MinutesRevision.id))]
+
+
+def test_an_autosave_answers_the_saved_state_and_the_new_version(client, login, running):
+    login(running["coordinator"])
+    item = running["item"]
+    response = client.post(url(item, "minutes"), headers=AUTOSAVE,
+                           data=whole_form(item, minutes="As I type."))
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    db.session.expire_all()
+    fresh = db.session.get(AgendaItem, item.id)
+    assert body.strip().startswith("Saved ") and "<section" not in body
+    assert f'value="{fresh.version_id}" hx-swap-oob="true"' in body
+    assert fresh.minutes == "As I type."
+
+
+def test_autosaves_update_the_recorders_own_recent_revision(client, login, running):
+    login(running["coordinator"])
+    item = running["item"]
+    client.post(url(item, "minutes"), headers=AUTOSAVE, data=whole_form(item, minutes="One"))
+    db.session.expire_all()
+    item = db.session.get(AgendaItem, item.id)
+    client.post(url(item, "minutes"), headers=AUTOSAVE,
+                data=whole_form(item, minutes="One two", digest_of="One"))
+    assert revision_texts(item) == ["One two"]
+
+
+def test_an_autosave_after_someone_elses_revision_starts_a_new_one(client, login, running):
+    item = running["item"]
+    item.minutes = "Theirs"
+    item.revisions.append(MinutesRevision(text="Theirs", user_id=running["other"].id))
+    db.session.commit()
+    login(running["coordinator"])
+    client.post(url(item, "minutes"), headers=AUTOSAVE,
+                data=whole_form(item, minutes="Theirs and mine"))
+    assert revision_texts(item) == ["Theirs", "Theirs and mine"]
+
+
+def test_an_autosave_saves_only_the_minutes(client, login, running):
+    login(running["coordinator"])
+    item = running["item"]
+    client.post(url(item, "minutes"), headers=AUTOSAVE,
+                data=whole_form(item, minutes="Typed.", decision="Not yet recorded."))
+    assert saved(item) == ("Typed.", [], [])
+
+
+def test_an_autosave_over_a_newer_save_answers_the_card_with_the_conflict(client, login,
+                                                                          running):
+    item = running["item"]
+    page_data = whole_form(item, minutes="Mine.")
+    item.minutes = "Theirs."
+    db.session.commit()
+    login(running["coordinator"])
+    response = client.post(url(item, "minutes"), headers=AUTOSAVE, data=page_data)
+    assert response.status_code == 409
+    assert response.headers["HX-Retarget"] == f"#item-{item.id}"
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith("<section") and "Theirs." in body and "Mine." in body
+    assert saved(item)[0] == "Theirs."
+
+
+def test_a_decision_from_htmx_answers_the_items_card(client, login, running):
+    login(running["coordinator"])
+    item = running["item"]
+    response = client.post(url(item, "decisions"), headers=HTMX,
+                           data=whole_form(item, minutes="Kept.", decision="Pilot."))
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith("<section") and "<h1" not in body
+    assert "Decision recorded on Naloxone vending machines." in body and "Pilot." in body
+    assert saved(item) == ("Kept.", ["Pilot."], [])
+
+
+def test_the_run_screen_loads_htmx_locally_with_eval_off(client, login, running):
+    login(running["coordinator"])
+    page = client.get(f"/meetings/{running['meeting'].id}/run").get_data(as_text=True)
+    assert 'src="/static/vendor/htmx/htmx.min.js"' in page
+    assert '"allowEval": false' in page and '"includeIndicatorStyles": false' in page

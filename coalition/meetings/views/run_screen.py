@@ -69,8 +69,10 @@ def action_form(item: AgendaItem, members, organizations,
 
 
 def render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
-               error: str | None = None, status: int = 200):
-    """The run screen; ``bound`` holds ``{(kind, item_id): form}`` sent back with errors."""
+               error: str | None = None, status: int = 200, only_item: int | None = None,
+               message: str | None = None):
+    """The run screen; ``bound`` holds ``{(kind, item_id): form}`` sent back with errors.
+    With ``only_item``, just that item's card (the partial that htmx swaps in place)."""
     viewer = web.actor()
     show_case = can_see_case_items(viewer, meeting)
     shown = run.run_items(meeting, show_case_items=show_case)
@@ -93,6 +95,11 @@ def render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
     case_count = sum(1 for item in shown.items if item.item_type == "case")
     if case_count:  # a form sent back with errors was rolled back first: only the read is saved
         web.perform(lambda: run.log_case_items_shown(viewer, meeting, case_count))
+    if only_item is not None:
+        item = next(i for i in shown.items if i.id == only_item)
+        return render_template(
+            "meetings/_run_item.html", meeting=meeting, item=item, forms=forms,
+            action_items=shown.action_items, conflict=conflict, message=message), status
     return render_template(
         "meetings/run.html", meeting=meeting, items=shown.items,
         hidden_case_items=shown.hidden_case_items, action_items=shown.action_items,
@@ -147,12 +154,12 @@ def _minutes_text(form: MinutesForm, item: AgendaItem) -> str:
     return typed
 
 
-def _save_part(kind: str, item: AgendaItem, form):
+def _save_part(kind: str, item: AgendaItem, form, *, autosave: bool = False):
     actor = web.actor()
     if kind == "minutes":
         return run.save_minutes(actor, item, text=_minutes_text(form, item),
                                 version_id=form.version_id.data,
-                                is_discussed=form.is_discussed.data)
+                                is_discussed=form.is_discussed.data, autosave=autosave)
     if kind == "decision":
         return run.add_decision(actor, item, text=form.text.data)
     return run.add_action_item(
@@ -173,13 +180,28 @@ def _saved_message(item: AgendaItem, done: dict) -> str:
     return " ".join(said) or "Nothing was changed."
 
 
+def _autosaved(item: AgendaItem):
+    """The answer to an autosave: the "Saved HH:MM" state, and the form's version and digest
+    brought up to date (out-of-band swaps), so the next save starts from this one."""
+    latest = item.revisions[-1] if item.revisions else None
+    return render_template("meetings/_minutes_saved.html", item=item,
+                           saved_at=latest.created_at if latest is not None else None,
+                           digest=minutes_digest(item.minutes))
+
+
 def save_item_form(meeting_id: int, item_id: int, primary: str):
     """POST of one agenda item's form through the button of ``primary``: save every part typed,
-    all or nothing; on a refusal show the run screen again with everything typed."""
+    all or nothing; on a refusal show the run screen again with everything typed.
+
+    From htmx (``HX-Request``) the answer is the item's card alone, swapped in place; an
+    autosave of the minutes (``X-Autosave``) saves the minutes only and answers their saved
+    state, or — on a conflict or a refusal — the card with the message, retargeted."""
     meeting = managed_meeting(meeting_id)
     item = agenda_item(meeting, item_id)
+    partial = request.headers.get("HX-Request") == "true"
+    autosave = partial and primary == "minutes" and request.headers.get("X-Autosave") == "1"
     forms = _posted_forms(meeting, item)
-    parts = _parts(forms, primary)
+    parts = ["minutes"] if autosave else _parts(forms, primary)
     valid = [forms[kind].validate() for kind in parts]  # every part, so every message shows
     failed: list[str] = []
     outcome = None
@@ -188,18 +210,26 @@ def save_item_form(meeting_id: int, item_id: int, primary: str):
             done = {}
             for kind in parts:
                 try:
-                    done[kind] = _save_part(kind, item, forms[kind])
+                    done[kind] = _save_part(kind, item, forms[kind], autosave=autosave)
                 except ServiceError:
                     failed.append(kind)
                     raise
             return done
 
         outcome = web.perform(save_all, thing="item's minutes")
+        if outcome.ok and autosave:
+            return _autosaved(item)
+        if outcome.ok and partial:
+            return render_run(meeting, only_item=item.id,
+                              message=_saved_message(item, outcome.value))
         if outcome.ok:
             flash(_saved_message(item, outcome.value), "success")
             return back_to(item)
         item = agenda_item(meeting, item_id)
         if not meeting.minutes_editable:
+            if partial:  # the whole page again, with the message
+                flash(outcome.error.message, "error")
+                return "", 204, {"HX-Redirect": url_for(".run_meeting", meeting_id=meeting.id)}
             return render_run(meeting, error=outcome.error.message, status=400)
     conflict = None
     if outcome is not None and outcome.conflict:  # saving again is a choice made in view of theirs
@@ -210,5 +240,9 @@ def save_item_form(meeting_id: int, item_id: int, primary: str):
         apply_to_form(forms[failed[0] if failed else primary], outcome.error)
     forms["minutes"] = minutes_form(item, forms["minutes"]) if "minutes" in parts else None
     bound = {(kind, item.id): form for kind, form in forms.items() if form is not None}
-    return render_run(meeting, bound=bound, conflict=conflict,
-                      status=409 if conflict else 400)
+    status = 409 if conflict else 400
+    if not partial:
+        return render_run(meeting, bound=bound, conflict=conflict, status=status)
+    body, status = render_run(meeting, bound=bound, conflict=conflict, status=status,
+                              only_item=item.id)
+    return body, status, {"HX-Retarget": f"#item-{item.id}", "HX-Reswap": "outerHTML"}
