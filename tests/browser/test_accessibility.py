@@ -229,7 +229,11 @@ def test_the_run_screen_in_progress_has_no_axe_violations(csp_bypassing_page, li
     run = live_server.path("meetings.run_meeting", id=meeting_id)
     page.goto(run)
     assert page.locator("textarea").count() > 0
-    assert_no_violations(page)
+    assert_no_violations(page)  # meeting mode: one item in focus, its timer, the meeting clock
+    page.goto(run + "?all=1")
+    assert page.locator("section.card").count() > 1
+    assert_no_violations(page)  # every item in full
+    page.goto(run)
 
     card = page.locator("section.card").first
     card.get_by_role("button", name=re.compile("^Record decision")).click()  # nothing typed

@@ -52,6 +52,7 @@ def test_a_coordinator_runs_the_weekly_meeting_and_a_member_closes_an_item(
     expect(page.get_by_role("status")).to_contain_text("Attendance saved")
 
     page.get_by_role("link", name="Run the meeting: minutes and decisions").click()
+    page.get_by_role("link", name=CASE_ITEM).click()  # meeting mode: put the item in focus
     card = _item_card(page, CASE_ITEM)
     card.get_by_label(f"Minutes: {CASE_ITEM}").fill("Shelter bed confirmed for Friday.")
     card.get_by_label(f"Discussed: {CASE_ITEM}").check()

@@ -114,7 +114,8 @@ def test_minutes_save_as_the_recorder_types_and_items_are_added_in_place(page, l
     sign_in(page, COORDINATOR)
     path = _started(page, live_server)
     page.goto(path + "/run")
-    card = page.locator("section.card").nth(1)
+    page.locator(".agenda-lines li.ms-3 a").nth(1).click()  # the second item, in focus
+    card = page.locator("section.card").first
     card_id = card.get_attribute("id")
     card.get_by_label(re.compile("^Minutes: ")).fill("Autosaved without a click.")
     expect(card.locator(".minutes-saved")).to_contain_text(re.compile(r"Saved \d\d:\d\d"))
@@ -132,3 +133,49 @@ def test_minutes_save_as_the_recorder_types_and_items_are_added_in_place(page, l
     history = card.locator("summary", has_text=re.compile(r"Minutes history \(1 save\)"))
     expect(history).to_be_visible()
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+def _arrived(page, title: str) -> None:
+    """The item ``title`` is in focus and its page has loaded (its heading took the focus)."""
+    expect(page.locator("[data-focus-item] h2")).to_contain_text(title)
+    page.wait_for_load_state("load")
+    expect(page.locator("[data-focus-item] h2[tabindex='-1']")).to_have_count(1)
+
+
+def test_meeting_mode_is_moved_through_by_keyboard_alone(page, live_server, sign_in):
+    sign_in(page, COORDINATOR)
+    path = _started(page, live_server)
+    page.goto(path + "/run")
+    lines = page.locator(".agenda-lines li.ms-3 a")
+    titles = [t.strip() for t in lines.all_inner_texts()]
+    assert len(titles) >= 3
+    first = page.locator("[data-focus-item] h2").inner_text()
+    start = next(i for i, t in enumerate(titles) if first.startswith(t))
+
+    page.locator("body").press("n")  # N: the next item (minutes typed so far are saved)
+    expect(page).to_have_url(re.compile(r"[?&]item=\d+"))
+    _arrived(page, titles[start + 1])
+    # arrived on the item's heading, where the keyboard goes on
+    assert page.evaluate("document.activeElement.matches('[data-focus-item] h2')")
+
+    # typing in the minutes box, N is just a letter; Tab away and N moves on, keeping the text
+    minutes = page.locator("[data-focus-item]").get_by_label(re.compile("^Minutes: "))
+    minutes.focus()
+    page.keyboard.type("Noted by keyboard")
+    expect(minutes).to_have_value(re.compile("Noted by keyboard"))
+    page.keyboard.press("Escape")
+    page.locator("[data-focus-item] h2").focus()
+    page.keyboard.press("n")
+    _arrived(page, titles[start + 2])
+    page.keyboard.press("p")
+    _arrived(page, titles[start + 1])
+    expect(page.locator("[data-focus-item]").get_by_label(re.compile("^Minutes: "))) \
+        .to_have_value(re.compile("Noted by keyboard"))
+
+    # the same with Tab and Enter on the "Previous item" button
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.go") == "previous":
+            break
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-focus-item] h2")).to_contain_text(titles[start])

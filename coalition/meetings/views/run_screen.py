@@ -28,6 +28,7 @@ from coalition.meetings.permissions import can_manage_meeting, can_see_case_item
 from coalition.meetings.services import running as run
 from coalition.meetings.subjects import any_timed
 from coalition.meetings.views.agenda import agenda_item, managed_meeting
+from coalition.meetings.views.meeting_mode import item_state, meeting_mode
 from coalition.roster import seats
 from coalition.roster.permissions import can_view_case_data
 
@@ -79,13 +80,13 @@ def render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
     manage = can_manage_meeting(viewer, meeting)
     editable = manage and meeting.minutes_editable
     bound = bound or {}
+    mode = meeting_mode(shown.items, only_item or next(iter(bound), (None, None))[1]
+                        or request.args.get("item"), show_all=request.args.get("all") == "1")
     forms = {}
     if editable:
         members = seats.seats_at(meeting.table_id)
         organizations = seats.organizations_at(meeting.table_id)
-        for item in shown.items:
-            if item.is_section:
-                continue
+        for item in mode.full:
             forms[item.id] = {
                 "minutes": minutes_form(item, bound.get(("minutes", item.id))),
                 "decision": decision_form(item, bound.get(("decision", item.id))),
@@ -99,9 +100,11 @@ def render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
         item = next(i for i in shown.items if i.id == only_item)
         return render_template(
             "meetings/_run_item.html", meeting=meeting, item=item, forms=forms,
-            action_items=shown.action_items, conflict=conflict, message=message), status
+            action_items=shown.action_items, conflict=conflict, message=message,
+            mode=mode), status
     return render_template(
-        "meetings/run.html", meeting=meeting, items=shown.items,
+        "meetings/run.html", meeting=meeting, items=shown.items, mode=mode, item_state=item_state,
+        planned_total=sum(i.planned_minutes for i in shown.items),
         hidden_case_items=shown.hidden_case_items, action_items=shown.action_items,
         manage=manage, editable=editable, forms=forms, conflict=conflict, error=error,
         timers=any_timed(shown.items),
@@ -111,8 +114,15 @@ def render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
     ), status
 
 
-def back_to(item: AgendaItem):
-    return redirect(url_for(".run_meeting", meeting_id=item.meeting_id) + f"#item-{item.id}")
+def back_to(item: AgendaItem, go: str | None = None):
+    """The run screen on ``item`` — or on the item the "Next item" / "Previous item" button
+    named (``go``), once what was typed is saved."""
+    target = item.id
+    if go and go.isascii() and go.isdigit() and any(
+            str(i.id) == go for i in item.meeting.items if not i.is_section):
+        target = int(go)
+    return redirect(url_for(".run_meeting", meeting_id=item.meeting_id, item=target)
+                    + f"#item-{target}")
 
 
 def saved_minutes(item: AgendaItem) -> dict:
@@ -224,7 +234,7 @@ def save_item_form(meeting_id: int, item_id: int, primary: str):
                               message=_saved_message(item, outcome.value))
         if outcome.ok:
             flash(_saved_message(item, outcome.value), "success")
-            return back_to(item)
+            return back_to(item, request.form.get("go"))
         item = agenda_item(meeting, item_id)
         if not meeting.minutes_editable:
             if partial:  # the whole page again, with the message
