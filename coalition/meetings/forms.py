@@ -76,6 +76,13 @@ class AgendaItemForm(Form):
     planned_minutes = minutes_field()
 
 
+class NewAgendaItemForm(AgendaItemForm):
+    place = SelectField("Place", choices=options([("", "At the end of the agenda")]), default="",
+                        invalid_choice_message="Choose a place on this meeting's agenda.",
+                        description="Put the item at the end of a section or right after an "
+                                    "item.")
+
+
 class SectionForm(Form):
     title = title_field("Section title")
     item_type = type_field()

@@ -24,6 +24,7 @@ from coalition.meetings.services.running import (
 STATUS_LABELS = {s: s.capitalize() for s in ATTENDANCE_STATUSES}
 STATUS_CHOICES = options(STATUS_LABELS.items())
 STATUS_MESSAGE = "Choose present, absent or excused."
+ALL_PRESENT = "all_present"  # the button "Everyone not yet recorded: present"
 
 
 def item_prefix(kind: str, item_id: int) -> str:
@@ -43,6 +44,7 @@ class MinutesForm(ItemForm):
                             render_kw={"rows": 5})
     is_discussed = BooleanField("Discussed")
     version_id = HiddenField()
+    digest = HiddenField()  # of the text the form started from (``views.run_screen``)
 
 
 class DecisionForm(ItemForm):

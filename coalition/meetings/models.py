@@ -172,7 +172,8 @@ class AgendaItem(db.Model):
 
 
 class MinutesRevision(db.Model):
-    """Each saved text of an item's minutes: who saved it and when (append-only)."""
+    """Each saved text of an item's minutes: who saved it and when. Rows are never deleted; an
+    autosave updates its author's own latest row while it is recent (``save_minutes``)."""
 
     __tablename__ = "minutes_revisions"
 

@@ -63,6 +63,12 @@ SCREENS = {
     "meeting-closed": Screen("coordinator", "meetings.meeting_detail", "past_meeting"),
     "meeting-edit": Screen("coordinator", "meetings.meeting_edit", "next_meeting"),
     "meeting-run": Screen("coordinator", "meetings.run_meeting", "past_meeting"),
+    # the run screen in each state; in progress (with and without case items) is checked below
+    "meeting-run-scheduled": Screen("coordinator", "meetings.run_meeting", "next_meeting"),
+    "meeting-run-scheduled-not-attested": Screen("member", "meetings.run_meeting",
+                                                 "next_meeting"),
+    "meeting-run-closed-case-items": Screen("coordinator", "meetings.run_meeting",
+                                            "ofr_past_meeting"),
     "meeting-attendance": Screen("coordinator", "meetings.attendance", "next_meeting"),
     "meeting-attestation": Screen("member", "meetings.attest", "next_meeting"),
     "meeting-print": Screen("coordinator", "meetings.print_options", "past_meeting"),
@@ -116,6 +122,7 @@ def describe(violations: list[dict]) -> str:
                      f" — {violation['helpUrl']}")
         for node in violation["nodes"]:
             lines.append(f"    {' '.join(map(str, node['target']))}: {node['html'][:200]}")
+            lines.append(f"      {node.get('failureSummary', '')[:300]}")
     return "\n".join(lines)
 
 
@@ -183,4 +190,70 @@ def test_timeline_entry_with_errors_and_a_correction_have_no_axe_violations(
     assert_no_violations(page)
     page.get_by_role("link", name=re.compile("^Edit")).first.click()
     expect(page.get_by_role("button", name=re.compile("Save"))).to_be_visible()
+    assert_no_violations(page)
+
+
+def _scheduled_meeting(live_server, kind: str) -> int:
+    """A scheduled meeting of a table of ``kind`` that no other check here visits."""
+    from sqlalchemy import select
+
+    from coalition.extensions import db
+    from coalition.meetings.models import Meeting
+    from coalition.roster.models import CoalitionTable
+
+    with live_server.app.app_context():
+        found = db.session.scalar(
+            select(Meeting.id).join(CoalitionTable).where(
+                Meeting.status == "scheduled", CoalitionTable.kind == kind,
+                Meeting.id != live_server.ids["next_meeting"]).order_by(Meeting.starts_at))
+        db.session.remove()
+    assert found is not None, f"the demo has no other scheduled {kind} meeting"
+    return found
+
+
+@pytest.mark.parametrize("kind", ["coalition", "ofr"])
+def test_the_run_screen_in_progress_has_no_axe_violations(csp_bypassing_page, live_server,
+                                                          sign_in, kind):
+    """In progress — without case items (coalition) and with them once attested (OFR) — then
+    with a refused form, then with an edit conflict."""
+    page = csp_bypassing_page
+    page.emulate_media(reduced_motion="reduce")  # no button colour caught mid-transition
+    sign_in(page, ROLE_EMAILS["coordinator"])
+    meeting_id = _scheduled_meeting(live_server, kind)
+    detail = live_server.path("meetings.meeting_detail", id=meeting_id)
+    if kind == "ofr":
+        page.goto(live_server.path("meetings.attest", id=meeting_id))
+        page.get_by_role("button", name="I agree").click()
+    page.goto(detail)
+    page.get_by_role("button", name="Start the meeting").click()
+    run = live_server.path("meetings.run_meeting", id=meeting_id)
+    page.goto(run)
+    assert page.locator("textarea").count() > 0
+    assert_no_violations(page)  # meeting mode: one item in focus, its timer, the meeting clock
+    page.goto(run + "?all=1")
+    assert page.locator("section.card").count() > 1
+    assert_no_violations(page)  # every item in full
+    page.goto(run)
+
+    card = page.locator("section.card").first
+    card.get_by_role("button", name=re.compile("^Record decision")).click()  # nothing typed
+    expect(page.get_by_text("Enter the decision.")).to_be_visible()
+    expect(page.locator("fieldset[disabled]")).to_have_count(0)  # the request is over
+    page.mouse.move(0, 0)  # the card swapped in under the pointer: check it as it rests
+    assert_no_violations(page)
+
+    other = page.context.new_page()  # the same item saved from a second window first
+    other.goto(run)
+    page.goto(run)
+    other.locator("section.card").first.get_by_label(re.compile("^Minutes: ")).fill("Theirs.")
+    other.locator("section.card").first.get_by_role(
+        "button", name=re.compile("^Save minutes")).click()
+    expect(other.locator("section.card").first).to_contain_text("saved")
+    other.close()
+    card = page.locator("section.card").first
+    card.get_by_label(re.compile("^Minutes: ")).fill("Mine.")
+    card.get_by_role("button", name=re.compile("^Save minutes")).click()
+    expect(page.locator("pre.conflict-theirs")).to_have_text("Theirs.")
+    expect(page.locator("fieldset[disabled]")).to_have_count(0)
+    page.mouse.move(0, 0)
     assert_no_violations(page)

@@ -52,13 +52,16 @@ def test_a_coordinator_runs_the_weekly_meeting_and_a_member_closes_an_item(
     expect(page.get_by_role("status")).to_contain_text("Attendance saved")
 
     page.get_by_role("link", name="Run the meeting: minutes and decisions").click()
+    page.get_by_role("link", name=CASE_ITEM).click()  # meeting mode: put the item in focus
     card = _item_card(page, CASE_ITEM)
     card.get_by_label(f"Minutes: {CASE_ITEM}").fill("Shelter bed confirmed for Friday.")
     card.get_by_label(f"Discussed: {CASE_ITEM}").check()
     card.get_by_role("button", name=f"Save minutes of {CASE_ITEM}").click()
     card = _item_card(page, CASE_ITEM)
+    expect(card).to_contain_text(f"Minutes of {CASE_ITEM} saved.")  # in place
     card.get_by_label(f"New decision on {CASE_ITEM}").fill("Keep the situation open one more week.")
     card.get_by_role("button", name=re.compile("^Record decision")).click()
+    expect(_item_card(page, CASE_ITEM)).to_contain_text(f"Decision recorded on {CASE_ITEM}.")
     for owner, title in [("Priya Natarajan", "Call the case manager about intake"),
                          ("Ash Turner", "Bring naloxone kits to the shelter")]:
         card = _item_card(page, CASE_ITEM)
@@ -69,7 +72,7 @@ def test_a_coordinator_runs_the_weekly_meeting_and_a_member_closes_an_item(
         owners.select_option(label=label)
         card.get_by_label(re.compile("^Due on")).fill("2030-01-15")
         card.get_by_role("button", name=re.compile("^Add action item")).click()
-        expect(page.get_by_role("status")).to_contain_text(f"created for {owner}")
+        expect(_item_card(page, CASE_ITEM)).to_contain_text(f"created for {owner}")
 
     page.goto(meeting_url)
     page.get_by_role("button", name="Close the meeting").click()

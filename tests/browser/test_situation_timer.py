@@ -31,6 +31,7 @@ def _open_run_screen(page, live_server) -> None:
     if agree.count():
         agree.click()
     page.goto(live_server.path("meetings.run_meeting", id=meeting_id))
+    page.get_by_role("link", name=SITUATION_ITEM).click()  # meeting mode: put it in focus
 
 
 def _timer(page):
@@ -69,6 +70,8 @@ def test_the_timer_starts_advances_pauses_and_resets(page, live_server, sign_in)
     expect(display).to_have_text("00:00")  # reset also stops it
 
     # other items have no timer, and the timers are independent
+    assert page.locator("[data-timer]").count() == 1  # meeting mode: the item in focus only
+    page.goto(page.url.split("?")[0] + "?all=1")  # every item in full
     assert page.locator("[data-timer]").count() == 4  # the two updates and two new situations
     assert problems == []
 

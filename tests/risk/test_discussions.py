@@ -151,14 +151,15 @@ def test_saving_from_the_run_screen_records_the_discussion(
     assert row.user_id == manager.id
 
 
-def test_the_run_screen_has_no_timer_for_other_items(
+def test_other_items_get_meeting_modes_item_timer_not_a_situation_timer(
         manager, running_meeting, make_agenda_item, login, client):
     meeting = running_meeting()
-    make_agenda_item(meeting, title="Naloxone kits", item_type="internal")
+    other = make_agenda_item(meeting, title="Naloxone kits", item_type="internal")
     login(manager)
     page = client.get(f"/meetings/{meeting.id}/run").get_data(as_text=True)
     assert "Naloxone kits" in page
-    assert "data-timer" not in page and "timer.js" not in page
+    assert 'aria-label="Timer for' not in page  # the situation timer's group
+    assert f'data-timer-key="item-{other.id}"' in page  # meeting mode's planned vs elapsed
 
 
 def test_record_discussion_directly_is_idempotent_per_meeting(

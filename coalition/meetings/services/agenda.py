@@ -29,6 +29,7 @@ from coalition.extensions import db
 from coalition.meetings import action_source  # noqa: F401  (ActionItem.source_agenda_item_id)
 from coalition.meetings.models import AgendaItem, AgendaTemplateSection, Meeting
 from coalition.meetings.permissions import can_see_case_items
+from coalition.meetings.services.placing import make_room
 from coalition.meetings.services.scheduling import next_meeting, previous_meeting
 from coalition.meetings.services.templates import (
     clean_item_type,
@@ -268,10 +269,12 @@ def _item_type(meeting: Meeting, value) -> str:
 
 
 def add_item(actor, meeting: Meeting, *, title, item_type="public", planned_minutes=5,
-             description="") -> AgendaItem:
+             description="", place: str | None = None) -> AgendaItem:
+    """A new item at the end, or at ``place`` (``services.placing``: in a section, after an
+    item)."""
     _check_editable(meeting, adding=True)
-    last = max((i.position for i in meeting.items), default=-1)
-    item = AgendaItem(table_id=meeting.table_id, meeting=meeting, position=last + 1,
+    position = make_room(meeting, place, sees_case_items=lambda: can_see_case_items(actor, meeting))
+    item = AgendaItem(table_id=meeting.table_id, meeting=meeting, position=position,
                       title=clean_title(title), item_type=_item_type(meeting, item_type),
                       planned_minutes=clean_minutes(planned_minutes),
                       description=clean(description, field="description", max_length=5000,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from coalition.core import audit
 from coalition.core.concurrency import EditConflict, submitted_version
+from coalition.core.db import utcnow
 from coalition.core.errors import ServiceError
 from coalition.core.text import clean
 from coalition.extensions import db
@@ -41,6 +43,7 @@ DECISION_MAX = 4_000
 GUEST_NAME_MAX = 120
 GUEST_ORGANIZATION_MAX = 200
 
+AUTOSAVE_WINDOW = timedelta(minutes=10)  # an autosave updates the recorder's own revision within
 NOT_RUNNING_MESSAGE = ("Minutes, decisions and action items can be changed only while the meeting "
                        "is in progress. Nothing was saved.")
 
@@ -271,13 +274,24 @@ def _check_editable(meeting: Meeting) -> None:
         raise ServiceError(NOT_RUNNING_MESSAGE)
 
 
+def _own_recent_revision(actor, item: AgendaItem) -> MinutesRevision | None:
+    """The item's latest revision when ``actor`` saved it less than ``AUTOSAVE_WINDOW`` ago."""
+    latest = item.revisions[-1] if item.revisions else None
+    if (latest is None or actor is None or latest.user_id != actor.id
+            or utcnow() - latest.created_at > AUTOSAVE_WINDOW):
+        return None
+    return latest
+
+
 def save_minutes(actor, item: AgendaItem, *, text: str, version_id,
-                 is_discussed: bool) -> bool:
+                 is_discussed: bool, autosave: bool = False) -> bool:
     """Save an item's minutes and its "discussed" mark from the version the form started from.
 
     A save on top of someone else's newer save is refused with :class:`EditConflict` (their
-    text kept, nothing overwritten). A changed text appends a :class:`MinutesRevision`.
-    Returns whether anything changed.
+    text kept, nothing overwritten). A changed text appends a :class:`MinutesRevision`; an
+    ``autosave`` (the run screen saving as the recorder types) updates the recorder's own latest
+    revision instead when it is recent, so the history holds one revision per sitting, not one
+    per pause in typing. Returns whether anything changed.
     """
     _check_editable(item.meeting)
     text = clean(text, field="minutes", max_length=MINUTES_MAX, multiline=True)
@@ -290,7 +304,11 @@ def save_minutes(actor, item: AgendaItem, *, text: str, version_id,
     changes = []
     if text_changed:
         item.minutes = text
-        item.revisions.append(MinutesRevision(text=text, user_id=actor.id))
+        own = _own_recent_revision(actor, item) if autosave else None
+        if own is not None:
+            own.text, own.created_at = text, utcnow()
+        else:
+            item.revisions.append(MinutesRevision(text=text, user_id=actor.id))
         changes.append(f"minutes saved ({len(text)} characters)")
     if discussed_changed:
         item.is_discussed = bool(is_discussed)

@@ -19,10 +19,12 @@ from coalition.meetings.forms import (
     MeetingEditForm,
     MeetingFilterForm,
     MeetingForm,
+    NewAgendaItemForm,
     SectionForm,
 )
 from coalition.meetings.models import AgendaItem, AgendaTemplateSection, Meeting
 from coalition.meetings.permissions import can_manage_meeting, can_see_item, can_view_meeting
+from coalition.meetings.services.placing import place_choices
 from coalition.meetings.views import bp
 from coalition.roster import seats
 from coalition.roster import services as roster
@@ -159,12 +161,14 @@ def _render_detail(meeting: Meeting, *, item_form=None, status: int = 200):
     viewer = web.actor()
     manage = can_manage_meeting(viewer, meeting)
     if manage and item_form is None and meeting.status != "closed":
-        item_form = AgendaItemForm(formdata=None)
+        item_form = NewAgendaItemForm(formdata=None)
+    agenda = meetings.agenda_for(viewer, meeting)
     if item_form is not None:
         _kinds_for(item_form, meeting.table)
+        item_form.place.choices = place_choices(agenda["items"])
     return render_template(
         "meetings/meeting_detail.html", meeting=meeting, manage=manage, item_form=item_form,
-        agenda=meetings.agenda_for(viewer, meeting),
+        agenda=agenda,
         transitions=meetings.available_transitions(meeting, coordinator=viewer.is_coordinator)
         if manage else [],
         next_meeting=meetings.next_meeting(meeting)), status
@@ -210,11 +214,12 @@ def agenda_refresh(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/items")
 def item_add(meeting_id: int):
     meeting = managed_meeting(meeting_id)
-    form = AgendaItemForm()
+    form = NewAgendaItemForm()
+    form.place.choices = place_choices(meetings.agenda_for(web.actor(), meeting)["items"])
     if form.validate_on_submit():
         outcome = web.perform(lambda: meetings.add_item(
             web.actor(), meeting, title=form.title.data, item_type=form.item_type.data,
-            planned_minutes=form.planned_minutes.data), form)
+            planned_minutes=form.planned_minutes.data, place=form.place.data), form)
         if outcome.ok:
             flash(f"{outcome.value.title} was added to the agenda.", "success")
             return _to_detail(meeting)
