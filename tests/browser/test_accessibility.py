@@ -257,3 +257,15 @@ def test_the_run_screen_in_progress_has_no_axe_violations(csp_bypassing_page, li
     expect(page.locator("fieldset[disabled]")).to_have_count(0)
     page.mouse.move(0, 0)
     assert_no_violations(page)
+
+
+def test_every_open_menu_of_the_header_has_no_axe_violations(csp_bypassing_page, sign_in):
+    page = csp_bypassing_page
+    sign_in(page, ROLE_EMAILS["coordinator"])
+    menus = page.locator("header details.nav-menu")
+    assert menus.count() >= 4  # Action items, Roster, Admin and the account menu
+    for index in range(menus.count()):
+        menu = menus.nth(index)
+        menu.locator("summary").click()
+        assert menu.evaluate("menu => menu.open")
+        assert_no_violations(page)
