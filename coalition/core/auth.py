@@ -21,6 +21,7 @@ from zxcvbn import zxcvbn
 
 from coalition.core import audit, throttle
 from coalition.core.db import db, utcnow
+from coalition.core.generation import generation_column, note_generation
 from coalition.core.models import AuditEvent, User, UserSession
 from coalition.core.notifications import unread_count_column
 
@@ -160,9 +161,10 @@ def load_session_user(user_id: str, token: str | None) -> tuple[User | None, str
     """
     if not token:
         return None, "ended"
-    # the header's unread notification count comes with the session: no query of its own
+    # the header's unread notification count and the data generation come with the session:
+    # no query of their own
     found = db.session.execute(
-        select(UserSession, unread_count_column(User.person_id))
+        select(UserSession, unread_count_column(User.person_id), generation_column())
         .join(User, User.id == UserSession.user_id)
         .options(contains_eager(UserSession.user))
         .where(UserSession.token_hash == _token_hash(token))
@@ -171,6 +173,7 @@ def load_session_user(user_id: str, token: str | None) -> tuple[User | None, str
     if row is None or row.ended_at is not None or str(row.user_id) != str(user_id):
         return None, "ended"
     g.unread_notifications = found[1] if row.user.person_id is not None else 0
+    note_generation(found[2])
     user = row.user
     if not user.is_active:
         return None, "ended"

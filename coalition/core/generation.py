@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from itertools import chain
 
+from flask import g, has_request_context
 from sqlalchemy import TextClause, event, select
 from sqlalchemy.orm import Session
 
@@ -29,9 +30,40 @@ _CHANGED = "data_changed"
 _TEXT_DML = re.compile(r"^\s*(insert|update|delete|replace)\b", re.I)
 
 
+def generation_column():
+    """A scalar subquery of the current generation, for a query that is made anyway (the
+    session lookup reads it with the signed-in user: no query of its own)."""
+    return select(DataGeneration.value).where(DataGeneration.id == 1).scalar_subquery()
+
+
+def note_generation(value: int | None) -> None:
+    """Remember the generation read at the start of this request (see generation_column)."""
+    g.data_generation = value or 0
+
+
 def current_generation() -> int:
-    """The current generation (0 if the row is missing)."""
+    """The current generation (0 if the row is missing).
+
+    The value read with the session is used while this transaction has changed nothing; once
+    it has (or has committed a change), the row is read again."""
+    if has_request_context() and not db.session.info.get(_CHANGED):
+        known = g.get("data_generation")
+        if known is not None:
+            return known
     return db.session.scalar(select(DataGeneration.value).where(DataGeneration.id == 1)) or 0
+
+
+def has_pending_changes() -> bool:
+    """Whether this transaction has changed data not yet committed (what is kept per
+    generation must then be computed afresh, not read or stored)."""
+    session = db.session
+    return bool(session.info.get(_CHANGED)) or _any_counted(
+        chain(session.new, session.dirty, session.deleted))
+
+
+def _any_counted(objects) -> bool:
+    return any(_counts(getattr(getattr(obj, "__table__", None), "name", None))
+               for obj in objects)
 
 
 def _counts(table_name: str | None) -> bool:
@@ -40,11 +72,8 @@ def _counts(table_name: str | None) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _note_flushed_changes(session, flush_context, instances):
-    for obj in chain(session.new, session.dirty, session.deleted):
-        table = getattr(obj, "__table__", None)
-        if _counts(getattr(table, "name", None)):
-            session.info[_CHANGED] = True
-            return
+    if _any_counted(chain(session.new, session.dirty, session.deleted)):
+        session.info[_CHANGED] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -65,6 +94,8 @@ def _raise_generation(session):
     session.flush()  # what is still pending is flushed now, so it is seen below
     if session.info.pop(_CHANGED, False):
         session.execute(_raise_statement(session.get_bind().dialect.name))
+        if has_request_context():
+            g.pop("data_generation", None)  # read again after this commit
 
 
 def _raise_statement(dialect: str):
