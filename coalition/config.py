@@ -22,7 +22,8 @@ DEFAULTS = {
     "DEMO": False,
     "SECRET_KEY": None,
     "SQLALCHEMY_DATABASE_URI": None,  # filled in with the instance SQLite file
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # connections idle in the pool are checked before use (core/db.py), not every one
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
@@ -179,7 +180,6 @@ def finalize(config: dict, instance_path: str) -> None:
     _check_fernet_keys(config["IDENTITY_KEY"])
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options.pop("pool_pre_ping", None)
         options.setdefault("connect_args", {"timeout": 30})
     else:
         for key, option, least in (("DATABASE_POOL_SIZE", "pool_size", 1),

@@ -1,11 +1,15 @@
-"""Declarative base, naming convention, SQLite pragmas and small column helpers."""
+"""Declarative base, naming convention, SQLite pragmas, the pool's liveness check and small
+column helpers."""
 
+import time
 from datetime import UTC, datetime  # noqa: F401  (UTC re-exported)
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 MAX_RECORD_ID = 2**31 - 1  # the largest id an INTEGER key holds (PostgreSQL's is 32 bits)
@@ -55,6 +59,38 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not left in pages
     cursor.close()
+
+
+PING_AFTER_IDLE_SECONDS = 10
+
+
+@event.listens_for(Pool, "checkin")
+def _note_idle(dbapi_connection, connection_record):
+    if connection_record is not None:
+        connection_record.info["idle_since"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_after_idle(dbapi_connection, connection_record, connection_proxy):
+    """A server connection (PostgreSQL) that sat in the pool for PING_AFTER_IDLE_SECONDS or
+    more, or was never used, is checked with ``SELECT 1`` before it is handed out; a dead one is
+    replaced (``DisconnectionError`` makes the pool connect afresh), so a database restart costs
+    no failed request. A connection in steady use is not checked: under load that saved two
+    round trips per request. SQLite's connections are local files and are never checked."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        return
+    since = connection_record.info.get("idle_since")
+    if since is not None and time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+        dbapi_connection.rollback()
+    except Exception as error:  # whatever the driver raises for a dead connection
+        raise DisconnectionError("the pooled connection did not answer") from error
 
 
 def request_wal_checkpoint() -> None:
