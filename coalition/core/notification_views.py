@@ -17,11 +17,11 @@ class MarkReadForm(Form):
 @notifications_bp.get("")
 def notification_list():
     viewer = web.actor()
-    notices = (notifications.recent_for(viewer.person_id)
-               if viewer.person_id is not None else None)
-    return render_template("notifications/list.html", notices=notices,
-                           form=MarkReadForm(formdata=None),
-                           limit=notifications.LIST_LIMIT)
+    page = (web.paginate(notifications.recent_query(viewer.person_id), count_with_rows=True)
+            if viewer.person_id is not None else None)
+    return render_template("notifications/list.html", page=page,
+                           unread=notifications.unread_count(),
+                           form=MarkReadForm(formdata=None))
 
 
 @notifications_bp.post("/read")

@@ -83,10 +83,10 @@ def unread_count() -> int:
     return g.get("unread_notifications", 0) or 0
 
 
-def recent_for(person_id: int, limit: int = LIST_LIMIT) -> list[Notification]:
-    return list(db.session.scalars(
-        select(Notification).where(Notification.recipient_id == person_id)
-        .order_by(Notification.id.desc()).limit(limit)))
+def recent_query(person_id: int):
+    """A person's notifications, newest first (the list pages through them)."""
+    return (select(Notification).where(Notification.recipient_id == person_id)
+            .order_by(Notification.id.desc()))
 
 
 def unread_for(person_id: int, limit: int = LIST_LIMIT) -> list[Notification]:
