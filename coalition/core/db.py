@@ -75,8 +75,8 @@ def _ping_after_idle(dbapi_connection, connection_record, connection_proxy):
     """A server connection (PostgreSQL) that sat in the pool for PING_AFTER_IDLE_SECONDS or
     more, or was never used, is checked with ``SELECT 1`` before it is handed out; a dead one is
     replaced (``DisconnectionError`` makes the pool connect afresh), so a database restart costs
-    no failed request. A connection in steady use is not checked: under load that saved two
-    round trips per request. SQLite's connections are local files and are never checked."""
+    no failed request. A connection in steady use is not checked: under load that spares a
+    query per request. SQLite's connections are local files and are never checked."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         return
     since = connection_record.info.get("idle_since")
