@@ -93,6 +93,7 @@ def register_hooks(app: Flask) -> None:
     from coalition.core.fields import checkbox_options
     from coalition.core.http import register_request_hooks
     from coalition.core.links import RowLinks
+    from coalition.core.nav import main_nav
     from coalition.core.notifications import unread_count
 
     register_request_hooks(app)
@@ -100,6 +101,7 @@ def register_hooks(app: Flask) -> None:
     app.jinja_env.globals["checkbox_options"] = checkbox_options
     app.jinja_env.globals["row_links"] = RowLinks
     app.jinja_env.globals["unread_notifications"] = unread_count
+    app.jinja_env.globals["main_nav"] = main_nav
 
 
 def register_cli(app: Flask) -> None:
