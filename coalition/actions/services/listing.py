@@ -17,9 +17,11 @@ from coalition.actions.models import OPEN_STATUSES, ActionItem
 from coalition.actions.permissions import in_full_clause, listed_clause
 from coalition.actions.sources import eager_options, source_of
 from coalition.core import audit
+from coalition.core.kept import kept
 from coalition.core.permissions import LEADER, has_level
 from coalition.core.text import csv_cell
 from coalition.extensions import db
+from coalition.roster import services as roster
 from coalition.roster.models import CoalitionTable, Organization, Person
 
 # Filter values of the status select: "open" means any of the open statuses.
@@ -168,6 +170,13 @@ def open_first_paging(viewer, *, today: date, **filters) -> dict | None:
 def export_query(viewer, *, today: date, **filters):
     """The same items, in the same order, with all the CSV export prints."""
     return _eager(_filtered(viewer, today=today, **filters))
+
+
+def table_choices(viewer) -> list[tuple[int, str]]:
+    """``[(id, name)]`` of the tables the viewer may see, by name (the table filter's
+    choices): kept per viewer until the data changes."""
+    return list(kept("actions.table_choices", viewer.id, lambda: tuple(
+        (table.id, table.name) for table in roster.visible_tables(viewer))))
 
 
 def person_named(person_id: int) -> list[tuple[int, str]]:

@@ -27,7 +27,6 @@ from coalition.meetings.permissions import can_manage_meeting, can_see_item, can
 from coalition.meetings.services.placing import place_choices
 from coalition.meetings.views import bp
 from coalition.roster import seats
-from coalition.roster import services as roster
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table, can_view_table
 
@@ -56,12 +55,12 @@ def _to_detail(meeting: Meeting):
 def meeting_list():
     viewer = web.actor()
     form = MeetingFilterForm(request.args)
-    form.table.choices = options([(t.id, t.name) for t in roster.visible_tables(viewer)],
-                                 blank="All tables")
+    form.table.choices = options(meetings.table_choices(viewer), blank="All tables")
     valid = form.validate()
     table_id = form.table.data if valid else None
     when = form.when.data if valid and form.when.data else "upcoming"
-    page = web.paginate(meetings.meeting_query(viewer, table_id=table_id, when=when))
+    page = web.paginate(meetings.meeting_query(viewer, table_id=table_id, when=when),
+                        count_with_rows=True)
     return render_template("meetings/meeting_list.html", form=form, page=page, when=when,
                            tables=meetings.manageable_tables(viewer)), 200 if valid else 400
 
