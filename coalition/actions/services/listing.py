@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
@@ -77,9 +78,14 @@ def _by_due_date(stmt, statuses: str):
 def my_items_query(person_id: int, *, status: str = "all"):
     """A person's own items: open ones first, each group by due date (as the list shows them).
     The columns "My action items" prints, for :meth:`ListedItem.from_row`."""
+    return _my_items_statement(status).where(ActionItem.owner_id == person_id)
+
+
+@lru_cache(maxsize=8)
+def _my_items_statement(status: str):
+    """The constant part of :func:`my_items_query` (built once per status filter)."""
     stmt = (select(*ListedItem.COLUMNS, CoalitionTable.name)
-            .join(CoalitionTable, CoalitionTable.id == ActionItem.table_id)
-            .where(ActionItem.owner_id == person_id))
+            .join(CoalitionTable, CoalitionTable.id == ActionItem.table_id))
     if status == "open":
         stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES))
     elif status == "closed":

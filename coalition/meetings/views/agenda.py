@@ -9,6 +9,7 @@ commits each change once.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import joinedload
 
 from coalition.core import web
 from coalition.core.fields import options
@@ -30,13 +31,17 @@ from coalition.roster import seats
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table, can_view_table
 
+# the meeting's table (every permission reads it) in the meeting's own query
+_WITH_TABLE = (joinedload(Meeting.table),)
+
 
 def visible_meeting(meeting_id: int) -> Meeting:
-    return web.load(Meeting, meeting_id, view=can_view_meeting)
+    return web.load(Meeting, meeting_id, view=can_view_meeting, options=_WITH_TABLE)
 
 
 def managed_meeting(meeting_id: int) -> Meeting:
-    return web.load(Meeting, meeting_id, view=can_view_meeting, act=can_manage_meeting)
+    return web.load(Meeting, meeting_id, view=can_view_meeting, act=can_manage_meeting,
+                    options=_WITH_TABLE)
 
 
 def agenda_item(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -59,8 +64,7 @@ def meeting_list():
     valid = form.validate()
     table_id = form.table.data if valid else None
     when = form.when.data if valid and form.when.data else "upcoming"
-    page = web.paginate(meetings.meeting_query(viewer, table_id=table_id, when=when),
-                        count_with_rows=True)
+    page = web.paginate(meetings.meeting_query(viewer, table_id=table_id, when=when))
     return render_template("meetings/meeting_list.html", form=form, page=page, when=when,
                            tables=meetings.manageable_tables(viewer)), 200 if valid else 400
 
