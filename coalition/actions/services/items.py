@@ -21,7 +21,7 @@ from coalition.actions.models import (
     ActionUpdate,
 )
 from coalition.actions.permissions import can_manage_action_item, can_update_action_item
-from coalition.actions.sources import SOURCES, SourceRef
+from coalition.actions.sources import SOURCES, SourceRef, joined_options
 from coalition.core import audit
 from coalition.core.concurrency import check_version
 from coalition.core.db import valid_id
@@ -54,7 +54,8 @@ def _item_statement():
         joinedload(ActionItem.table), joinedload(ActionItem.owner),
         joinedload(ActionItem.organization), joinedload(ActionItem.assigned_by),
         log.joinedload(ActionUpdate.user),
-        log.joinedload(ActionUpdate.old_owner), log.joinedload(ActionUpdate.new_owner))
+        log.joinedload(ActionUpdate.old_owner), log.joinedload(ActionUpdate.new_owner),
+        *joined_options())  # its source (the sources are registered with the app)
 
 
 def item_with_log(item_id: int) -> ActionItem | None:
