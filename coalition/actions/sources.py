@@ -39,6 +39,8 @@ class ActionSource:
     # ``full_view_clause(viewer)``: the same as a SQL condition on ``ActionItem``.
     full_view_clause: Callable
     eager: tuple = field(default=())  # loader options the lists need for ``describe``
+    # many-to-one loader options joined into one item's query (its page calls ``describe``)
+    joined: tuple = field(default=())
 
 
 SOURCES: dict[str, ActionSource] = {}
@@ -92,3 +94,7 @@ def full_view_clause(viewer):
 
 def eager_options() -> list:
     return [option for source in SOURCES.values() for option in source.eager]
+
+
+def joined_options() -> list:
+    return [option for source in SOURCES.values() for option in source.joined]

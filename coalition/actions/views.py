@@ -36,8 +36,6 @@ from coalition.core import web
 from coalition.core.db import db
 from coalition.core.fields import options, record_id
 from coalition.core.localtime import local_today
-from coalition.roster import seats
-from coalition.roster import services as roster
 
 bp = Blueprint("actions", __name__)
 
@@ -78,8 +76,7 @@ def _chosen(raw, names) -> list[tuple[int, str]]:
 def _filter_form(viewer, formdata) -> tuple[ActionFilterForm, dict | None]:
     """The list filters, and the service arguments (None if invalid)."""
     form = ActionFilterForm(formdata=formdata)
-    form.table.choices = options([(t.id, t.name) for t in roster.visible_tables(viewer)],
-                                 blank="Any table")
+    form.table.choices = options(actions.table_choices(viewer), blank="Any table")
     form.owner.choices = options(_chosen(formdata.get("owner"), actions.person_named),
                                  blank="Anyone")
     form.organization.choices = options(
@@ -170,7 +167,7 @@ def hand_over_form(item: ActionItem, form: HandOverForm | None = None) -> HandOv
         form = HandOverForm(formdata=None, prefix="handover",
                             data={"version_id": str(item.version_id)})
     form.owner_id.choices = options([(person_id, name) for person_id, name
-                                     in seats.seat_choices(item.table_id)
+                                     in actions.hand_over_choices(item.table_id)
                                      if person_id != item.owner_id], blank="Choose the new owner")
     return form
 

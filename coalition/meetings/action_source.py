@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy import exists, false
-from sqlalchemy.orm import relationship, selectinload
+from sqlalchemy.orm import joinedload, relationship, selectinload
 
 from coalition.actions.models import ActionItem
 from coalition.actions.sources import (
@@ -79,7 +79,8 @@ MEETING_SOURCE = ActionSource(
     key="meeting", column="source_meeting_id", label="Meeting", describe=_describe,
     full_view=_full_view, full_view_clause=_full_view_clause,
     eager=(selectinload(ActionItem.source_meeting),
-           selectinload(ActionItem.source_agenda_item)))
+           selectinload(ActionItem.source_agenda_item)),
+    joined=(joinedload(ActionItem.source_meeting), joinedload(ActionItem.source_agenda_item)))
 
 
 def register() -> None:

@@ -61,10 +61,38 @@ def test_the_item_page_does_not_grow_with_its_log(client, login, setting, make_a
             "note": f"Note {n}"}).status_code == 302
     html, many = page()
     # the session, the item (its table, owner, organization), the log (who wrote, whom it
-    # reassigned), the source, the manager's seat, the form's choices
-    assert many == few == 6
+    # reassigned), the manager's seat, the form's choices (the source is joined to the item)
+    assert many == few == 5
     assert html.count("Reassigned from") == 4 and "Note 5" in html
     assert "Status: In progress → Open" in html
+
+
+def test_the_item_page_keeps_its_choices_until_the_roster_changes(client, login, setting,
+                                                                  make_action_item,
+                                                                  make_person, seat):
+    made = make_action_item(setting.meeting, setting.owner, title="Call the clinic")
+    url = f"/actions/{made.id}"
+    # the owner, a coordinator: shown the edit and the hand-over forms
+    setting.owner_user.site_role = "coordinator"
+    db.session.commit()
+    login(setting.owner_user)
+
+    def page():
+        db.session.expunge_all()
+        with counting_queries() as statements:
+            html = client.get(url).get_data(as_text=True)
+        return html, len(statements)
+
+    first, built = page()
+    again, kept = page()
+    assert again.count("Cole League") == first.count("Cole League") == 2
+    assert "Nina Newcomer" not in first
+    assert kept == built - 2  # the edit and hand-over choices were kept
+    seat(make_person("Nina Newcomer"), setting.table, setting.org)
+    db.session.commit()
+    html, _ = page()
+    # both the owner select (edit form) and the new-owner select (hand-over) offer her
+    assert html.count("Nina Newcomer") == 2
 
 
 def test_the_action_selects_write_what_the_wtforms_select_writes(app):

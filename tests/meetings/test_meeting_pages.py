@@ -128,6 +128,17 @@ def test_the_meeting_list_filters_by_table(as_coordinator, make_table, make_meet
     assert "First table meeting" in html and "Second table meeting" not in html
 
 
+def test_the_meeting_list_shows_a_table_added_since_it_was_last_shown(as_coordinator,
+                                                                      make_table):
+    as_coordinator.get("/meetings")
+    before = as_coordinator.get("/meetings").get_data(as_text=True)  # the kept choices
+    table = make_table(name="Brand New Table")
+    assert "Brand New Table" not in before
+    html = as_coordinator.get("/meetings").get_data(as_text=True)
+    assert f'<option value="{table.id}">Brand New Table</option>' in html
+    assert "Schedule next meeting of Brand New Table" in html
+
+
 def test_the_meeting_list_refuses_a_hostile_filter(as_coordinator):
     assert as_coordinator.get("/meetings?table=abc").status_code == 400
 

@@ -22,6 +22,7 @@ from coalition.actions.services.items import (
     create_action_item,
     described,
     edit_action_item,
+    hand_over_choices,
     item_with_log,
     seated_choices,
     update_action_item,
@@ -41,6 +42,7 @@ from coalition.actions.services.listing import (
     organization_named,
     person_named,
     redacted_ids,
+    table_choices,
 )
 from coalition.core.errors import ServiceError
 
@@ -58,6 +60,7 @@ __all__ = [
     "assigned_by_query",
     "create_between_meetings",
     "hand_over",
+    "hand_over_choices",
     "tables_for_new_items",
     "create_action_item",
     "dashboard_counts",
@@ -74,5 +77,6 @@ __all__ = [
     "person_named",
     "redacted_ids",
     "seated_choices",
+    "table_choices",
     "update_action_item",
 ]

@@ -21,11 +21,12 @@ from coalition.actions.models import (
     ActionUpdate,
 )
 from coalition.actions.permissions import can_manage_action_item, can_update_action_item
-from coalition.actions.sources import SOURCES, SourceRef
+from coalition.actions.sources import SOURCES, SourceRef, joined_options
 from coalition.core import audit
 from coalition.core.concurrency import check_version
 from coalition.core.db import valid_id
 from coalition.core.errors import ServiceError
+from coalition.core.kept import kept
 from coalition.core.localtime import local_today
 from coalition.core.permissions import person_id_of
 from coalition.core.text import clean
@@ -53,7 +54,8 @@ def _item_statement():
         joinedload(ActionItem.table), joinedload(ActionItem.owner),
         joinedload(ActionItem.organization), joinedload(ActionItem.assigned_by),
         log.joinedload(ActionUpdate.user),
-        log.joinedload(ActionUpdate.old_owner), log.joinedload(ActionUpdate.new_owner))
+        log.joinedload(ActionUpdate.old_owner), log.joinedload(ActionUpdate.new_owner),
+        *joined_options())  # its source (the sources are registered with the app)
 
 
 def item_with_log(item_id: int) -> ActionItem | None:
@@ -85,11 +87,22 @@ def _seated_statement():
 def seated_choices(table_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """``(people, organizations)`` seated at the table, each ``[(id, name)]`` by name, read in
     one query: the active people (as ``seats.people_at``) and the organizations they sit for
-    (as ``seats.organizations_at``)."""
-    chosen: tuple[list, list] = ([], [])
-    for kind, ident, name in db.session.execute(_seated_statement(), {"table_id": table_id}):
-        chosen[kind].append((ident, name))
-    return chosen
+    (as ``seats.organizations_at``). Roster names only: kept until the data changes (fresh
+    lists each call, the caller may add to them)."""
+    def build() -> tuple[tuple, tuple]:
+        chosen: tuple[list, list] = ([], [])
+        for kind, ident, name in db.session.execute(_seated_statement(),
+                                                    {"table_id": table_id}):
+            chosen[kind].append((ident, name))
+        return tuple(chosen[0]), tuple(chosen[1])
+    people, organizations = kept("actions.seated_choices", table_id, build)
+    return list(people), list(organizations)
+
+
+def hand_over_choices(table_id: int) -> list[tuple[int, str]]:
+    """``seats.seat_choices`` of the table (roster names only), kept until the data changes."""
+    return list(kept("actions.seat_choices", table_id,
+                     lambda: tuple(seats.seat_choices(table_id))))
 
 
 # --- checks ---------------------------------------------------------------------------------

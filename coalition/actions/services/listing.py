@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
@@ -17,9 +18,11 @@ from coalition.actions.models import OPEN_STATUSES, ActionItem
 from coalition.actions.permissions import in_full_clause, listed_clause
 from coalition.actions.sources import eager_options, source_of
 from coalition.core import audit
+from coalition.core.kept import kept
 from coalition.core.permissions import LEADER, has_level
 from coalition.core.text import csv_cell
 from coalition.extensions import db
+from coalition.roster import services as roster
 from coalition.roster.models import CoalitionTable, Organization, Person
 
 # Filter values of the status select: "open" means any of the open statuses.
@@ -75,9 +78,14 @@ def _by_due_date(stmt, statuses: str):
 def my_items_query(person_id: int, *, status: str = "all"):
     """A person's own items: open ones first, each group by due date (as the list shows them).
     The columns "My action items" prints, for :meth:`ListedItem.from_row`."""
+    return _my_items_statement(status).where(ActionItem.owner_id == person_id)
+
+
+@lru_cache(maxsize=8)
+def _my_items_statement(status: str):
+    """The constant part of :func:`my_items_query` (built once per status filter)."""
     stmt = (select(*ListedItem.COLUMNS, CoalitionTable.name)
-            .join(CoalitionTable, CoalitionTable.id == ActionItem.table_id)
-            .where(ActionItem.owner_id == person_id))
+            .join(CoalitionTable, CoalitionTable.id == ActionItem.table_id))
     if status == "open":
         stmt = stmt.where(ActionItem.status.in_(OPEN_STATUSES))
     elif status == "closed":
@@ -168,6 +176,13 @@ def open_first_paging(viewer, *, today: date, **filters) -> dict | None:
 def export_query(viewer, *, today: date, **filters):
     """The same items, in the same order, with all the CSV export prints."""
     return _eager(_filtered(viewer, today=today, **filters))
+
+
+def table_choices(viewer) -> list[tuple[int, str]]:
+    """``[(id, name)]`` of the tables the viewer may see, by name (the table filter's
+    choices): kept per viewer until the data changes."""
+    return list(kept("actions.table_choices", viewer.id, lambda: tuple(
+        (table.id, table.name) for table in roster.visible_tables(viewer))))
 
 
 def person_named(person_id: int) -> list[tuple[int, str]]:

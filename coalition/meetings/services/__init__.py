@@ -51,6 +51,7 @@ from coalition.meetings.services.scheduling import (
     previous_meeting,
     propose_next_meeting,
     schedule_meeting,
+    table_choices,
     update_meeting,
 )
 from coalition.meetings.services.templates import (
@@ -77,6 +78,7 @@ __all__ = [
     "manageable_tables", "mark_scheduled", "meeting_query", "meeting_times", "minutes_snapshot",
     "move_item", "move_section", "move_to_next_meeting", "next_meeting", "park_in_backlog",
     "previous_meeting", "propose_next_meeting", "refresh_due_items", "register_due_rule",
+    "table_choices",
     "remove_item", "remove_section", "reopen_meeting", "schedule_meeting",
     "start_meeting", "template_sections", "update_item", "update_meeting", "update_section",
 ]

@@ -243,15 +243,17 @@ def refresh_due_items(actor, meeting: Meeting, *, _audit_label: str = "refresh_a
 
 def agenda_for(viewer, meeting: Meeting) -> dict:
     """The agenda as ``viewer`` may see it: the items shown, how many case items are hidden
-    (``None`` for people not seated at the table: they are not told), and the planned total."""
+    (``None`` for people not seated at the table: they are not told; ``None`` too when none
+    is hidden), and the planned total."""
     items = list(db.session.scalars(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
         .order_by(AgendaItem.position, AgendaItem.id)))
     sees_cases = can_see_case_items(viewer, meeting)
     # Section headings come from the template and hold no case data: everyone sees them.
     shown = [i for i in items if sees_cases or i.is_section or i.item_type != "case"]
-    seated = table_role(viewer, meeting.table) is not None
     hidden = len(items) - len(shown)
+    # only a hidden item makes the viewer's seat matter (nothing to count or tell otherwise)
+    seated = hidden > 0 and table_role(viewer, meeting.table) is not None
     counted = items if seated else shown
     total = sum(i.planned_minutes for i in counted)
     return {"items": shown, "hidden_case_items": hidden if seated else None,

@@ -4,6 +4,7 @@ the next meeting, and the list queries the meeting screens share."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from coalition.core import audit
 from coalition.core.concurrency import check_version
 from coalition.core.db import utcnow, valid_id
 from coalition.core.errors import ServiceError
+from coalition.core.kept import kept
 from coalition.core.localtime import combine_local, local_today, to_local
 from coalition.core.text import clean
 from coalition.extensions import db
@@ -191,12 +193,33 @@ def meeting_query(viewer, *, table_id: int | None = None, when: str = "upcoming"
     return stmt.where(Meeting.ends_at >= now).order_by(Meeting.starts_at, Meeting.id)
 
 
-def manageable_tables(viewer) -> list[CoalitionTable]:
-    """Active tables where ``viewer`` may schedule meetings (coordinators: every visible one)."""
-    stmt = select(CoalitionTable).where(CoalitionTable.is_active.is_(True),
-                                        visible_tables_clause(viewer))
-    if not viewer.is_coordinator:
-        person_id = viewer.person_id or -1
-        stmt = stmt.join(TableMembership, TableMembership.table_id == CoalitionTable.id).where(
-            TableMembership.person_id == person_id, TableMembership.role == "manager")
-    return list(db.session.scalars(stmt.order_by(CoalitionTable.name_key)))
+class TableChoice(NamedTuple):
+    """A table as the meeting list names it (plain values: kept across requests)."""
+
+    id: int
+    name: str
+
+
+def manageable_tables(viewer) -> tuple[TableChoice, ...]:
+    """Active tables where ``viewer`` may schedule meetings (coordinators: every visible one),
+    by name: kept per viewer until the data changes."""
+    def build() -> tuple[TableChoice, ...]:
+        stmt = select(CoalitionTable.id, CoalitionTable.name).where(
+            CoalitionTable.is_active.is_(True), visible_tables_clause(viewer))
+        if not viewer.is_coordinator:
+            person_id = viewer.person_id or -1
+            stmt = stmt.join(TableMembership,
+                             TableMembership.table_id == CoalitionTable.id).where(
+                TableMembership.person_id == person_id, TableMembership.role == "manager")
+        return tuple(TableChoice(*row) for row in db.session.execute(
+            stmt.order_by(CoalitionTable.name_key)))
+    return kept("meetings.manageable_tables", viewer.id, build)
+
+
+def table_choices(viewer) -> list[tuple[int, str]]:
+    """``[(id, name)]`` of the tables the viewer may see, by name (the list's table filter):
+    kept per viewer until the data changes."""
+    return list(kept("meetings.table_choices", viewer.id, lambda: tuple(
+        tuple(row) for row in db.session.execute(
+            select(CoalitionTable.id, CoalitionTable.name).where(visible_tables_clause(viewer))
+            .order_by(CoalitionTable.name_key)))))

@@ -9,6 +9,7 @@ commits each change once.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import joinedload
 
 from coalition.core import web
 from coalition.core.fields import options
@@ -27,17 +28,20 @@ from coalition.meetings.permissions import can_manage_meeting, can_see_item, can
 from coalition.meetings.services.placing import place_choices
 from coalition.meetings.views import bp
 from coalition.roster import seats
-from coalition.roster import services as roster
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table, can_view_table
 
+# the meeting's table (every permission reads it) in the meeting's own query
+_WITH_TABLE = (joinedload(Meeting.table),)
+
 
 def visible_meeting(meeting_id: int) -> Meeting:
-    return web.load(Meeting, meeting_id, view=can_view_meeting)
+    return web.load(Meeting, meeting_id, view=can_view_meeting, options=_WITH_TABLE)
 
 
 def managed_meeting(meeting_id: int) -> Meeting:
-    return web.load(Meeting, meeting_id, view=can_view_meeting, act=can_manage_meeting)
+    return web.load(Meeting, meeting_id, view=can_view_meeting, act=can_manage_meeting,
+                    options=_WITH_TABLE)
 
 
 def agenda_item(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -56,8 +60,7 @@ def _to_detail(meeting: Meeting):
 def meeting_list():
     viewer = web.actor()
     form = MeetingFilterForm(request.args)
-    form.table.choices = options([(t.id, t.name) for t in roster.visible_tables(viewer)],
-                                 blank="All tables")
+    form.table.choices = options(meetings.table_choices(viewer), blank="All tables")
     valid = form.validate()
     table_id = form.table.data if valid else None
     when = form.when.data if valid and form.when.data else "upcoming"
