@@ -11,11 +11,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import contains_eager
 from zxcvbn import zxcvbn
 
@@ -151,6 +152,16 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@cache
+def _session_lookup():
+    """The session of a token hash with its user; the header's unread notification count and the
+    data generation come with it (no query of their own). Built once: every request runs it."""
+    return (select(UserSession, unread_count_column(User.person_id), generation_column())
+            .join(User, User.id == UserSession.user_id)
+            .options(contains_eager(UserSession.user))
+            .where(UserSession.token_hash == bindparam("token_hash")))
+
+
 def load_session_user(user_id: str, token: str | None) -> tuple[User | None, str | None]:
     """The user of a live session, or ``(None, reason)`` where reason is ``idle``, ``expired``
     or ``ended``.
@@ -161,14 +172,8 @@ def load_session_user(user_id: str, token: str | None) -> tuple[User | None, str
     """
     if not token:
         return None, "ended"
-    # the header's unread notification count and the data generation come with the session:
-    # no query of their own
-    found = db.session.execute(
-        select(UserSession, unread_count_column(User.person_id), generation_column())
-        .join(User, User.id == UserSession.user_id)
-        .options(contains_eager(UserSession.user))
-        .where(UserSession.token_hash == _token_hash(token))
-    ).first()
+    found = db.session.execute(_session_lookup(),
+                               {"token_hash": _token_hash(token)}).first()
     row = found[0] if found is not None else None
     if row is None or row.ended_at is not None or str(row.user_id) != str(user_id):
         return None, "ended"
