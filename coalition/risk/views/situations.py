@@ -8,6 +8,8 @@ people who may see it but not do what they asked.
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
@@ -177,6 +179,7 @@ def _render_detail(situation: RiskSituation, *, revealed: dict | None = None):
         may_conclude=can_record_outreach(viewer, situation), warnings=warnings)
 
 
+@cache
 def _detail_options():
     """What the situation's page shows of it, loaded with it in one statement: its table and
     originating agency, identity, agencies (with their organizations) and risk factors."""
