@@ -235,7 +235,7 @@ class OutreachAttempt(db.Model):
     situation: Mapped[RiskSituation] = relationship(back_populates="attempts")
     organization: Mapped[Organization] = relationship()
     services: Mapped[list[OutreachService]] = relationship(
-        back_populates="attempt", cascade="all, delete-orphan")
+        back_populates="attempt", order_by="OutreachService.id", cascade="all, delete-orphan")
 
     @property
     def team_codes(self) -> list[str]:

@@ -9,7 +9,7 @@ identity and log the outreach.
 from __future__ import annotations
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from coalition.core.db import db
 from coalition.core.permissions import LOGIN
@@ -94,6 +94,8 @@ def is_assigned_agency_member(user, situation) -> bool:
     org_id = seat_organization_id(user, situation.table)
     if org_id is None:
         return False
+    if "agencies" not in inspect(situation).unloaded:  # loaded with the situation: no query
+        return any(agency.organization_id == org_id for agency in situation.agencies)
     key = (situation.id, org_id)
     cache = g.setdefault("_assigned", {}) if has_request_context() else {}
     if key not in cache:

@@ -311,3 +311,40 @@ def test_a_coordinator_of_an_unassigned_agency_chooses_the_agency(client, login,
     login(risk_setting.coordinator)
     body = client.get(f"/situations/{situation.id}/attempts/new").get_data(as_text=True)
     assert '<option selected value="">' in body
+
+
+def test_the_situation_page_queries_do_not_grow_with_attempts_agencies_or_discussions(
+        client, login, risk_setting, accept, attempt_args):
+    from coalition.risk.models import RiskSituation, SituationDiscussion
+    from tests.conftest import counting_queries
+
+    situation = accept()
+    login(risk_setting.harm_user)
+    situation_id = situation.id
+
+    def page_queries() -> int:
+        db.session.expire_all()
+        db.session.expunge(db.session.get(RiskSituation, situation_id))  # as a new request
+        with counting_queries() as statements:
+            response = client.get(f"/situations/{situation_id}")
+        assert response.status_code == 200
+        return len(statements)
+
+    few = page_queries()
+    situation = db.session.get(RiskSituation, situation_id)
+    for user, org in ((risk_setting.harm_user, risk_setting.harm_reduction),
+                      (risk_setting.treatment_user, risk_setting.treatment)):
+        for _ in range(3):
+            outreach.record_attempt(user, situation, **attempt_args(
+                organization_id=org.id, services={"naloxone_kit": True, "housing": False,
+                                                  "food": True}))
+        db.session.add(SituationDiscussion(situation=situation, user_id=user.id, note="Seen"))
+    db.session.add(SituationAgency(situation=situation, organization=risk_setting.health,
+                                   role="assisting"))
+    db.session.commit()
+    many = page_queries()
+    assert many == few <= 6
+    page = client.get(f"/situations/{situation.id}").get_data(as_text=True)
+    assert page.count("Naloxone kit, Housing, Food") == 6
+    assert page.count(f"Recorded by {risk_setting.treatment_user.name},") == 1
+    assert "Test Health Department" in page

@@ -308,3 +308,43 @@ def test_the_options_select_writes_what_the_select_widget_writes(app, choices, d
     # an option with its own attributes is written by the select widget itself
     plain.pick.choices = quick.pick.choices = [SelectChoice("1", "One", render_kw={"x": "y"})]
     assert str(quick.pick()) == str(plain.pick())
+
+
+# --- filter choices kept until the data changes ---------------------------------------------
+
+def _options(html: str, select: str) -> list[str]:
+    found = re.search(rf'<select[^>]*name="{select}"[^>]*>(.*?)</select>', html, re.S)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", found.group(1))
+
+
+def test_kept_filter_choices_follow_a_committed_change(
+        client, login, make_user, make_person, make_org, make_table, seat):
+    person = make_person("Seated Member")
+    login(make_user("member", person=person))
+    org = make_org("Alpha Agency")
+    hidden = make_table("risk_review", name="Quiet Hub")
+    assert "Alpha Agency" in _options(client.get("/people").get_data(as_text=True),
+                                      "organization")
+    assert "Quiet Hub" not in _options(client.get("/people").get_data(as_text=True), "table")
+    make_org("Beta Agency")
+    seat(person, hidden, org)  # the member now sits at the case table: it becomes visible
+    db.session.commit()
+    page = client.get("/people").get_data(as_text=True)
+    assert {"Alpha Agency", "Beta Agency"} <= set(_options(page, "organization"))
+    assert "Quiet Hub" in _options(page, "table")
+    assert "Quiet Hub" in _options(client.get("/organizations").get_data(as_text=True),
+                                   "table")
+
+
+def test_table_choices_are_kept_per_viewer(client, login, make_user, make_person, make_org,
+                                           make_table, seat):
+    org = make_org()
+    seated = make_person("Seated Member")
+    seat(seated, make_table("risk_review", name="Quiet Hub"), org)
+    db.session.commit()
+    login(make_user("member", person=seated))
+    assert "Quiet Hub" in _options(client.get("/people").get_data(as_text=True), "table")
+    other = login(make_user("member", person=make_person("Not Seated")),
+                  test_client=client.application.test_client())
+    assert "Quiet Hub" not in _options(other.get("/people").get_data(as_text=True), "table")
+    assert "Quiet Hub" in _options(client.get("/people").get_data(as_text=True), "table")

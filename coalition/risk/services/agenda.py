@@ -12,6 +12,7 @@ situation is listed once per agenda; the carried-over rule leaves situation item
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from coalition.core import audit
 from coalition.extensions import db
@@ -132,14 +133,13 @@ def discussion_from_minutes(actor, item: AgendaItem) -> None:
 def situation_discussions(situation: RiskSituation) -> list[tuple[SituationDiscussion,
                                                                   Meeting | None]]:
     """The situation's history at the table, oldest first: each discussion with its meeting
-    (two queries)."""
-    rows = list(db.session.scalars(
-        select(SituationDiscussion).where(SituationDiscussion.situation_id == situation.id)
-        .order_by(SituationDiscussion.created_at, SituationDiscussion.id)))
-    meeting_ids = {r.meeting_id for r in rows if r.meeting_id is not None}
-    meetings = {m.id: m for m in db.session.scalars(
-        select(Meeting).where(Meeting.id.in_(meeting_ids)))} if meeting_ids else {}
-    history = [(r, meetings.get(r.meeting_id)) for r in rows]
+    and who recorded it (one query)."""
+    history = [(discussion, meeting) for discussion, meeting in db.session.execute(
+        select(SituationDiscussion, Meeting)
+        .outerjoin(Meeting, Meeting.id == SituationDiscussion.meeting_id)
+        .where(SituationDiscussion.situation_id == situation.id)
+        .options(joinedload(SituationDiscussion.user))
+        .order_by(SituationDiscussion.created_at, SituationDiscussion.id))]
     history.sort(key=lambda pair: (pair[1].starts_at if pair[1] is not None else pair[0].created_at,
                                    pair[0].id))
     return history

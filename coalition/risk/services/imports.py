@@ -10,15 +10,22 @@ anything; :func:`import_incidents` parses again and inserts every row, or raises
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import case, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from coalition.core import audit
 from coalition.core.errors import ServiceError
 from coalition.core.text import clean
 from coalition.extensions import db
-from coalition.risk.models import REFERRAL_STATUSES, IncidentImport, OutreachReferral
+from coalition.risk.models import (
+    REFERRAL_STATUSES,
+    IncidentImport,
+    OutreachReferral,
+    RiskSituation,
+)
 from coalition.risk.services.incident_csv import (  # noqa: F401 - the import API in one place
     COLUMNS,
     CONTROL,
@@ -89,14 +96,22 @@ def dismiss_referral(actor, referral: OutreachReferral, *, reason: str) -> None:
 
 
 def referral_query(table, status: str | None = None):
-    """The table's referrals, open ones first, newest incident first within each group."""
-    stmt = select(OutreachReferral).where(OutreachReferral.table_id == table.id)
-    if status and status != "all":
+    """The table's referrals, open ones first, newest incident first within each group (with
+    the code of the situation a converted one became, in the same statement)."""
+    return _referral_statement(status if status and status != "all" else None).where(
+        OutreachReferral.table_id == table.id)
+
+
+@lru_cache(maxsize=8)
+def _referral_statement(status: str | None):
+    """The constant part of :func:`referral_query`, built once per status filter."""
+    stmt = select(OutreachReferral)
+    if status is not None:
         stmt = stmt.where(OutreachReferral.status == status)
     open_first = case((OutreachReferral.status == "open", 0), else_=1)
-    return stmt.options(selectinload(OutreachReferral.organization),
-                        selectinload(OutreachReferral.situation)).order_by(
-        open_first, OutreachReferral.occurred_at.desc(), OutreachReferral.id.desc())
+    return stmt.options(
+        joinedload(OutreachReferral.situation).load_only(RiskSituation.id, RiskSituation.code)
+    ).order_by(open_first, OutreachReferral.occurred_at.desc(), OutreachReferral.id.desc())
 
 
 def log_referrals_read(actor, table, count: int, page: int) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Integer, bindparam, case, func, select, union_all
+from sqlalchemy import Integer, bindparam, func, select, union_all
 
 from coalition.core import audit
 from coalition.core.db import utcnow
@@ -148,13 +148,6 @@ def board_rows(table: CoalitionTable, *, today: date | None = None,
     return [_board_row(values, today, now) for values in db.session.execute(stmt)]
 
 
-# The section of a situation on the board, in SQL (as ``_section`` in Python).
-_SECTION = case((RiskSituation.status == "new", "new"),
-                (RiskSituation.status == "concluded", "concluded"),
-                (RiskSituation.first_contact_at.is_not(None), "in_outreach"),
-                else_="awaiting_contact")
-
-
 def _in_section(table_id, section: str, since):
     """The situations of one board section (``since`` the month's start), as the
     ``(table_id, status)`` index finds them."""
@@ -188,34 +181,32 @@ class BoardOverview:
 
 
 @cache
-def _overview_statements():
-    """The overview's two statements, built once: only their parameters (``table_id``,
-    ``since`` and ``per_section``) change from one request to the next."""
+def _overview_statement():
+    """The overview's statement, built once: only its parameters (``table_id``, ``since`` and
+    ``per_section``) change from one request to the next. Each section's first rows carry the
+    section's full count (a window count, taken before the limit)."""
     table_id, since = bindparam("table_id"), bindparam("since")
-    counts = (select(_SECTION, func.count()).where(_on_board_since(table_id, since))
-              .group_by(_SECTION))
-    firsts = union_all(*[
-        select(select(*_BOARD_COLUMNS).where(_in_section(table_id, key, since))
+    return union_all(*[
+        select(select(*_BOARD_COLUMNS, func.count().over().label("section_count"))
+               .where(_in_section(table_id, key, since))
                .order_by(*_most_in_need_first(key))
                .limit(bindparam("per_section", type_=Integer)).subquery())
         for key in BOARD_SECTIONS])
-    return counts, firsts
 
 
 def board_overview(table: CoalitionTable, *, per_section: int, today: date | None = None,
                    now: datetime | None = None) -> BoardOverview:
     """The first ``per_section`` rows of every board section, most in need first, with each
-    section's full count: two queries, however many situations are open."""
+    section's full count: one query, however many situations are open."""
     today = today or local_today()
     now = now or utcnow()
-    counts_stmt, firsts_stmt = _overview_statements()
     params = {"table_id": table.id, "since": month_start(today), "per_section": per_section}
     counts = dict.fromkeys(BOARD_SECTIONS, 0)
-    counts.update(db.session.execute(counts_stmt, params).all())
     sections: dict[str, list[BoardRow]] = {key: [] for key in BOARD_SECTIONS}
-    for values in db.session.execute(firsts_stmt, params):
+    for values in db.session.execute(_overview_statement(), params):
         row = _board_row(values, today, now)
         sections[row.section].append(row)
+        counts[row.section] = values.section_count
     return BoardOverview(sections, counts)
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from coalition.core import audit
 from coalition.core.db import utcnow
@@ -159,6 +160,15 @@ def record_attempt(actor, situation: RiskSituation, *, attempted_at: datetime,
 
 # --- what the situation page shows ----------------------------------------------------------
 
+@lru_cache(maxsize=1)
+def _attempts_query():
+    """Attempts oldest first, with their agency and services, in one statement (built once)."""
+    return (select(OutreachAttempt)
+            .options(joinedload(OutreachAttempt.organization),
+                     joinedload(OutreachAttempt.services))
+            .order_by(OutreachAttempt.attempted_at, OutreachAttempt.id))
+
+
 @dataclass(frozen=True)
 class OutreachSummary:
     attempts: list  # OutreachAttempt rows, oldest first, organization and services loaded
@@ -168,13 +178,10 @@ class OutreachSummary:
 
 
 def outreach_summary(situation: RiskSituation, *, now: datetime | None = None) -> OutreachSummary:
-    """The attempts of a situation (two queries whatever their number) and its contact timing."""
+    """The attempts of a situation (one query whatever their number) and its contact timing."""
     now = now or utcnow()
-    attempts = list(db.session.scalars(
-        select(OutreachAttempt).where(OutreachAttempt.situation_id == situation.id)
-        .options(selectinload(OutreachAttempt.organization),
-                 selectinload(OutreachAttempt.services))
-        .order_by(OutreachAttempt.attempted_at, OutreachAttempt.id)))
+    attempts = list(db.session.scalars(_attempts_query().where(
+        OutreachAttempt.situation_id == situation.id)).unique())
     return OutreachSummary(
         attempts=attempts,
         hours_to_first_contact=hours_between(situation.accepted_at, situation.first_contact_at),

@@ -8,7 +8,10 @@ people who may see it but not do what they asked.
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from sqlalchemy.orm import joinedload
 
 from coalition.core import web
 from coalition.core.fields import options, record_id
@@ -31,6 +34,7 @@ from coalition.risk.models import (
     RISK_STATUSES,
     OutreachReferral,
     RiskSituation,
+    SituationAgency,
 )
 from coalition.risk.permissions import (
     can_edit_situation,
@@ -175,9 +179,21 @@ def _render_detail(situation: RiskSituation, *, revealed: dict | None = None):
         may_conclude=can_record_outreach(viewer, situation), warnings=warnings)
 
 
+@cache
+def _detail_options():
+    """What the situation's page shows of it, loaded with it in one statement: its table and
+    originating agency, identity, agencies (with their organizations) and risk factors."""
+    agencies = joinedload(RiskSituation.agencies)
+    return (joinedload(RiskSituation.table), joinedload(RiskSituation.originating_organization),
+            joinedload(RiskSituation.identity), joinedload(RiskSituation.risk_factors),
+            agencies.joinedload(SituationAgency.organization),
+            agencies.joinedload(SituationAgency.self_assigned_by))
+
+
 @bp.get("/situations/<int:situation_id>")
 def situation_detail(situation_id: int):
-    return _render_detail(situation_of(situation_id))
+    return _render_detail(web.load(RiskSituation, situation_id, view=can_view_situation,
+                                   options=_detail_options()))
 
 
 @bp.post("/situations/<int:situation_id>/reveal")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from coalition.core.fields import options
+from coalition.core.kept import kept
+from coalition.core.permissions import person_id_of
 from coalition.roster import services as roster
 
 bp = Blueprint("roster", __name__)
@@ -17,4 +19,14 @@ def loaded(obj):
 
 
 def table_choices(viewer, blank: str):
-    return options([(t.id, t.name) for t in roster.visible_tables(viewer)], blank=blank)
+    """The tables ``viewer`` may see, for a filter; kept per viewer until the data changes."""
+    key = (getattr(viewer, "id", None), getattr(viewer, "site_role", None),
+           person_id_of(viewer), blank)
+    return list(kept("roster.table_choices", key, lambda: tuple(options(
+        [(t.id, t.name) for t in roster.visible_tables(viewer)], blank=blank))))
+
+
+def kept_choices(name: str, pairs, *, blank: str | None = None):
+    """Select options of roster names or vocabulary terms (the same for every viewer), kept
+    until the data changes; ``pairs`` is called only when they are not kept."""
+    return list(kept(name, blank, lambda: tuple(options(pairs(), blank=blank))))

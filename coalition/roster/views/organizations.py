@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import joinedload
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
@@ -19,7 +20,7 @@ from coalition.roster.forms import (
     OrganizationForm,
 )
 from coalition.roster.models import Agreement, Organization
-from coalition.roster.views.blueprint import bp, loaded, table_choices
+from coalition.roster.views.blueprint import bp, kept_choices, loaded, table_choices
 
 
 def _agreement_context() -> dict:
@@ -42,9 +43,10 @@ def _sector_choices(current_id: int | None = None):
 def organization_list():
     viewer = web.actor()
     form = OrganizationFilterForm(formdata=request.args)
-    form.sector.choices = options([(term.id, term.label)
-                                   for term in vocab.terms("sector", active_only=False)],
-                                  blank="All sectors")
+    form.sector.choices = kept_choices(
+        "roster.all_sectors", lambda: [(term.id, term.label)
+                                       for term in vocab.terms("sector", active_only=False)],
+        blank="All sectors")
     form.table.choices = table_choices(viewer, "Any table")
     valid = form.validate()
     filters = {}
@@ -62,9 +64,13 @@ def organization_list():
                            agreements=agreements), (200 if valid else 400)
 
 
+# the page shows the sector and every agreement: loaded with the organization, one statement
+_DETAIL_OPTIONS = (joinedload(Organization.sector), joinedload(Organization.agreements))
+
+
 @bp.get("/organizations/<int:org_id>")
 def organization_detail(org_id: int):
-    org = web.load(Organization, org_id)
+    org = web.load(Organization, org_id, options=_DETAIL_OPTIONS)
     return render_template("roster/organization_detail.html", org=org,
                            affiliations=roster.organization_people(org),
                            seats=roster.organization_seats(web.actor(), org),

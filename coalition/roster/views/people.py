@@ -14,15 +14,16 @@ from coalition.roster.forms import (
     PersonNewForm,
 )
 from coalition.roster.models import Affiliation, Person
-from coalition.roster.views.blueprint import bp, loaded, table_choices
+from coalition.roster.views.blueprint import bp, kept_choices, loaded, table_choices
 
 
 @bp.get("/people")
 def person_list():
     viewer = web.actor()
     form = PersonFilterForm(formdata=request.args)
-    form.organization.choices = options(roster.organization_names(active_only=False),
-                                        blank="Any organization")
+    form.organization.choices = kept_choices(
+        "roster.all_organization_names", lambda: roster.organization_names(active_only=False),
+        blank="Any organization")
     form.table.choices = table_choices(viewer, "Any table")
     valid = form.validate()
     filters = {}
