@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from coalition.core import audit, codes
@@ -215,14 +215,21 @@ def suggestions(touchpoints) -> dict[int, list[Suggestion]]:
 
 # --- the register -----------------------------------------------------------------------------
 
+@cache
+def _gap_counts_statement():
+    """Built once: the ids are an expanding parameter."""
+    return (select(GapLink.gap_id, func.count(Touchpoint.case_id.distinct()),
+                   func.count(GapLink.id))
+            .join(Touchpoint, Touchpoint.id == GapLink.touchpoint_id)
+            .where(GapLink.gap_id.in_(bindparam("gap_ids", expanding=True)))
+            .group_by(GapLink.gap_id))
+
+
 def gap_counts(gap_ids) -> dict[int, tuple[int, int]]:
     """gap id → (cases, missed opportunities) that showed it (one query)."""
     if not gap_ids:
         return {}
-    rows = db.session.execute(
-        select(GapLink.gap_id, func.count(Touchpoint.case_id.distinct()), func.count(GapLink.id))
-        .join(Touchpoint, Touchpoint.id == GapLink.touchpoint_id)
-        .where(GapLink.gap_id.in_(list(gap_ids))).group_by(GapLink.gap_id))
+    rows = db.session.execute(_gap_counts_statement(), {"gap_ids": list(gap_ids)})
     counts = {gap_id: (0, 0) for gap_id in gap_ids}
     counts.update({gap_id: (cases, missed) for gap_id, cases, missed in rows})
     return counts
