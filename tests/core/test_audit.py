@@ -307,3 +307,30 @@ def test_an_accounts_recent_events_are_the_newest_by_or_about_it(make_user, limi
     shown = [row.id for row in db.session.scalars(accounts.recent_events(viewer, subject, limit))]
     assert shown == expected
     assert 25 < total < 200 and len(shown) == min(limit, total)
+
+
+def test_the_filter_lists_follow_the_log_and_keep_its_order(as_coordinator, coordinator):
+    """Both lists come from one statement, in the database's order; activity rows do not
+    count as a data change, so the lists are read afresh on every visit."""
+    as_coordinator.get("/audit/")
+    _event(coordinator, "export", object_type="a_new_kind_of_thing", object_id=1)
+    html = as_coordinator.get("/audit/").get_data(as_text=True)
+    for name, column in (("object_type", AuditEvent.object_type),
+                         ("action", AuditEvent.action)):
+        select_html = re.search(rf'<select[^>]*name="{name}".*?</select>', html, re.S)[0]
+        assert re.findall(r'<option value="([^"]+)"', select_html) == \
+            audit.distinct_values(column)
+    assert '<option value="a_new_kind_of_thing">' in html
+
+
+def test_a_new_seat_opens_its_tables_rows_at_once(as_coordinator, coordinator, make_table,
+                                                  make_org, make_person, seat):
+    team = make_table("ofr")
+    row = audit.log(None, "view", object_type="fatality_cases", object_id=1,
+                    summary="marker-seated", case_table=team)
+    db.session.commit()
+    assert "marker-seated" not in _summaries(as_coordinator.get("/audit/"))
+    person = make_person()
+    coordinator.person = person
+    seat(person, team, make_org())  # commits: the viewer's kept case tables are stale
+    assert "marker-seated" in _summaries(as_coordinator.get(f"/audit/?object_id={row.object_id}"))

@@ -84,6 +84,7 @@ def test_the_page_shows_them_and_its_queries_do_not_grow(client, login, review, 
     gaps.update_recommendation(review.manager, stored, **_same(stored, gap_ids=[
         first.id, second.id], partner_ids=[review.police.id, review.ems.id]))
     db.session.commit()
+    client.get(url)  # choices kept for the data as it now is, as before the small count
     db.session.expire_all()
     with counting_queries() as large:
         page = client.get(url).get_data(as_text=True)
@@ -91,7 +92,7 @@ def test_the_page_shows_them_and_its_queries_do_not_grow(client, login, review, 
     assert f'{second.code}</a> Second gap (0 cases)' in page
     assert f"{review.ems.name}, {review.police.name}" in page or \
         f"{review.police.name}, {review.ems.name}" in page
-    assert len(large) == len(small) <= 10
+    assert len(large) == len(small) <= 8
 
 
 def _same(recommendation, **changes) -> dict:

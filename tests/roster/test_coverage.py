@@ -130,3 +130,19 @@ def test_the_table_list_shows_member_and_missing_sector_counts(client, login, ma
     assert summaries[table.id] == {"members": 2, "missing": standard - 1}
     html = client.get("/tables").get_data(as_text=True)
     assert f"<td>2</td>\n      <td>{standard - 1}</td>" in html
+
+
+def test_the_table_list_counts_follow_a_new_seat(client, login, make_user, make_table, make_org,
+                                                 make_person, seat):
+    """The summaries are kept between requests, and refreshed by any change of the roster."""
+    table = make_table("coalition", name="County Coalition")
+    ems = make_org(sector="fire_ems")
+    seat(make_person(organizations=[ems]), table, ems)
+    login(make_user("member"))
+    standard = len(roster.standard_sectors())
+    assert f"<td>1</td>\n      <td>{standard - 1}</td>" in client.get("/tables").get_data(
+        as_text=True)
+    police = make_org(sector="law_enforcement")
+    seat(make_person(organizations=[police]), table, police)
+    assert f"<td>2</td>\n      <td>{standard - 2}</td>" in client.get("/tables").get_data(
+        as_text=True)

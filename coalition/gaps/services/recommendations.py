@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import case, func, select
@@ -317,9 +318,17 @@ def recommendation_query(*, status_code: str | None = None, lead_organization_id
                          finished: bool | None = None, today: date | None = None):
     """The committee's list: stalled first, then by last update (oldest first). ``lead_name``
     keeps those whose lead agency's name contains it (case-insensitive)."""
+    return _recommendation_query(stalled_before(today), status_code, lead_organization_id,
+                                 lead_name, stalled_only, finished)
+
+
+@lru_cache(maxsize=128)
+def _recommendation_query(cutoff: date, status_code, lead_organization_id, lead_name: str,
+                          stalled_only: bool, finished):
+    """The statement of :func:`recommendation_query`, built once per set of filters and
+    cutoff (statements are immutable; building one costs more than running it)."""
     from coalition.core.models import VocabTerm
 
-    cutoff = stalled_before(today)
     finished_clause = VocabTerm.code.in_(FINISHED_STATUSES)
     stalled = case(((~finished_clause) & (Recommendation.last_update_on < cutoff), 0), else_=1)
     stmt = select(Recommendation).join(VocabTerm, VocabTerm.id == Recommendation.status_id)
@@ -338,14 +347,22 @@ def recommendation_query(*, status_code: str | None = None, lead_organization_id
     return stmt.order_by(stalled, Recommendation.last_update_on, Recommendation.id)
 
 
-def recommendation_rows_query(**filters):
+def recommendation_rows_query(*, status_code: str | None = None, lead_organization_id=None,
+                              lead_name: str = "", stalled_only: bool = False,
+                              finished: bool | None = None, today: date | None = None):
     """The recommendations of :func:`recommendation_query` (the same filters and order) as rows
     of what the committee's list shows: id, code, text, scope, blockers, decision, created_at,
     last_update_on, status_label, is_finished and lead_name (None without a lead agency)."""
+    return _recommendation_rows_query(stalled_before(today), status_code, lead_organization_id,
+                                      lead_name, stalled_only, finished)
+
+
+@lru_cache(maxsize=128)
+def _recommendation_rows_query(cutoff: date, *filters):
     from coalition.core.models import VocabTerm
 
     lead = aliased(Organization)  # the lead-name filter's subquery reads organizations itself
-    return (recommendation_query(**filters).with_only_columns(
+    return (_recommendation_query(cutoff, *filters).with_only_columns(
         Recommendation.id, Recommendation.code, Recommendation.text, Recommendation.scope,
         Recommendation.blockers, Recommendation.decision, Recommendation.created_at,
         Recommendation.last_update_on, VocabTerm.label.label("status_label"),

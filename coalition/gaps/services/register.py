@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from coalition.core import audit, codes
 from coalition.core.concurrency import check_version
 from coalition.core.errors import ServiceError
+from coalition.core.kept import kept
 from coalition.core.models import VocabTerm
 from coalition.core.text import clean
 from coalition.core.vocab import get_term
@@ -214,14 +215,21 @@ def suggestions(touchpoints) -> dict[int, list[Suggestion]]:
 
 # --- the register -----------------------------------------------------------------------------
 
+@cache
+def _gap_counts_statement():
+    """Built once: the ids are an expanding parameter."""
+    return (select(GapLink.gap_id, func.count(Touchpoint.case_id.distinct()),
+                   func.count(GapLink.id))
+            .join(Touchpoint, Touchpoint.id == GapLink.touchpoint_id)
+            .where(GapLink.gap_id.in_(bindparam("gap_ids", expanding=True)))
+            .group_by(GapLink.gap_id))
+
+
 def gap_counts(gap_ids) -> dict[int, tuple[int, int]]:
     """gap id → (cases, missed opportunities) that showed it (one query)."""
     if not gap_ids:
         return {}
-    rows = db.session.execute(
-        select(GapLink.gap_id, func.count(Touchpoint.case_id.distinct()), func.count(GapLink.id))
-        .join(Touchpoint, Touchpoint.id == GapLink.touchpoint_id)
-        .where(GapLink.gap_id.in_(list(gap_ids))).group_by(GapLink.gap_id))
+    rows = db.session.execute(_gap_counts_statement(), {"gap_ids": list(gap_ids)})
     counts = {gap_id: (0, 0) for gap_id in gap_ids}
     counts.update({gap_id: (cases, missed) for gap_id, cases, missed in rows})
     return counts
@@ -287,8 +295,17 @@ def gap_list_query(**filters):
 def gap_rows(rows) -> list[dict]:
     """The list's rows with their status label, their sectors' labels in the sectors' order,
     and the cases and missed opportunities that showed each (:func:`gap_counts`): two
-    queries."""
-    sectors: dict[int, list[str]] = {row.id: [] for row in rows}
+    queries (the sectors, the register's own data, kept while the data is unchanged)."""
+    ids = tuple(row.id for row in rows)
+    sectors = kept("gaps.sector_labels", ids, lambda: _sector_labels(ids))
+    counts = gap_counts(list(ids))
+    return [dict(row._asdict(), status_label=GAP_STATUSES[row.status],
+                 sectors=list(sectors[row.id]), cases=counts[row.id][0],
+                 missed=counts[row.id][1]) for row in rows]
+
+
+def _sector_labels(ids: tuple) -> dict[int, tuple[str, ...]]:
+    sectors: dict[int, list[str]] = {gap_id: [] for gap_id in ids}
     if sectors:
         for gap_id, label in db.session.execute(
                 select(GapSector.gap_id, VocabTerm.label)
@@ -296,9 +313,7 @@ def gap_rows(rows) -> list[dict]:
                 .where(GapSector.gap_id.in_(list(sectors)))
                 .order_by(VocabTerm.position, VocabTerm.id)):
             sectors[gap_id].append(label)
-    counts = gap_counts(list(sectors))
-    return [dict(row._asdict(), status_label=GAP_STATUSES[row.status], sectors=sectors[row.id],
-                 cases=counts[row.id][0], missed=counts[row.id][1]) for row in rows]
+    return {gap_id: tuple(labels) for gap_id, labels in sectors.items()}
 
 
 def gap_missed(gap: Gap) -> list[Touchpoint]:

@@ -4,12 +4,15 @@ the committee's decision and the work plan's action items."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
+from coalition.core.kept import kept
 from coalition.core.links import RowLinks
 from coalition.core.localtime import local_today, to_local
 from coalition.extensions import db
@@ -21,7 +24,14 @@ from coalition.gaps.forms import (
     UpdateForm,
     WorkItemForm,
 )
-from coalition.gaps.models import DECISIONS, SCOPES, STRATEGIES, TARGET_LEVELS, Recommendation
+from coalition.gaps.models import (
+    DECISIONS,
+    SCOPES,
+    STRATEGIES,
+    TARGET_LEVELS,
+    Recommendation,
+    RecommendationUpdate,
+)
 from coalition.gaps.permissions import (
     can_decide,
     can_draft,
@@ -46,7 +56,9 @@ def _recommendation(recommendation_id: int, act=None, options=None) -> Recommend
 
 
 def _status_choices(blank: str | None = None):
-    return options([(t.id, t.label) for t in vocab.terms(gaps.STATUS_VOCABULARY)], blank=blank)
+    terms = kept("gaps.status_terms", (), lambda: tuple(
+        (t.id, t.label) for t in vocab.terms(gaps.STATUS_VOCABULARY)))
+    return options(list(terms), blank=blank)
 
 
 # --- the committee's view ----------------------------------------------------------------------
@@ -55,7 +67,8 @@ def _status_choices(blank: str | None = None):
 def recommendation_list():
     viewer = web.actor()
     form = RecommendationFilterForm(request.args)
-    statuses = gaps.status_rows()  # the filter's choices are the active ones
+    # the filter's choices are the active ones; counts of recommendations, not case material
+    statuses = kept("gaps.status_rows", (), lambda: tuple(gaps.status_rows()))
     form.status.choices = options([(code, label) for code, label, _, active in statuses
                                    if active], blank="Any")
     valid = form.validate()
@@ -65,13 +78,18 @@ def recommendation_list():
                "lead_name": form.agency.data or "", "stalled_only": show == "stalled",
                "finished": {"active": False, "finished": True}.get(show)} if valid else {}
     page = web.paginate(gaps.recommendation_rows_query(**filters), rows=True)
-    ids = [r.id for r in page.items]
+    ids = tuple(r.id for r in page.items)
     decide = can_decide(viewer)
+    today = local_today()
+    list_url = url_for(".recommendation_list")
     return render_template(
-        "gaps/recommendation_list.html", form=form, page=page, today=local_today(), lead=lead,
+        "gaps/recommendation_list.html", form=form, page=page, today=today, lead=lead,
+        list_url=list_url,
         detail_url=RowLinks("gaps.recommendation_detail", "recommendation_id"),
         decide_url=RowLinks("gaps.recommendation_decide", "recommendation_id"),
-        progress=gaps.progress_of(ids), counts=[row[:3] for row in statuses],
+        progress=kept("gaps.progress_of", (ids, today), lambda: gaps.progress_of(ids, today)),
+        counts=[(f"{list_url}?{urlencode({'status': code})}", count, label)
+                for code, label, count, _ in statuses if count],
         cutoff=gaps.stalled_before(),
         stalled_days=gaps.stalled_days(), may_decide=decide, may_draft=can_draft(viewer),
         decision_form=DecisionForm(formdata=None) if decide else None,
@@ -187,6 +205,12 @@ def recommendation_edit(recommendation_id: int):
 
 # --- its page ----------------------------------------------------------------------------------
 
+def _seat_choices(table_id: int) -> list:
+    """The owners a work plan item may be given: the roster of the table (names only)."""
+    return list(kept("roster.seat_choices", table_id,
+                     lambda: tuple(seats.seat_choices(table_id))))
+
+
 def _render(recommendation: Recommendation, *, forms: dict | None = None, status: int = 200):
     viewer = web.actor()
     forms = forms or {}
@@ -198,7 +222,7 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
         forms["status_update"].status_id.choices = _status_choices()
     if may_manage:
         forms.setdefault("work", WorkItemForm(formdata=None)).owner_id.choices = options(
-            seats.seat_choices(recommendation.table), blank="Choose an owner")
+            _seat_choices(recommendation.table_id), blank="Choose an owner")
     if can_decide(viewer):
         forms.setdefault("decision", DecisionForm(formdata=None))
     cases = gaps.cases_of(recommendation)
@@ -218,7 +242,9 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
 @bp.get("/recommendations/<int:recommendation_id>")
 def recommendation_detail(recommendation_id: int):
     return _render(_recommendation(recommendation_id, options=[
-        joinedload(Recommendation.table), joinedload(Recommendation.partners)]))
+        joinedload(Recommendation.table), joinedload(Recommendation.partners),
+        joinedload(Recommendation.source_meeting),
+        selectinload(Recommendation.updates).joinedload(RecommendationUpdate.user)]))
 
 
 @bp.post("/recommendations/<int:recommendation_id>/update")
@@ -260,7 +286,7 @@ def recommendation_decide(recommendation_id: int):
 def recommendation_action_add(recommendation_id: int):
     recommendation = _recommendation(recommendation_id, act=can_manage_recommendation)
     form = WorkItemForm()
-    form.owner_id.choices = options(seats.seat_choices(recommendation.table),
+    form.owner_id.choices = options(_seat_choices(recommendation.table_id),
                                     blank="Choose an owner")
     if form.validate_on_submit():
         outcome = web.perform(lambda: gaps.add_work_item(

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
+from coalition.core.kept import kept
 from coalition.extensions import db
 from coalition.gaps import services as gaps
 from coalition.gaps.forms import GapFilterForm, GapForm, LinkForm, MergeForm
@@ -44,10 +45,12 @@ def _values(form: GapForm) -> dict:
 @bp.get("/gaps")
 def gap_list():
     form = GapFilterForm(request.args)
-    terms = vocab.terms_of("stage", "sector", "gap_type")
-    form.stage.choices = options([(t.id, t.label) for t in terms["stage"]], blank="Any")
-    form.sector.choices = options([(t.id, t.label) for t in terms["sector"]], blank="Any")
-    form.gap_type.choices = options([(t.id, t.label) for t in terms["gap_type"]], blank="Any")
+    terms = kept("gaps.filter_terms", (), lambda: {
+        name: tuple((t.id, t.label) for t in found)
+        for name, found in vocab.terms_of("stage", "sector", "gap_type").items()})
+    form.stage.choices = options(list(terms["stage"]), blank="Any")
+    form.sector.choices = options(list(terms["sector"]), blank="Any")
+    form.gap_type.choices = options(list(terms["gap_type"]), blank="Any")
     valid = form.validate()
     filters = {"status": form.status.data, "stage_id": form.stage.data,
                "sector_id": form.sector.data, "gap_type_id": form.gap_type.data,

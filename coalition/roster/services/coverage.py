@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from coalition.core.kept import kept
 from coalition.core.models import VocabTerm
 from coalition.extensions import db
 from coalition.roster.models import Organization, TableMembership
@@ -56,8 +57,15 @@ def _seated_sector_counts(table_ids) -> dict[tuple[int, int], int]:
 
 
 def table_summaries(tables) -> dict[int, dict]:
-    """Per table id: member count and how many standard sectors are missing (two queries)."""
-    ids = [table.id for table in tables]
+    """Per table id: member count and how many standard sectors are missing (three queries,
+    none while the data is unchanged: roster figures, kept per data generation for these
+    tables, whoever asks)."""
+    ids = tuple(table.id for table in tables)
+    summaries = kept("roster.table_summaries", ids, lambda: _table_summaries(ids))
+    return {table_id: dict(summary) for table_id, summary in summaries.items()}
+
+
+def _table_summaries(ids) -> dict[int, dict]:
     members = dict(db.session.execute(
         select(TableMembership.table_id, func.count(TableMembership.id))
         .where(TableMembership.table_id.in_(ids or [-1]))
