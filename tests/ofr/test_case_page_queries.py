@@ -61,6 +61,7 @@ def test_the_case_page_shows_its_substances_in_as_many_queries(client, login, of
     ofr.record_criteria(ofr_setting.manager, many, {
         c.id: "met" for c in ofr.ensure_criteria(ofr_setting.table)})
     db.session.commit()
+    _page_queries(client, bare)  # the table's meetings and seats are kept from the first
     few_queries, bare_page = _page_queries(client, bare)
     many_queries, many_page = _page_queries(client, many)
     assert few_queries == many_queries
@@ -90,3 +91,25 @@ def test_the_meeting_choices_are_the_selectable_meetings(ofr_setting, make_meeti
     assert ofr.meeting_choices(ofr_setting.table) == expected
     assert [label.split(" (")[0] for _, label in expected] == [
         "Review 1 <&>", "Review 3 <&>", "Review 23 <&>", "Review 40 <&>"]
+
+
+def test_the_kept_meetings_and_seats_follow_a_change(client, login, ofr_setting, make_case,
+                                                     make_meeting, make_org, make_person, seat):
+    """The case page keeps its table's meetings and seated agencies across requests (neither
+    is case material), and shows a new one as soon as it is committed."""
+    login(ofr_setting.manager)
+    case = make_case()
+    db.session.commit()
+    first_queries, first = _page_queries(client, case)
+    kept_queries, again = _page_queries(client, case)
+    unsigned = re.compile(r'name="csrf_token" value="[^"]*"')  # signed with the time
+    assert kept_queries == first_queries - 2
+    assert unsigned.sub("", again) == unsigned.sub("", first)
+    make_meeting(ofr_setting.table, status="scheduled", title="Review of the new quarter")
+    newcomer = make_org("Newly Seated Clinic")
+    seat(make_person("New Nurse", organizations=[newcomer]), ofr_setting.table, newcomer)
+    db.session.commit()
+    _, after = _page_queries(client, case)
+    assert "Review of the new quarter" in after
+    assert "Newly Seated Clinic" in after and "New Nurse (Newly Seated Clinic)" in after
+    assert "Newly Seated Clinic" not in first

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, with_expression
 
 from coalition.core import audit, codes
 from coalition.core.concurrency import check_version
@@ -32,6 +33,7 @@ from coalition.ofr.models import (
     TRISTATE,
     CaseSubstance,
     FatalityCase,
+    Touchpoint,
 )
 from coalition.ofr.services.selection import ensure_criteria, take_off_agenda
 
@@ -246,10 +248,13 @@ def completeness(case: FatalityCase) -> dict:
 
 
 def case_page_options() -> tuple:
-    """What a case's page shows of its single relations and its substances (a few), loaded with
-    the case (one query)."""
+    """What a case's page shows of its single relations and its substances (a few), and how
+    many touchpoints its timeline has (counted), loaded with the case (one query)."""
+    touchpoints = (select(func.count(Touchpoint.id)).where(Touchpoint.case_id == FatalityCase.id)
+                   .correlate(FatalityCase).scalar_subquery())
     return (joinedload(FatalityCase.table), joinedload(FatalityCase.selected_meeting),
-            joinedload(FatalityCase.identity), joinedload(FatalityCase.substances))
+            joinedload(FatalityCase.identity), joinedload(FatalityCase.substances),
+            with_expression(FatalityCase.touchpoint_total, touchpoints))
 
 
 def log_case_read(actor, case: FatalityCase) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from coalition.core import audit
 from coalition.core.errors import ServiceError
+from coalition.core.kept import kept
 from coalition.core.localtime import to_local
 from coalition.core.text import clean
 from coalition.extensions import db
@@ -39,6 +40,13 @@ def criteria_of(table, *, active_only: bool = True) -> list[SelectionCriterion]:
         stmt = stmt.where(SelectionCriterion.is_active.is_(True))
     return list(db.session.scalars(stmt.order_by(SelectionCriterion.position,
                                                  SelectionCriterion.id)))
+
+
+def kept_criterion_choices(table) -> tuple[tuple[int, str], ...]:
+    """``(id, label)`` of the table's active criteria (:func:`criteria_of`), kept until the
+    data changes (``core.kept``): the table's checklist, not any case's answers to it."""
+    return kept("ofr.criterion_choices", table.id,
+                lambda: tuple((c.id, c.label) for c in criteria_of(table)))
 
 
 def criteria_with_answers(case) -> tuple[list[SelectionCriterion], dict[int, str]]:
@@ -147,6 +155,13 @@ def meeting_choices(table) -> list[tuple[int, str]]:
     return [(meeting_id, f"{title} ({to_local(starts_at):%b %-d, %Y})") for meeting_id, title,
             starts_at in db.session.execute(_selectable(table, Meeting.id, Meeting.title,
                                                         Meeting.starts_at))]
+
+
+def kept_meeting_choices(table) -> tuple[tuple[int, str], ...]:
+    """:func:`meeting_choices`, kept until the data changes (``core.kept``): the table's own
+    upcoming meetings (titles and dates, as its meetings page shows them to whoever is seated
+    there), not anything of a case."""
+    return kept("ofr.meeting_choices", table.id, lambda: tuple(meeting_choices(table)))
 
 
 def take_off_agenda(case: FatalityCase, meeting_id: int) -> None:
