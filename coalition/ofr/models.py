@@ -143,6 +143,8 @@ class FatalityCase(db.Model):
 
     # how many touchpoints it has, when loaded with it (``services.case_page_options``); else None
     touchpoint_total: Mapped[int | None] = query_expression()
+    # its checklist answers as text, when loaded with it (``services.selection.answers_column``)
+    checklist_answers: Mapped[str | None] = query_expression()
 
     __mapper_args__ = {"version_id_col": version_id}
 

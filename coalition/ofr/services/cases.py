@@ -35,7 +35,7 @@ from coalition.ofr.models import (
     FatalityCase,
     Touchpoint,
 )
-from coalition.ofr.services.selection import ensure_criteria, take_off_agenda
+from coalition.ofr.services.selection import answers_column, ensure_criteria, take_off_agenda
 
 CODE_FIELDS = {"sex": SEXES, "race": RACES, "ethnicity": ETHNICITIES, "place_of_death": PLACES,
                "manner": MANNERS, "naloxone_by": NALOXONE_BY, "recent_release": RELEASES}
@@ -248,13 +248,15 @@ def completeness(case: FatalityCase) -> dict:
 
 
 def case_page_options() -> tuple:
-    """What a case's page shows of its single relations and its substances (a few), and how
-    many touchpoints its timeline has (counted), loaded with the case (one query)."""
+    """What a case's page shows of its single relations and its substances (a few), how many
+    touchpoints its timeline has (counted) and its checklist answers, loaded with the case
+    (one query)."""
     touchpoints = (select(func.count(Touchpoint.id)).where(Touchpoint.case_id == FatalityCase.id)
                    .correlate(FatalityCase).scalar_subquery())
     return (joinedload(FatalityCase.table), joinedload(FatalityCase.selected_meeting),
             joinedload(FatalityCase.identity), joinedload(FatalityCase.substances),
-            with_expression(FatalityCase.touchpoint_total, touchpoints))
+            with_expression(FatalityCase.touchpoint_total, touchpoints),
+            with_expression(FatalityCase.checklist_answers, answers_column()))
 
 
 def log_case_read(actor, case: FatalityCase) -> None:

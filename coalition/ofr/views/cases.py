@@ -15,6 +15,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from coalition.core import vocab, web
 from coalition.core.fields import options
 from coalition.core.localtime import local_today
+from coalition.extensions import db
 from coalition.ofr import services as ofr
 from coalition.ofr.forms import (
     AnswerForm,
@@ -96,7 +97,7 @@ def _month(text: str | None) -> date | None:
 def case_list(table_id: int):
     table = ofr_table(table_id)
     form = CaseFilterForm(request.args)
-    form.criterion.choices = options(ofr.kept_criterion_choices(table), blank="Any")
+    form.criterion.choices = options(ofr.kept_criteria(table), blank="Any")
     valid = form.validate()
     month = _month(form.month.data) if valid and form.month.data else None
     if valid and form.month.data and month is None:
@@ -177,7 +178,11 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
                  answer: dict | None = None, status: int = 200):
     viewer = web.actor()
     manage = can_edit_case(viewer, case)
-    criteria, answers = ofr.criteria_with_answers(case)
+    if case.checklist_answers is None:  # the case was not loaded for its page
+        criteria, answers = ofr.criteria_with_answers(case)
+    else:  # the table's checklist (kept: not case material), the case's answers read with it
+        criteria = ofr.kept_criteria(case.table)
+        answers = ofr.parse_answers(criteria, case.checklist_answers)
     forms = forms or {}
     if manage:
         forms.setdefault("status", StatusForm(formdata=None))
@@ -208,7 +213,12 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
 
 @bp.get("/cases/<int:case_id>")
 def case_detail(case_id: int):
-    return _render_case(case_of(case_id, options=ofr.case_page_options()))
+    # as case_of, the case read with what its page shows even when the session holds it already
+    case = db.session.get(FatalityCase, case_id, options=ofr.case_page_options(),
+                          populate_existing=True)
+    if case is None or not can_view_case(web.actor(), case):
+        abort(404)
+    return _render_case(case)
 
 
 @bp.route("/cases/<int:case_id>/identity", methods=["GET", "POST"])
