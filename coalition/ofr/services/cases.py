@@ -9,6 +9,7 @@ the caller commits.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, with_expression
@@ -247,10 +248,12 @@ def completeness(case: FatalityCase) -> dict:
             "missing": missing}
 
 
+@cache
 def case_page_options() -> tuple:
     """What a case's page shows of its single relations and its substances (a few), how many
     touchpoints its timeline has (counted) and its checklist answers, loaded with the case
-    (one query)."""
+    (one query). Built once: the options (and their subqueries) cost more to build than the
+    query costs to run."""
     touchpoints = (select(func.count(Touchpoint.id)).where(Touchpoint.case_id == FatalityCase.id)
                    .correlate(FatalityCase).scalar_subquery())
     return (joinedload(FatalityCase.table), joinedload(FatalityCase.selected_meeting),
