@@ -115,13 +115,16 @@ def _rows_columns():
     """The columns the deaths list shows of a case, built once (their twenty CASE expressions
     cost more to build than the query costs to run); ``today`` is a parameter (the coalition's
     date when the statement runs, unless given)."""
-    return (select(FatalityCase.id, FatalityCase.code, FatalityCase.date_of_death,
-                   FatalityCase.age, FatalityCase.county_of_death, FatalityCase.status,
-                   Meeting.starts_at.label("meeting_starts_at"),
-                   known_count(per_row=True).label("known"),
-                   _request_count().label("requests"),
-                   _request_count(_overdue()).label("overdue"))
-            .outerjoin(Meeting, Meeting.id == FatalityCase.selected_meeting_id))
+    # the meeting's start as a subquery, not a join: the rows are counted without it
+    meeting_starts_at = (select(Meeting.starts_at)
+                         .where(Meeting.id == FatalityCase.selected_meeting_id)
+                         .correlate(FatalityCase).scalar_subquery())
+    return select(FatalityCase.id, FatalityCase.code, FatalityCase.date_of_death,
+                  FatalityCase.age, FatalityCase.county_of_death, FatalityCase.status,
+                  meeting_starts_at.label("meeting_starts_at"),
+                  known_count(per_row=True).label("known"),
+                  _request_count().label("requests"),
+                  _request_count(_overdue()).label("overdue"))
 
 
 @cache
