@@ -3,6 +3,8 @@ may stay "Unknown" or empty; the rules between them are checked by the services.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -198,19 +200,25 @@ class CaseFilterForm(FilterForm):
                          invalid_choice_message="Choose met, not met or unknown.")
 
 
-def criteria_form(criteria, answers: dict[int, str], *, formdata=None):
-    """One select per criterion of the checklist (met, not met, unknown)."""
+@lru_cache(maxsize=256)
+def _criteria_form_class(criteria: tuple[tuple[int, str], ...]) -> type[Form]:
+    """The form class of a checklist (``(id, label)`` of its criteria), made once per
+    checklist: a form class is only a description of its fields."""
 
     class CriteriaForm(Form):
         pass
 
-    data = {}
-    for criterion in criteria:
-        name = f"criterion_{criterion.id}"
-        setattr(CriteriaForm, name, SelectField(
-            criterion.label, choices=options(CRITERION_RESULTS.items()),
+    for criterion_id, label in criteria:
+        setattr(CriteriaForm, f"criterion_{criterion_id}", SelectField(
+            label, choices=options(CRITERION_RESULTS.items()),
             invalid_choice_message="Answer met, not met or unknown."))
-        data[name] = answers.get(criterion.id, "unknown")
+    return CriteriaForm
+
+
+def criteria_form(criteria, answers: dict[int, str], *, formdata=None):
+    """One select per criterion of the checklist (met, not met, unknown)."""
+    form_class = _criteria_form_class(tuple((c.id, c.label) for c in criteria))
     if formdata is None:
-        return CriteriaForm(formdata=None, data=data)
-    return CriteriaForm(formdata=formdata)
+        return form_class(formdata=None, data={f"criterion_{c.id}": answers.get(c.id, "unknown")
+                                               for c in criteria})
+    return form_class(formdata=formdata)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from coalition.core.db import UTCDateTime, db, sql_in, utcnow
 from coalition.core.models import User, VocabTerm
@@ -140,6 +140,11 @@ class FatalityCase(db.Model):
     touchpoints: Mapped[list[Touchpoint]] = relationship(
         back_populates="case", cascade="all, delete-orphan",
         order_by="Touchpoint.occurred_on, Touchpoint.id")
+
+    # how many touchpoints it has, when loaded with it (``services.case_page_options``); else None
+    touchpoint_total: Mapped[int | None] = query_expression()
+    # its checklist answers as text, when loaded with it (``services.selection.answers_column``)
+    checklist_answers: Mapped[str | None] = query_expression()
 
     __mapper_args__ = {"version_id_col": version_id}
 

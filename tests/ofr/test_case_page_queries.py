@@ -37,6 +37,15 @@ def test_the_checklist_and_its_answers_are_those_read_one_by_one(ofr_setting, ma
         assert found == _straightforward(each)
         assert criteria[1] not in found[0]
     assert ofr.criteria_with_answers(case)[1] == {criteria[0].id: "met", extra.id: "met"}
+    for each in (case, other, make_case()):  # as the case's page reads them, with the case
+        db.session.commit()
+        db.session.expire_all()
+        loaded = db.session.get(FatalityCase, each.id, options=ofr.case_page_options(),
+                                populate_existing=True)
+        kept = ofr.kept_criteria(loaded.table)
+        found = ofr.criteria_with_answers(loaded)
+        assert [(c.id, c.label) for c in found[0]] == [tuple(c) for c in kept]
+        assert ofr.parse_answers(kept, loaded.checklist_answers) == found[1]
     elsewhere = ofr.create_case(ofr_setting.manager, make_table("ofr", name="Elsewhere OFR"))
     db.session.commit()
     assert ofr.criteria_with_answers(elsewhere) == _straightforward(elsewhere)
@@ -61,6 +70,7 @@ def test_the_case_page_shows_its_substances_in_as_many_queries(client, login, of
     ofr.record_criteria(ofr_setting.manager, many, {
         c.id: "met" for c in ofr.ensure_criteria(ofr_setting.table)})
     db.session.commit()
+    _page_queries(client, bare)  # the table's meetings and seats are kept from the first
     few_queries, bare_page = _page_queries(client, bare)
     many_queries, many_page = _page_queries(client, many)
     assert few_queries == many_queries
@@ -90,3 +100,27 @@ def test_the_meeting_choices_are_the_selectable_meetings(ofr_setting, make_meeti
     assert ofr.meeting_choices(ofr_setting.table) == expected
     assert [label.split(" (")[0] for _, label in expected] == [
         "Review 1 <&>", "Review 3 <&>", "Review 23 <&>", "Review 40 <&>"]
+
+
+def test_the_kept_meetings_and_seats_follow_a_change(client, login, ofr_setting, make_case,
+                                                     make_meeting, make_org, make_person, seat):
+    """The case page keeps its table's checklist, meetings and seated agencies across requests
+    (none is case material), and shows a new one as soon as it is committed."""
+    login(ofr_setting.manager)
+    case = make_case()
+    db.session.commit()
+    first_queries, first = _page_queries(client, case)
+    kept_queries, again = _page_queries(client, case)
+    unsigned = re.compile(r'name="csrf_token" value="[^"]*"')  # signed with the time
+    assert kept_queries == first_queries - 3  # its checklist, meetings and seats
+    assert unsigned.sub("", again) == unsigned.sub("", first)
+    make_meeting(ofr_setting.table, status="scheduled", title="Review of the new quarter")
+    newcomer = make_org("Newly Seated Clinic")
+    seat(make_person("New Nurse", organizations=[newcomer]), ofr_setting.table, newcomer)
+    ofr.add_criterion(ofr_setting.manager, ofr_setting.table, label="Reviewed within a year")
+    db.session.commit()
+    _, after = _page_queries(client, case)
+    assert "Review of the new quarter" in after
+    assert "Newly Seated Clinic" in after and "New Nurse (Newly Seated Clinic)" in after
+    assert "Reviewed within a year" in after
+    assert "Newly Seated Clinic" not in first and "Reviewed within a year" not in first

@@ -67,6 +67,16 @@ def test_the_rows_are_what_the_cases_say(ofr_setting, varied, today, status):
     assert ofr.case_rows(ids, today) == [expected_row(case, today) for case in cases]
 
 
+@pytest.mark.parametrize("status", ["open", "all", "excluded"])
+def test_the_listed_rows_are_the_rows_of_the_listed_ids(ofr_setting, varied, today, status):
+    """The list pages through the rows themselves (one query): the same rows, in the same
+    order, as the ids it used to page through, then their rows."""
+    ids = list(db.session.scalars(ofr.case_ids_query(ofr_setting.table, status=status)))
+    listed = [ofr.shown_row(row) for row in db.session.execute(
+        ofr.row_query(ofr_setting.table, status=status))]
+    assert listed == ofr.case_rows(ids, today) and listed
+
+
 def test_the_rows_vary_as_the_data_does(varied, today):
     busy, sparse, excluded, plain, *_ = varied
     rows = {row["code"]: row for row in ofr.case_rows(

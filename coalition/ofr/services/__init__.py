@@ -11,7 +11,11 @@ its audit row and flushes; the caller commits. Callers import from this package:
 """
 
 from coalition.core.errors import ServiceError  # noqa: F401
-from coalition.ofr.services.agencies import agency_named, table_seats  # noqa: F401
+from coalition.ofr.services.agencies import (  # noqa: F401
+    agency_named,
+    kept_table_seats,
+    table_seats,
+)
 from coalition.ofr.services.agenda import add_case_action, case_actions, from_case  # noqa: F401
 from coalition.ofr.services.cases import (  # noqa: F401
     CODE_FIELDS,
@@ -36,6 +40,8 @@ from coalition.ofr.services.listing import (  # noqa: F401
     case_rows,
     ofr_tables_of,
     quality_query,
+    row_query,
+    shown_row,
     table_counts,
 )
 from coalition.ofr.services.records import (  # noqa: F401
@@ -49,7 +55,10 @@ from coalition.ofr.services.selection import (  # noqa: F401
     criteria_of,
     criteria_with_answers,
     ensure_criteria,
+    kept_criteria,
+    kept_meeting_choices,
     meeting_choices,
+    parse_answers,
     record_criteria,
     retire_criterion,
     select_for_meeting,

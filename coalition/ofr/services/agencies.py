@@ -10,6 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from coalition.core.errors import ServiceError
+from coalition.core.kept import kept
 from coalition.extensions import db
 from coalition.roster.models import Organization, Person, TableMembership
 
@@ -35,6 +36,14 @@ def table_seats(table) -> TableSeats:
                 if active}
     return TableSeats(owners, [(org_id, name) for org_id, (_, name) in
                                sorted(agencies.items(), key=lambda item: (item[1][0], item[0]))])
+
+
+def kept_table_seats(table) -> TableSeats:
+    """:func:`table_seats`, as tuples, kept until the data changes (``core.kept``): the roster
+    of the table, the same for whoever is seated there and reaches a case's forms; no case
+    material is in it."""
+    return kept("ofr.table_seats", table.id, lambda: TableSeats(
+        *(tuple(choices) for choices in table_seats(table))))
 
 
 def agency_named(text: str | None, *, field: str, active_only: bool = True) -> int | None:

@@ -10,8 +10,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import url_for
-from sqlalchemy import select, true
+from sqlalchemy import bindparam, select, true
+from sqlalchemy.orm import joinedload
 
 from coalition.actions.models import ActionItem
 from coalition.actions.sources import (
@@ -83,14 +86,17 @@ def _describe(viewer, action: ActionItem) -> dict:
             "url": url_for("ofr.case_detail", case_id=case.id)}
 
 
+@cache
+def _case_actions_statement():
+    """The statement of :func:`case_actions` (``case_id`` its parameter), built once."""
+    return (select(ActionItem).where(ActionItem.source_case_id == bindparam("case_id"))
+            .options(joinedload(ActionItem.owner))
+            .order_by(ActionItem.due_on, ActionItem.id))
+
+
 def case_actions(case: FatalityCase) -> list[ActionItem]:
     """The action items decided about the case, by due date."""
-    from sqlalchemy.orm import joinedload
-
-    return list(db.session.scalars(
-        select(ActionItem).where(ActionItem.source_case_id == case.id)
-        .options(joinedload(ActionItem.owner))
-        .order_by(ActionItem.due_on, ActionItem.id)))
+    return list(db.session.scalars(_case_actions_statement(), {"case_id": case.id}))
 
 
 CASE_SOURCE = ActionSource(

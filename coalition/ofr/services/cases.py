@@ -9,8 +9,10 @@ the caller commits.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, with_expression
 
 from coalition.core import audit, codes
 from coalition.core.concurrency import check_version
@@ -32,8 +34,9 @@ from coalition.ofr.models import (
     TRISTATE,
     CaseSubstance,
     FatalityCase,
+    Touchpoint,
 )
-from coalition.ofr.services.selection import ensure_criteria, take_off_agenda
+from coalition.ofr.services.selection import answers_column, ensure_criteria, take_off_agenda
 
 CODE_FIELDS = {"sex": SEXES, "race": RACES, "ethnicity": ETHNICITIES, "place_of_death": PLACES,
                "manner": MANNERS, "naloxone_by": NALOXONE_BY, "recent_release": RELEASES}
@@ -245,11 +248,18 @@ def completeness(case: FatalityCase) -> dict:
             "missing": missing}
 
 
+@cache
 def case_page_options() -> tuple:
-    """What a case's page shows of its single relations and its substances (a few), loaded with
-    the case (one query)."""
+    """What a case's page shows of its single relations and its substances (a few), how many
+    touchpoints its timeline has (counted) and its checklist answers, loaded with the case
+    (one query). Built once: the options (and their subqueries) cost more to build than the
+    query costs to run."""
+    touchpoints = (select(func.count(Touchpoint.id)).where(Touchpoint.case_id == FatalityCase.id)
+                   .correlate(FatalityCase).scalar_subquery())
     return (joinedload(FatalityCase.table), joinedload(FatalityCase.selected_meeting),
-            joinedload(FatalityCase.identity), joinedload(FatalityCase.substances))
+            joinedload(FatalityCase.identity), joinedload(FatalityCase.substances),
+            with_expression(FatalityCase.touchpoint_total, touchpoints),
+            with_expression(FatalityCase.checklist_answers, answers_column()))
 
 
 def log_case_read(actor, case: FatalityCase) -> None:

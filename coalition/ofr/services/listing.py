@@ -9,6 +9,7 @@ from functools import cache
 from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from coalition.core.localtime import local_today
 from coalition.extensions import db
 from coalition.meetings.models import Meeting
 from coalition.ofr.models import (
@@ -33,10 +34,19 @@ def _known(column):
     return case((and_(column.is_not(None), column.not_in(("", "unknown"))), 1), else_=0)
 
 
-def known_count():
+def known_count(*, per_row: bool = False):
     """SQL: how many completeness facts a case has (the same count as ``completeness``): a date
-    or a number is known when set, a code or a text when neither empty nor "unknown"."""
-    has_substance = exists().where(CaseSubstance.case_id == FatalityCase.id)
+    or a number is known when set, a code or a text when neither empty nor "unknown".
+
+    ``per_row``: whether a case has substances is looked up in the index for each case shown
+    (for a page of rows: PostgreSQL would otherwise read every case's substances into a hash
+    before the page's sort and limit), instead of an EXISTS the planner may hash (for
+    conditions over many cases)."""
+    if per_row:
+        has_substance = (select(CaseSubstance.id).where(CaseSubstance.case_id == FatalityCase.id)
+                         .correlate(FatalityCase).limit(1).scalar_subquery().is_not(None))
+    else:
+        has_substance = exists().where(CaseSubstance.case_id == FatalityCase.id)
     total = case((has_substance, 1), else_=0)
     for field in COMPLETENESS_FIELDS:
         column = getattr(FatalityCase, field)
@@ -49,10 +59,11 @@ def percent_known():
     return known_count() * 100 / (len(COMPLETENESS_FIELDS) + 1)
 
 
-def case_query(table, *, status: str | None = "open", month: date | None = None,
-               criterion_id: int | None = None, result: str | None = None):
-    """The table's cases matching the list's filters, most recent death first."""
-    stmt = select(FatalityCase).where(FatalityCase.table_id == table.id)
+def _filtered(stmt, table, *, status: str | None = "open", month: date | None = None,
+              criterion_id: int | None = None, result: str | None = None):
+    """``stmt`` (over the cases) kept to the table's cases matching the list's filters, most
+    recent death first."""
+    stmt = stmt.where(FatalityCase.table_id == table.id)
     if status in (None, "", "open"):
         stmt = stmt.where(FatalityCase.status.in_(OPEN))
     elif status != "all":
@@ -75,6 +86,11 @@ def case_query(table, *, status: str | None = "open", month: date | None = None,
     return stmt.order_by(FatalityCase.date_of_death.desc().nulls_last(), FatalityCase.id.desc())
 
 
+def case_query(table, **filters):
+    """The table's cases matching the list's filters, most recent death first."""
+    return _filtered(select(FatalityCase), table, **filters)
+
+
 def case_ids_query(table, **filters):
     """The ids of :func:`case_query`'s cases, in its order: what the list pages through."""
     return case_query(table, **filters).with_only_columns(FatalityCase.id)
@@ -84,7 +100,8 @@ def _overdue():
     """SQL: a records request not answered and past its due date (``RecordsRequest.is_overdue``),
     with the date as the ``today`` parameter."""
     return and_(RecordsRequest.received_on.is_(None), RecordsRequest.nothing_found.is_(False),
-                RecordsRequest.due_on < bindparam("today", type_=Date))
+                RecordsRequest.due_on < bindparam("today", type_=Date,
+                                                  callable_=lambda: local_today()))
 
 
 def _request_count(*conditions):
@@ -94,16 +111,46 @@ def _request_count(*conditions):
 
 
 @cache
+def _rows_columns():
+    """The columns the deaths list shows of a case, built once (their twenty CASE expressions
+    cost more to build than the query costs to run); ``today`` is a parameter (the coalition's
+    date when the statement runs, unless given)."""
+    # the meeting's start as a subquery, not a join: the rows are counted without it
+    meeting_starts_at = (select(Meeting.starts_at)
+                         .where(Meeting.id == FatalityCase.selected_meeting_id)
+                         .correlate(FatalityCase).scalar_subquery())
+    return select(FatalityCase.id, FatalityCase.code, FatalityCase.date_of_death,
+                  FatalityCase.age, FatalityCase.county_of_death, FatalityCase.status,
+                  meeting_starts_at.label("meeting_starts_at"),
+                  known_count(per_row=True).label("known"),
+                  _request_count().label("requests"),
+                  _request_count(_overdue()).label("overdue"))
+
+
+@cache
 def _rows_statement():
-    """The statement of :func:`case_rows`, built once (its twenty CASE expressions cost more to
-    build than the query costs to run); ``ids`` and ``today`` are its parameters."""
-    return (select(FatalityCase.id, FatalityCase.code, FatalityCase.date_of_death,
-                   FatalityCase.age, FatalityCase.county_of_death, FatalityCase.status,
-                   Meeting.starts_at.label("meeting_starts_at"), known_count().label("known"),
-                   _request_count().label("requests"),
-                   _request_count(_overdue()).label("overdue"))
-            .outerjoin(Meeting, Meeting.id == FatalityCase.selected_meeting_id)
-            .where(FatalityCase.id.in_(bindparam("ids", expanding=True))))
+    """The statement of :func:`case_rows`; ``ids`` and ``today`` are its parameters."""
+    return _rows_columns().where(FatalityCase.id.in_(bindparam("ids", expanding=True)))
+
+
+def row_query(table, **filters):
+    """What the deaths list shows (:func:`case_rows`) of :func:`case_query`'s cases, in its
+    order, as a statement of columns to page through (today's date is taken when it runs);
+    each row becomes the list's row with :func:`shown_row`. The costly columns (subqueries)
+    are computed for the page's rows only: the database computes them after the sort and the
+    limit."""
+    return _filtered(_rows_columns(), table, **filters)
+
+
+_TOTAL = len(COMPLETENESS_FIELDS) + 1
+
+
+def shown_row(row) -> dict:
+    """A row of :func:`row_query` (or of :func:`case_rows`'s query) as the list shows it."""
+    shown = row._asdict()
+    shown["status_label"] = CASE_STATUSES[row.status]
+    shown["percent"] = round(100 * row.known / _TOTAL)
+    return shown
 
 
 def case_rows(case_ids: list[int], today: date) -> list[dict]:
@@ -113,13 +160,8 @@ def case_rows(case_ids: list[int], today: date) -> list[dict]:
     overdue."""
     if not case_ids:
         return []
-    total = len(COMPLETENESS_FIELDS) + 1
-    by_id = {}
-    for row in db.session.execute(_rows_statement(), {"ids": list(case_ids), "today": today}):
-        shown = row._asdict()
-        shown["status_label"] = CASE_STATUSES[row.status]
-        shown["percent"] = round(100 * row.known / total)
-        by_id[row.id] = shown
+    by_id = {row.id: shown_row(row) for row in db.session.execute(
+        _rows_statement(), {"ids": list(case_ids), "today": today})}
     return [by_id[case_id] for case_id in case_ids if case_id in by_id]
 
 

@@ -4,10 +4,13 @@ usually about two months ahead — where it then appears as a case item."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import NamedTuple
+
+from sqlalchemy import String, cast, func, select
 
 from coalition.core import audit
 from coalition.core.errors import ServiceError
+from coalition.core.kept import kept
 from coalition.core.localtime import to_local
 from coalition.core.text import clean
 from coalition.extensions import db
@@ -39,6 +42,45 @@ def criteria_of(table, *, active_only: bool = True) -> list[SelectionCriterion]:
         stmt = stmt.where(SelectionCriterion.is_active.is_(True))
     return list(db.session.scalars(stmt.order_by(SelectionCriterion.position,
                                                  SelectionCriterion.id)))
+
+
+class Criterion(NamedTuple):
+    """A criterion of a checklist as shown, and as a select's ``(value, label)`` choice."""
+    id: int
+    label: str
+
+
+def kept_criteria(table) -> tuple[Criterion, ...]:
+    """The table's active criteria (:func:`criteria_of`), kept until the data changes
+    (``core.kept``): the table's checklist, the same for everyone seated there; never a case's
+    answers to it."""
+    return kept("ofr.criteria", table.id,
+                lambda: tuple(Criterion(c.id, c.label) for c in criteria_of(table)))
+
+
+ANSWER_SEPARATOR = ","
+
+
+def answers_column():
+    """SQL: a case's answers to the checklist as ``"<criterion id>:<result>,..."`` (empty when
+    none), to be read with the case (see :func:`parse_answers`)."""
+    return (select(func.coalesce(func.aggregate_strings(
+        cast(CaseCriterion.criterion_id, String) + ":" + CaseCriterion.result,
+        ANSWER_SEPARATOR), ""))
+        .where(CaseCriterion.case_id == FatalityCase.id)
+        .correlate(FatalityCase).scalar_subquery())
+
+
+def parse_answers(criteria, text: str) -> dict[int, str]:
+    """``{criterion id: result}`` of :func:`answers_column`'s text, for ``criteria`` (the
+    active ones) only, as :func:`criteria_with_answers` gives them."""
+    active = {criterion.id for criterion in criteria}
+    answers = {}
+    for answer in filter(None, text.split(ANSWER_SEPARATOR)):
+        criterion_id, result = answer.split(":", 1)
+        if int(criterion_id) in active:
+            answers[int(criterion_id)] = result
+    return answers
 
 
 def criteria_with_answers(case) -> tuple[list[SelectionCriterion], dict[int, str]]:
@@ -147,6 +189,13 @@ def meeting_choices(table) -> list[tuple[int, str]]:
     return [(meeting_id, f"{title} ({to_local(starts_at):%b %-d, %Y})") for meeting_id, title,
             starts_at in db.session.execute(_selectable(table, Meeting.id, Meeting.title,
                                                         Meeting.starts_at))]
+
+
+def kept_meeting_choices(table) -> tuple[tuple[int, str], ...]:
+    """:func:`meeting_choices`, kept until the data changes (``core.kept``): the table's own
+    upcoming meetings (titles and dates, as its meetings page shows them to whoever is seated
+    there), not anything of a case."""
+    return kept("ofr.meeting_choices", table.id, lambda: tuple(meeting_choices(table)))
 
 
 def take_off_agenda(case: FatalityCase, meeting_id: int) -> None:

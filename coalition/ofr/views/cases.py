@@ -15,6 +15,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from coalition.core import vocab, web
 from coalition.core.fields import options
 from coalition.core.localtime import local_today
+from coalition.extensions import db
 from coalition.ofr import services as ofr
 from coalition.ofr.forms import (
     AnswerForm,
@@ -96,8 +97,7 @@ def _month(text: str | None) -> date | None:
 def case_list(table_id: int):
     table = ofr_table(table_id)
     form = CaseFilterForm(request.args)
-    criteria = ofr.criteria_of(table)
-    form.criterion.choices = options([(c.id, c.label) for c in criteria], blank="Any")
+    form.criterion.choices = options(ofr.kept_criteria(table), blank="Any")
     valid = form.validate()
     month = _month(form.month.data) if valid and form.month.data else None
     if valid and form.month.data and month is None:
@@ -105,10 +105,11 @@ def case_list(table_id: int):
         valid = False
     filters = {"status": form.status.data, "month": month, "criterion_id": form.criterion.data,
                "result": form.result.data} if valid else {}
-    listing = web.paginate(ofr.case_ids_query(table, **filters))
+    # the page's rows in one query, counted apart (the costly columns for the page only)
+    listing = web.paginate(ofr.row_query(table, **filters), rows=True)
     today = local_today()
     return page("ofr/case_list.html", 200 if valid else 400, table=table, form=form,
-                page=listing, rows=ofr.case_rows(listing.items, today),
+                page=listing, rows=[ofr.shown_row(row) for row in listing.items],
                 manage=can_manage_table(web.actor(), table),
                 counts=ofr.table_counts([table.id], today)[table.id])
 
@@ -177,7 +178,11 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
                  answer: dict | None = None, status: int = 200):
     viewer = web.actor()
     manage = can_edit_case(viewer, case)
-    criteria, answers = ofr.criteria_with_answers(case)
+    if case.checklist_answers is None:  # the case was not loaded for its page
+        criteria, answers = ofr.criteria_with_answers(case)
+    else:  # the table's checklist (kept: not case material), the case's answers read with it
+        criteria = ofr.kept_criteria(case.table)
+        answers = ofr.parse_answers(criteria, case.checklist_answers)
     forms = forms or {}
     if manage:
         forms.setdefault("status", StatusForm(formdata=None))
@@ -186,8 +191,10 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
         forms.setdefault("criteria", criteria_form(criteria, answers))
         select = forms.setdefault("select", SelectForm(
             formdata=None, data={"meeting_id": case.selected_meeting_id}))
-        select.meeting_id.choices = options(ofr.meeting_choices(case.table), blank="No meeting")
-        seated = ofr.table_seats(case.table)
+        # the table's meetings and seats, kept across requests: neither is case material
+        select.meeting_id.choices = options(ofr.kept_meeting_choices(case.table),
+                                            blank="No meeting")
+        seated = ofr.kept_table_seats(case.table)
         requested = {r.organization_id for r in case.requests}
         forms.setdefault("request", RequestForm(formdata=None)).organization_ids.choices = \
             options([(o_id, name) for o_id, name in seated.agencies if o_id not in requested])
@@ -198,14 +205,20 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
                 today=local_today(), revealed=revealed, answer=answer or {},
                 may_reveal=can_reveal_case_identity(viewer, case) and case.identity is not None,
                 statuses=CASE_STATUSES, actions=ofr.case_actions(case), labels=LABELS,
-                touchpoints=ofr.touchpoint_count(case))
+                touchpoints=ofr.touchpoint_count(case) if case.touchpoint_total is None
+                else case.touchpoint_total)
     web.perform(lambda: ofr.log_case_read(viewer, case))  # after rendering: nothing reloads
     return web.no_store(make_response(html, status))
 
 
 @bp.get("/cases/<int:case_id>")
 def case_detail(case_id: int):
-    return _render_case(case_of(case_id, options=ofr.case_page_options()))
+    # as case_of, the case read with what its page shows even when the session holds it already
+    case = db.session.get(FatalityCase, case_id, options=ofr.case_page_options(),
+                          populate_existing=True)
+    if case is None or not can_view_case(web.actor(), case):
+        abort(404)
+    return _render_case(case)
 
 
 @bp.route("/cases/<int:case_id>/identity", methods=["GET", "POST"])

@@ -27,8 +27,9 @@ def _choices(form: TouchpointForm, case: FatalityCase, rows) -> TouchpointForm:
     terms = vocab.terms_of("touchpoint_type", "sector", "stage", "gap_type")
     form.type_id.choices = options([(t.id, t.label) for t in terms["touchpoint_type"]],
                                    blank="Choose…")
-    form.organization_id.choices = options(
-        ofr.timeline_agencies(ofr.table_seats(case.table).agencies, rows), blank="Not recorded")
+    seated = ofr.kept_table_seats(case.table).agencies  # the table's roster, kept: no case's
+    form.organization_id.choices = options(ofr.timeline_agencies(seated, rows),
+                                           blank="Not recorded")
     form.sector_id.choices = options([(t.id, t.label) for t in terms["sector"]],
                                      blank="The agency's sector")
     form.stage_id.choices = options([(t.id, t.label) for t in terms["stage"]],
