@@ -156,12 +156,12 @@ def require_seat(table, person_id, *, field: str | None, message: str,
 
 def seat_choices(table) -> list[tuple[int, str]]:
     """``(person id, "Name (Organization)")`` for a select of the people seated at ``table``
-    (one query)."""
+    who are active (one query): whom a new action item may be given or handed over to."""
     rows = db.session.execute(
         select(TableMembership.person_id, Person.name, Organization.name)
         .join(Person, Person.id == TableMembership.person_id)
         .join(Organization, Organization.id == TableMembership.organization_id)
-        .where(TableMembership.table_id == _table_id(table))
+        .where(TableMembership.table_id == _table_id(table), Person.is_active.is_(True))
         .order_by(Person.name, TableMembership.id))
     return [(person_id, f"{name} ({organization})") for person_id, name, organization in rows]
 
