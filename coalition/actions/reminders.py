@@ -38,8 +38,8 @@ class Digest:
 
 
 def pending_digests(today: date, days: int) -> list[Digest]:
-    """Owners with an e-mail address and open items overdue or due within ``days``, who have not
-    had a digest today."""
+    """Owners with an e-mail address and open items overdue or due within ``days``, or unread
+    notifications no digest has listed yet, who have not had a digest today."""
     already = select(ReminderDigest.person_id).where(ReminderDigest.sent_on == today)
     items = db.session.scalars(
         select(ActionItem)
@@ -54,11 +54,17 @@ def pending_digests(today: date, days: int) -> list[Digest]:
     digests: dict[int, Digest] = {}
     for item in items:
         digests.setdefault(item.owner_id, Digest(item.owner, due_by)).items.append(item)
+    # unread, and not yet in an earlier digest: a notice is told once, not every day it waits
+    in_a_digest = (select(ReminderDigest.id)
+                   .where(ReminderDigest.person_id == Notification.recipient_id,
+                          ReminderDigest.created_at >= Notification.created_at)
+                   .exists())
     unread = db.session.execute(
         select(Notification, Person)
         .join(Person, Person.id == Notification.recipient_id)
         .where(Notification.read_at.is_(None), Person.email != "",
-               Person.is_active.is_(True), Notification.recipient_id.not_in(already))
+               Person.is_active.is_(True), Notification.recipient_id.not_in(already),
+               ~in_a_digest)
         .order_by(Notification.recipient_id, Notification.id))
     for notice, person in unread:
         digests.setdefault(person.id, Digest(person, due_by)).notices.append(notice)

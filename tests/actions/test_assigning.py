@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from coalition.actions import services as actions
 from coalition.actions.models import ActionItem, ActionUpdate
-from coalition.actions.reminders import build_message, pending_digests
+from coalition.actions.reminders import build_message, pending_digests, send_digest
 from coalition.core.errors import ServiceError
 from coalition.core.localtime import local_today
 from coalition.core.notifications import Notification
@@ -234,6 +234,20 @@ def test_the_digest_has_a_section_of_what_the_person_was_told(app, setting):
     assert "New to you" in body and "Olive Owner assigned you “Call the pharmacies”" in body
 
 
+def test_a_notification_is_in_one_digest_not_in_every_one_while_unread(app, setting):
+    _new(setting, due_on=local_today() + timedelta(days=60))
+    today = local_today()
+    [digest] = [d for d in pending_digests(today, 7) if d.person.id == setting.colleague.id]
+    record = send_digest(digest, today)
+    db.session.commit()
+    tomorrow = today + timedelta(days=1)
+    assert setting.colleague.id not in {d.person.id for d in pending_digests(tomorrow, 7)}
+    record.created_at -= timedelta(days=1)  # a digest of yesterday; the notice came after it
+    db.session.commit()
+    [again] = [d for d in pending_digests(tomorrow, 7) if d.person.id == setting.colleague.id]
+    assert len(again.notices) == 1
+
+
 def test_read_notifications_leave_the_digest(app, setting):
     _new(setting, due_on=local_today() + timedelta(days=60))
     for notice in _notices(setting.colleague):
@@ -370,3 +384,22 @@ def test_the_run_screen_offers_no_form_to_a_viewer_not_seated(
     login(make_user("member", person=make_person()))
     html = client.get(f"/meetings/{setting.meeting.id}/run").get_data(as_text=True)
     assert f"/run/items/{item.id}/action-items" not in html
+
+
+def test_a_person_no_longer_active_is_not_offered_as_a_new_owner(client, login, setting,
+                                                                  make_person, seat):
+    gone = make_person("Gail Gone", email="gail@eastside.example")
+    seat(gone, setting.table, setting.org)
+    gone.is_active = False
+    db.session.commit()
+    item = _new(setting)
+    login(setting.colleague_user)
+    page = client.get(f"/actions/{item.id}").get_data(as_text=True)
+    assert "Hand over" in page and "Olive Owner" in page
+    assert "Gail Gone" not in page
+    response = client.post(f"/actions/{item.id}/hand-over", data={
+        "handover-owner_id": str(gone.id), "handover-note": "Yours now.",
+        "handover-version_id": str(item.version_id)})
+    assert response.status_code == 400
+    db.session.refresh(item)
+    assert item.owner_id == setting.colleague.id
