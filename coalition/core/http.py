@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask, flash, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from coalition.core import auth, permissions
-from coalition.core.db import MAX_RECORD_ID
+from coalition.core.db import MAX_RECORD_ID, end_read_only_transaction
 from coalition.extensions import db
 
 CSP = (
@@ -80,9 +81,14 @@ def register_request_hooks(app: Flask) -> None:
         return response
 
     @app.teardown_request
-    def _rollback(exc):
+    def _end_transaction(exc):
         if exc is not None:
             db.session.rollback()
+        elif request.method in ("GET", "HEAD"):
+            try:
+                end_read_only_transaction()
+            except SQLAlchemyError:  # the page was answered; its reads need no saving
+                db.session.rollback()
 
 
 def register_error_pages(app: Flask) -> None:

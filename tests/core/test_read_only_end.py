@@ -1,0 +1,71 @@
+"""A request that only read ends its transaction with COMMIT on PostgreSQL (the driver forgets
+its prepared statements at every ROLLBACK), and nothing that wrote is ever committed that way."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import select, text
+
+from coalition.core.db import end_read_only_transaction
+from coalition.extensions import db
+from coalition.roster.models import Organization
+
+
+def _postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def test_a_read_only_transaction_is_committed_on_postgresql_only(app, make_org):
+    make_org("Read Only Clinic")
+    db.session.execute(select(Organization.id)).all()
+    assert end_read_only_transaction() is _postgresql()
+    assert db.session().in_transaction() is not _postgresql()
+    db.session.rollback()
+
+
+def test_a_flushed_write_is_left_to_the_rollback(app, make_org):
+    org = make_org("Flushed Clinic")
+    db.session.execute(select(Organization.id)).all()
+    db.session.add(Organization(name="Never Kept", name_key="never kept",
+                                sector_id=org.sector_id))
+    db.session.flush()
+    assert end_read_only_transaction() is False
+    db.session.rollback()
+    assert db.session.scalar(select(Organization.id).where(
+        Organization.name == "Never Kept")) is None
+
+
+def test_a_pending_change_or_a_textual_write_is_left_to_the_rollback(app, make_org):
+    org = make_org("Pending Clinic")
+    org.notes = "changed in a page, never saved"
+    assert end_read_only_transaction() is False
+    db.session.rollback()
+    db.session.execute(text("UPDATE organizations SET notes = 'typed' WHERE id = :id"),
+                       {"id": org.id})
+    assert end_read_only_transaction() is False
+    db.session.rollback()
+    assert db.session.get(Organization, org.id).notes != "typed"
+
+
+def _prepared_after_six(end) -> int:
+    """How many statements the server holds prepared on one connection after the same query ran
+    six times, each in a transaction ended by ``end``."""
+    with db.engine.connect() as connection:
+        for _ in range(6):
+            connection.execute(select(Organization.id).where(Organization.id > 0)).all()
+            end(connection)
+        count = connection.execute(text(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE "
+            "'SELECT organizations.id %'")).scalar()
+        connection.rollback()
+    return count
+
+
+@pytest.mark.skipif(os.environ.get("COALITION_TEST_DATABASE_URL") is None,
+                    reason="prepared statements are PostgreSQL's")
+def test_why_a_read_ends_with_commit_on_postgresql(app, make_org):
+    make_org("Prepared Clinic")
+    assert _prepared_after_six(lambda connection: connection.rollback()) == 0
+    assert _prepared_after_six(lambda connection: connection.commit()) == 1
