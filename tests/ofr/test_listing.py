@@ -114,6 +114,17 @@ def test_the_counts_are_what_the_cases_say(ofr_setting, varied, today):
     assert ofr.table_counts([], today) == {}
 
 
+@pytest.mark.parametrize("filters", [{"status": "open"}, {"status": "all"},
+                                     {"status": "excluded"}, {"status": "closed"}])
+def test_the_counts_read_with_the_rows_are_the_tables_counts(ofr_setting, varied, today,
+                                                              filters):
+    """The list reads the table's counts with its page of rows (or apart when the page has
+    none): the same as :func:`table_counts`, whatever the filter."""
+    table = ofr_setting.table
+    rows = db.session.execute(ofr.row_query(table, **filters).limit(2)).all()
+    assert ofr.listed_counts(table, rows, today) == ofr.table_counts([table.id], today)[table.id]
+
+
 def test_the_list_page_shows_the_rows(client, login, ofr_setting, varied, today):
     busy, sparse, excluded, *_ = varied
     login(ofr_setting.police_user)

@@ -191,3 +191,18 @@ def test_changes_are_audited_with_the_case_table_and_no_description(make_case, o
     assert [row.action for row in rows] == ["create", "update", "remove"]
     assert {row.case_table_id for row in rows} == {ofr_setting.table.id}
     assert not any("Elm" in row.summary or "shelter" in row.summary for row in rows)
+
+
+def test_the_timeline_shows_the_terms_labels_as_they_are_now(make_case, ofr_setting):
+    """The labels are kept across requests: a renamed or retired term shows as it is now."""
+    case = make_case(date_of_death=date(2025, 12, 31))
+    gap_type = term_by_code("gap_type", "no_warm_hand_off")
+    _add(ofr_setting, case, occurred="2025-12-01", is_missed_opportunity=True,
+         gap_type_id=gap_type.id, rationale="Released without a referral.")
+    row = ofr.timeline(case)[0]
+    assert row.gap_type == "No warm hand-off"
+    kind = db.session.get(type(gap_type), _type())
+    gap_type.label, kind.label, kind.is_active = "No hand-off", "Emergency visit", False
+    db.session.commit()
+    row = ofr.timeline(case)[0]
+    assert (row.gap_type, row.type) == ("No hand-off", "Emergency visit")

@@ -4,10 +4,10 @@ list (cases below the completeness threshold, computed in SQL), and the dashboar
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from coalition.core.localtime import local_today
 from coalition.extensions import db
@@ -133,21 +133,54 @@ def _rows_statement():
     return _rows_columns().where(FatalityCase.id.in_(bindparam("ids", expanding=True)))
 
 
+@lru_cache(maxsize=64)
+def _count_columns(table_id: int) -> tuple:
+    """:func:`table_counts` of one table as three uncorrelated subqueries (computed once per
+    query, not per row), to read with the list's rows: built once per table."""
+    counted = aliased(FatalityCase)
+    of_table = (counted.table_id == table_id, counted.status.in_(OPEN))
+    return (
+        select(func.count(counted.id)).where(*of_table).scalar_subquery()
+        .label("open_cases"),
+        select(func.count(counted.id)).where(*of_table, counted.selected_meeting_id.is_not(None),
+                                             counted.status.in_(AWAITING_REVIEW))
+        .scalar_subquery().label("selected_cases"),
+        # each open case's overdue requests, counted from their index (as in table_counts)
+        select(func.coalesce(func.sum(
+            select(func.count()).select_from(RecordsRequest)
+            .where(RecordsRequest.case_id == counted.id, _overdue())
+            .correlate(counted).scalar_subquery()), 0)).where(*of_table)
+        .scalar_subquery().label("overdue_requests"))
+
+
 def row_query(table, **filters):
     """What the deaths list shows (:func:`case_rows`) of :func:`case_query`'s cases, in its
     order, as a statement of columns to page through (today's date is taken when it runs);
     each row becomes the list's row with :func:`shown_row`. The costly columns (subqueries)
     are computed for the page's rows only: the database computes them after the sort and the
-    limit."""
-    return _filtered(_rows_columns(), table, **filters)
+    limit. Each row also carries the table's counts (:func:`listed_counts`), computed once."""
+    return _filtered(_rows_columns().add_columns(*_count_columns(table.id)), table, **filters)
+
+
+def listed_counts(table, rows, today: date) -> dict:
+    """The table's counts (as :func:`table_counts`) read from a page of :func:`row_query`'s
+    rows, or counted apart when the page has none."""
+    if rows:
+        first = rows[0]
+        return {"open": first.open_cases, "selected": first.selected_cases,
+                "overdue_requests": first.overdue_requests}
+    return table_counts([table.id], today)[table.id]
 
 
 _TOTAL = len(COMPLETENESS_FIELDS) + 1
+_COUNT_KEYS = ("open_cases", "selected_cases", "overdue_requests")
 
 
 def shown_row(row) -> dict:
     """A row of :func:`row_query` (or of :func:`case_rows`'s query) as the list shows it."""
     shown = row._asdict()
+    for key in _COUNT_KEYS:  # the table's counts (:func:`row_query`'s), not the row's
+        shown.pop(key, None)
     shown["status_label"] = CASE_STATUSES[row.status]
     shown["percent"] = round(100 * row.known / _TOTAL)
     return shown

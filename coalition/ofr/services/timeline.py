@@ -15,11 +15,11 @@ from datetime import date
 from functools import cache
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import aliased
 
 from coalition.core import audit
 from coalition.core.db import valid_id
 from coalition.core.errors import ServiceError
+from coalition.core.kept import kept
 from coalition.core.localtime import local_today
 from coalition.core.models import VocabTerm
 from coalition.core.text import clean
@@ -201,21 +201,24 @@ class TimelineRow:
 @cache
 def _timeline_statement():
     """The columns a timeline shows of a case's touchpoints (``case_id`` its parameter), with
-    the agency's name and the terms' labels: built once, read as rows (not entities)."""
-    sector, kind, stage, gap_type = (aliased(VocabTerm) for _ in range(4))
+    the agency's name: built once, read as rows (not entities). The terms' labels are read from
+    :func:`_term_labels` (a join to the vocabulary per term made PostgreSQL plan a six-table
+    join on each request, which cost more than running it)."""
     return (select(Touchpoint.id, Touchpoint.occurred_on, Touchpoint.precision,
                    Touchpoint.organization_id, Touchpoint.stage_id, Touchpoint.description,
                    Touchpoint.source_record, Touchpoint.is_missed_opportunity,
-                   Touchpoint.rationale, Touchpoint.is_part2,
-                   Organization.name.label("agency"), sector.label.label("sector"),
-                   kind.label.label("type"), stage.label.label("stage"),
-                   gap_type.label.label("gap_type"))
+                   Touchpoint.rationale, Touchpoint.is_part2, Touchpoint.sector_id,
+                   Touchpoint.type_id, Touchpoint.gap_type_id,
+                   Organization.name.label("agency"))
             .outerjoin(Organization, Organization.id == Touchpoint.organization_id)
-            .outerjoin(sector, sector.id == Touchpoint.sector_id)
-            .join(kind, kind.id == Touchpoint.type_id)
-            .outerjoin(stage, stage.id == Touchpoint.stage_id)
-            .outerjoin(gap_type, gap_type.id == Touchpoint.gap_type_id)
             .where(Touchpoint.case_id == bindparam("case_id")))
+
+
+def _term_labels() -> dict[int, str]:
+    """id → label of every vocabulary term (retired ones too: a timeline shows the terms its
+    touchpoints were recorded with), kept across requests (vocabulary, not case material)."""
+    return kept("ofr.term_labels", (), lambda: dict(db.session.execute(
+        select(VocabTerm.id, VocabTerm.label)).all()))
 
 
 def timeline(case: FatalityCase) -> list[TimelineRow]:
@@ -225,6 +228,7 @@ def timeline(case: FatalityCase) -> list[TimelineRow]:
     placed = {point.id: _middle_day(point.occurred_on, point.precision) for point in points}
     points.sort(key=lambda point: (placed[point.id], point.id))
     death = case.date_of_death
+    labels = _term_labels() if points else {}
     rows = []
     for point in points:
         before = None
@@ -234,10 +238,12 @@ def timeline(case: FatalityCase) -> list[TimelineRow]:
         rows.append(TimelineRow(
             id=point.id, when=shown_when(point.occurred_on, point.precision),
             months_before=before, approximate=point.precision != "day",
-            agency=point.agency or "", sector=point.sector or "", type=point.type,
-            stage=point.stage or "", description=point.description,
+            agency=point.agency or "", sector=labels.get(point.sector_id, ""),
+            type=labels.get(point.type_id, ""), stage=labels.get(point.stage_id, ""),
+            description=point.description,
             source_record=point.source_record, missed=point.is_missed_opportunity,
-            gap_type=point.gap_type or "", rationale=point.rationale, is_part2=point.is_part2,
+            gap_type=labels.get(point.gap_type_id, ""), rationale=point.rationale,
+            is_part2=point.is_part2,
             agency_id=point.organization_id, stage_id=point.stage_id,
             typed=typed_when(point.occurred_on, point.precision), precision=point.precision))
     return rows

@@ -111,7 +111,7 @@ def case_list(table_id: int):
     return page("ofr/case_list.html", 200 if valid else 400, table=table, form=form,
                 page=listing, rows=[ofr.shown_row(row) for row in listing.items],
                 manage=can_manage_table(web.actor(), table),
-                counts=ofr.table_counts([table.id], today)[table.id])
+                counts=ofr.listed_counts(table, listing.items, today))
 
 
 # --- recording a death, and its facts -------------------------------------------------------
