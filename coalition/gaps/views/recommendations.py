@@ -4,10 +4,11 @@ the committee's decision and the work plan's action items."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from coalition.core import vocab, web
@@ -239,12 +240,22 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
         labels=LABELS, warning=gaps.CASE_SPECIFIC_WARNING, today=today), status
 
 
+@lru_cache(maxsize=1)
+def _page_statement():
+    """The recommendation with what its page shows, built once (the id is a bound parameter)."""
+    return (select(Recommendation).where(Recommendation.id == bindparam("recommendation_id"))
+            .options(joinedload(Recommendation.table), joinedload(Recommendation.partners),
+                     joinedload(Recommendation.source_meeting),
+                     selectinload(Recommendation.updates).joinedload(RecommendationUpdate.user)))
+
+
 @bp.get("/recommendations/<int:recommendation_id>")
 def recommendation_detail(recommendation_id: int):
-    return _render(_recommendation(recommendation_id, options=[
-        joinedload(Recommendation.table), joinedload(Recommendation.partners),
-        joinedload(Recommendation.source_meeting),
-        selectinload(Recommendation.updates).joinedload(RecommendationUpdate.user)]))
+    recommendation = db.session.execute(
+        _page_statement(), {"recommendation_id": recommendation_id}).unique().scalar_one_or_none()
+    if recommendation is None:
+        abort(404)
+    return _render(recommendation)
 
 
 @bp.post("/recommendations/<int:recommendation_id>/update")
