@@ -8,6 +8,8 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf as csrf_token
+from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -64,6 +66,40 @@ def _status_choices(blank: str | None = None):
 
 # --- the committee's view ----------------------------------------------------------------------
 
+_DECISION_FORM = """\
+<form method="post" action="{url}" class="d-flex flex-wrap gap-1 mt-1" novalidate>
+          <input type="hidden" name="csrf_token" value="{token}"><input type="hidden" name="back" \
+value="list">
+          <label class="visually-hidden" for="decision-{id}">Decision on {code}</label>
+          <select class="form-select form-select-sm w-auto" id="decision-{id}" name="decision">\
+{options}</select>
+          <label class="visually-hidden" for="decision-note-{id}">Note on {code}</label>
+          <input class="form-control form-control-sm" id="decision-note-{id}" name="decision_note" \
+maxlength="2000" placeholder="Note">
+          <button type="submit" class="btn btn-sm btn-outline-primary">Record<span \
+class="visually-hidden"> the decision on {code}</span></button>
+        </form>"""
+
+
+class DecisionForms:
+    """A row's decision form on the committee's list (it works without JavaScript): what is
+    the same on every row (the token, the options, the markup) is written once per page, the
+    row's id, code and link filled in."""
+
+    def __init__(self):
+        self.url = RowLinks("gaps.recommendation_decide", "recommendation_id")
+        options = "".join(f'<option value="{escape(code)}">{escape(label)}</option>'
+                          for code, label in DECISIONS.items())
+        self.token = escape(csrf_token())
+        self.markup = _DECISION_FORM.replace(
+            "{options}", options.replace("{", "{{").replace("}", "}}"))
+
+    def __call__(self, recommendation_id: int, code: str) -> Markup:
+        return Markup(self.markup.format(  # noqa: S704 - every value is escaped here
+            url=escape(self.url(recommendation_id)), token=self.token,
+            id=int(recommendation_id), code=escape(code)))
+
+
 @bp.get("/recommendations")
 def recommendation_list():
     viewer = web.actor()
@@ -87,13 +123,12 @@ def recommendation_list():
         "gaps/recommendation_list.html", form=form, page=page, today=today, lead=lead,
         list_url=list_url,
         detail_url=RowLinks("gaps.recommendation_detail", "recommendation_id"),
-        decide_url=RowLinks("gaps.recommendation_decide", "recommendation_id"),
+        decision_form=DecisionForms() if decide else None,
         progress=kept("gaps.progress_of", (ids, today), lambda: gaps.progress_of(ids, today)),
         counts=[(f"{list_url}?{urlencode({'status': code})}", count, label)
                 for code, label, count, _ in statuses if count],
         cutoff=gaps.stalled_before(),
         stalled_days=gaps.stalled_days(), may_decide=decide, may_draft=can_draft(viewer),
-        decision_form=DecisionForm(formdata=None) if decide else None,
         labels=LABELS), 200 if valid else 400
 
 
