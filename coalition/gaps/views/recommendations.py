@@ -26,6 +26,7 @@ from coalition.gaps.forms import (
     RecommendationForm,
     UpdateForm,
     WorkItemForm,
+    written_options,
 )
 from coalition.gaps.models import (
     DECISIONS,
@@ -257,8 +258,13 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
             "status_id": recommendation.status_id, "blockers": recommendation.blockers}))
         forms["status_update"].status_id.choices = _status_choices()
     if may_manage:
-        forms.setdefault("work", WorkItemForm(formdata=None)).owner_id.choices = options(
-            _seat_choices(recommendation.table_id), blank="Choose an owner")
+        owner = forms.setdefault("work", WorkItemForm(formdata=None)).owner_id
+        owner.choices = options(_seat_choices(recommendation.table_id), blank="Choose an owner")
+        # the roster's options written once per table and selected owner (names, not case
+        # material), as the kept roster itself
+        owner.kept_options = kept("gaps.owner_options", (recommendation.table_id,
+                                                         str(owner.data)),
+                                  lambda: written_options(owner))
     if can_decide(viewer):
         forms.setdefault("decision", DecisionForm(formdata=None))
     cases = gaps.cases_of(recommendation)
