@@ -116,7 +116,8 @@ class RecommendationForm(Form):
 
 
 class UpdateForm(Form):
-    status_id = choice("Status", "a status", required="Choose the status.")
+    status_id = choice("Status", "a status", required="Choose the status.",
+                       widget=KeptOptionsSelect())
     updated_on = date_field("As of", description="Today when left empty.")
     note = TextAreaField("What happened", filters=[strip], render_kw={"rows": 2},
                          validators=[Optional(), most(2000)])

@@ -256,7 +256,10 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
     if may_update:
         forms.setdefault("status_update", UpdateForm(formdata=None, data={
             "status_id": recommendation.status_id, "blockers": recommendation.blockers}))
-        forms["status_update"].status_id.choices = _status_choices()
+        state = forms["status_update"].status_id
+        state.choices = _status_choices()
+        state.kept_options = kept("gaps.status_options", str(state.data),
+                                  lambda: written_options(state))
     if may_manage:
         owner = forms.setdefault("work", WorkItemForm(formdata=None)).owner_id
         owner.choices = options(_seat_choices(recommendation.table_id), blank="Choose an owner")
