@@ -3,13 +3,17 @@ rules between values are the services'."""
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from coalition.core.fields import (
     FilterForm,
     Form,
+    OptionsSelect,
     SelectField,
+    _attributes,
+    _validation_attributes,
     checkboxes,
     choice,
     date_field,
@@ -20,6 +24,27 @@ from coalition.core.fields import (
     strip,
 )
 from coalition.gaps.models import DECISIONS, GAP_STATUSES, SCOPES, STRATEGIES, TARGET_LEVELS
+
+
+class KeptOptionsSelect(OptionsSelect):
+    """:class:`OptionsSelect` whose options the view may give already written
+    (``field.kept_options``, e.g. a table's roster kept per selected value): the same markup."""
+
+    def __call__(self, field, **kwargs):
+        written = getattr(field, "kept_options", None)
+        if written is None or self.multiple or "name" in kwargs:
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        _validation_attributes(self, field, kwargs, call=False)
+        kwargs["name"] = field.name
+        return Markup(f"<select {_attributes(kwargs)}>{written}</select>")  # noqa: S704
+
+
+def written_options(field) -> Markup:
+    """The options of a select as :class:`OptionsSelect` writes them."""
+    return Markup("".join(OptionsSelect.render_option(choice)  # noqa: S704 - escaped there
+                          for choice in field._iter_choices_normalized()))
+
 
 REGISTER_STATUSES = {code: label for code, label in GAP_STATUSES.items() if code != "merged"}
 
@@ -61,9 +86,9 @@ class LinkForm(Form):
 class GapFilterForm(FilterForm):
     status = _select("Status", {"open": "Open", "all": "All", **REGISTER_STATUSES},
                      default="open")
-    stage = choice("Stage", "a stage")
-    sector = choice("Sector", "a sector")
-    gap_type = choice("Gap type", "a gap type")
+    stage = choice("Stage", "a stage", widget=KeptOptionsSelect())
+    sector = choice("Sector", "a sector", widget=KeptOptionsSelect())
+    gap_type = choice("Gap type", "a gap type", widget=KeptOptionsSelect())
     q = StringField("Words", filters=[strip], validators=[Optional(), most(100)])
 
 
@@ -91,7 +116,8 @@ class RecommendationForm(Form):
 
 
 class UpdateForm(Form):
-    status_id = choice("Status", "a status", required="Choose the status.")
+    status_id = choice("Status", "a status", required="Choose the status.",
+                       widget=KeptOptionsSelect())
     updated_on = date_field("As of", description="Today when left empty.")
     note = TextAreaField("What happened", filters=[strip], render_kw={"rows": 2},
                          validators=[Optional(), most(2000)])
@@ -108,7 +134,8 @@ class DecisionForm(Form):
 class WorkItemForm(Form):
     title = StringField("Action item", filters=[strip],
                         validators=[InputRequired("Enter what is to be done."), most(200)])
-    owner_id = choice("Owner", "an owner", required="Choose who owns this action item.")
+    owner_id = choice("Owner", "an owner", required="Choose who owns this action item.",
+                      widget=KeptOptionsSelect())
     due_on = date_field("Due on", required="Enter the due date.")
 
 

@@ -57,3 +57,24 @@ def _gap_values(gap, **changes) -> dict:
               "gap_type_id": gap.gap_type_id, "sector_ids": [s.id for s in gap.sectors]}
     values.update(changes)
     return values
+
+
+def test_the_gap_filters_written_options_follow_a_renamed_term_and_the_choice(
+        client, login, review):
+    stage = db.session.get(VocabTerm, term("stage", next(iter(_stage_codes()))))
+    login(review.manager)
+    assert f'<option value="{stage.id}">{stage.label}</option>' in client.get(
+        "/gaps").get_data(as_text=True)
+    html = client.get(f"/gaps?stage={stage.id}").get_data(as_text=True)
+    assert f'<option selected value="{stage.id}">{stage.label}</option>' in html
+    stage.label = "A renamed stage"
+    db.session.commit()
+    html = client.get(f"/gaps?stage={stage.id}").get_data(as_text=True)
+    assert f'<option selected value="{stage.id}">A renamed stage</option>' in html
+    assert '<option value="">Any</option>' in html
+
+
+def _stage_codes():
+    from coalition.core import vocab
+
+    return [t.code for t in vocab.terms("stage")]

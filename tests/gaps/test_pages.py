@@ -166,3 +166,20 @@ def test_the_lists_answer_200_without_filters(client, login, review, make_recomm
         response = client.get(url)
         assert response.status_code == 200, url
         assert "invalid-feedback" not in response.get_data(as_text=True), url
+
+
+def test_the_page_sent_back_keeps_the_chosen_owner_and_status(client, login, review,
+                                                              make_recommendation):
+    # the owner and status options are written once per table / selection and kept
+    recommendation = make_recommendation()
+    login(review.manager)
+    owner = f'value="{review.member.person_id}"'
+    page = client.get(f"/recommendations/{recommendation.id}").get_data(as_text=True)
+    assert f"<option {owner}>" in page
+    assert f'<option selected value="{recommendation.status_id}">' in page
+    response = client.post(f"/recommendations/{recommendation.id}/action-items", data={
+        "title": "", "owner_id": str(review.member.person_id), "due_on": "2030-01-01"})
+    assert response.status_code == 400
+    assert f"<option selected {owner}>" in response.get_data(as_text=True)
+    page = client.get(f"/recommendations/{recommendation.id}").get_data(as_text=True)
+    assert f"<option {owner}>" in page and f"<option selected {owner}>" not in page

@@ -10,11 +10,10 @@ the caller commits. Callers import from this package:
 """
 
 from coalition.core.errors import ServiceError  # noqa: F401
-from coalition.gaps.services.agenda import add_work_item, work_items  # noqa: F401
+from coalition.gaps.services.agenda import add_work_item, cases_of, work_items  # noqa: F401
 from coalition.gaps.services.recommendations import (  # noqa: F401
     CASE_SPECIFIC_WARNING,
     STATUS_VOCABULARY,
-    cases_of,
     create_recommendation,
     decide,
     is_stalled,

@@ -10,8 +10,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import url_for
-from sqlalchemy import select, true
+from sqlalchemy import bindparam, select, true
+from sqlalchemy.orm import joinedload, selectinload
 
 from coalition.actions.models import ActionItem
 from coalition.actions.sources import (
@@ -22,13 +25,13 @@ from coalition.actions.sources import (
 )
 from coalition.core.models import VocabTerm
 from coalition.extensions import db
-from coalition.gaps.models import FINISHED_STATUSES, Recommendation
+from coalition.gaps.models import FINISHED_STATUSES, Recommendation, RecommendationCase
 from coalition.gaps.services.recommendations import stalled_before
 from coalition.gaps.services.register import links_of, suggestions
 from coalition.meetings.models import AgendaItem, Meeting
 from coalition.meetings.services.agenda import AgendaContents, register_due_rule
 from coalition.meetings.subjects import AgendaSubject, declare_subject_column, register_subject
-from coalition.ofr.models import Touchpoint
+from coalition.ofr.models import FatalityCase, Touchpoint
 from coalition.ofr.panels import MissedPanel, register_missed_panel
 from coalition.ofr.permissions import can_build_timeline
 
@@ -81,12 +84,29 @@ def add_work_item(actor, recommendation: Recommendation, *, title, owner_id, due
 
 
 def work_items(recommendation: Recommendation) -> list[ActionItem]:
-    from sqlalchemy.orm import joinedload
+    return list(db.session.scalars(_work_items_statement(),
+                                   {"recommendation_id": recommendation.id}))
 
-    return list(db.session.scalars(
-        select(ActionItem).where(ActionItem.source_recommendation_id == recommendation.id)
-        .options(joinedload(ActionItem.owner), joinedload(ActionItem.organization))
-        .order_by(ActionItem.due_on, ActionItem.id)))
+
+@lru_cache(maxsize=1)
+def _work_items_statement():
+    """The statement of :func:`work_items`, built once (the id is a bound parameter)."""
+    return (select(ActionItem)
+            .where(ActionItem.source_recommendation_id == bindparam("recommendation_id"))
+            .options(joinedload(ActionItem.owner), joinedload(ActionItem.organization))
+            .order_by(ActionItem.due_on, ActionItem.id))
+
+
+def cases_of(recommendation: Recommendation) -> list[FatalityCase]:
+    return list(db.session.scalars(_cases_statement(), {"recommendation_id": recommendation.id}))
+
+
+@lru_cache(maxsize=1)
+def _cases_statement():
+    return (select(FatalityCase)
+            .join(RecommendationCase, RecommendationCase.case_id == FatalityCase.id)
+            .where(RecommendationCase.recommendation_id == bindparam("recommendation_id"))
+            .options(selectinload(FatalityCase.table)).order_by(FatalityCase.code))
 
 
 def _describe(viewer, action: ActionItem) -> dict:

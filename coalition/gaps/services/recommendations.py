@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 
 from coalition.actions.models import OPEN_STATUSES as OPEN_ACTION_STATUSES
 from coalition.actions.models import ActionItem
@@ -390,10 +390,3 @@ def status_rows() -> list[tuple[str, str, int, bool]]:
 def status_counts() -> list[tuple[str, str, int]]:
     """(code, label, count) per status of the vocabulary, in its order (one query)."""
     return [(code, label, count) for code, label, count, _ in status_rows()]
-
-
-def cases_of(recommendation: Recommendation) -> list[FatalityCase]:
-    return list(db.session.scalars(
-        select(FatalityCase).join(RecommendationCase, RecommendationCase.case_id == FatalityCase.id)
-        .where(RecommendationCase.recommendation_id == recommendation.id)
-        .options(selectinload(FatalityCase.table)).order_by(FatalityCase.code)))

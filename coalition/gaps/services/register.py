@@ -259,16 +259,21 @@ def _filtered(stmt, *, status: str | None = "open", stage_id=None, sector_id=Non
 def gaps_of_recommendation(recommendation_id: int) -> list:
     """The gaps a recommendation came from, by code, as rows (id, code, title, cases): the
     cases counted as :func:`gap_counts` counts them (one query)."""
+    return db.session.execute(_gaps_of_recommendation_statement(),
+                              {"recommendation_id": recommendation_id}).all()
+
+
+@cache
+def _gaps_of_recommendation_statement():
     from coalition.gaps.models import RecommendationGap
 
     cases = (select(func.count(Touchpoint.case_id.distinct()))
              .join(GapLink, GapLink.touchpoint_id == Touchpoint.id)
              .where(GapLink.gap_id == Gap.id).correlate(Gap).scalar_subquery())
-    return db.session.execute(
-        select(Gap.id, Gap.code, Gap.title, cases.label("cases"))
-        .join(RecommendationGap, RecommendationGap.gap_id == Gap.id)
-        .where(RecommendationGap.recommendation_id == recommendation_id)
-        .order_by(Gap.code)).all()
+    return (select(Gap.id, Gap.code, Gap.title, cases.label("cases"))
+            .join(RecommendationGap, RecommendationGap.gap_id == Gap.id)
+            .where(RecommendationGap.recommendation_id == bindparam("recommendation_id"))
+            .order_by(Gap.code))
 
 
 def gap_query(**filters):

@@ -4,10 +4,13 @@ the committee's decision and the work plan's action items."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask_wtf.csrf import generate_csrf as csrf_token
+from markupsafe import Markup, escape
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from coalition.core import vocab, web
@@ -23,6 +26,7 @@ from coalition.gaps.forms import (
     RecommendationForm,
     UpdateForm,
     WorkItemForm,
+    written_options,
 )
 from coalition.gaps.models import (
     DECISIONS,
@@ -63,6 +67,40 @@ def _status_choices(blank: str | None = None):
 
 # --- the committee's view ----------------------------------------------------------------------
 
+_DECISION_FORM = """\
+<form method="post" action="{url}" class="d-flex flex-wrap gap-1 mt-1" novalidate>
+          <input type="hidden" name="csrf_token" value="{token}"><input type="hidden" name="back" \
+value="list">
+          <label class="visually-hidden" for="decision-{id}">Decision on {code}</label>
+          <select class="form-select form-select-sm w-auto" id="decision-{id}" name="decision">\
+{options}</select>
+          <label class="visually-hidden" for="decision-note-{id}">Note on {code}</label>
+          <input class="form-control form-control-sm" id="decision-note-{id}" name="decision_note" \
+maxlength="2000" placeholder="Note">
+          <button type="submit" class="btn btn-sm btn-outline-primary">Record<span \
+class="visually-hidden"> the decision on {code}</span></button>
+        </form>"""
+
+
+class DecisionForms:
+    """A row's decision form on the committee's list (it works without JavaScript): what is
+    the same on every row (the token, the options, the markup) is written once per page, the
+    row's id, code and link filled in."""
+
+    def __init__(self):
+        self.url = RowLinks("gaps.recommendation_decide", "recommendation_id")
+        options = "".join(f'<option value="{escape(code)}">{escape(label)}</option>'
+                          for code, label in DECISIONS.items())
+        self.token = escape(csrf_token())
+        self.markup = _DECISION_FORM.replace(
+            "{options}", options.replace("{", "{{").replace("}", "}}"))
+
+    def __call__(self, recommendation_id: int, code: str) -> Markup:
+        return Markup(self.markup.format(  # noqa: S704 - every value is escaped here
+            url=escape(self.url(recommendation_id)), token=self.token,
+            id=int(recommendation_id), code=escape(code)))
+
+
 @bp.get("/recommendations")
 def recommendation_list():
     viewer = web.actor()
@@ -86,13 +124,12 @@ def recommendation_list():
         "gaps/recommendation_list.html", form=form, page=page, today=today, lead=lead,
         list_url=list_url,
         detail_url=RowLinks("gaps.recommendation_detail", "recommendation_id"),
-        decide_url=RowLinks("gaps.recommendation_decide", "recommendation_id"),
+        decision_form=DecisionForms() if decide else None,
         progress=kept("gaps.progress_of", (ids, today), lambda: gaps.progress_of(ids, today)),
         counts=[(f"{list_url}?{urlencode({'status': code})}", count, label)
                 for code, label, count, _ in statuses if count],
         cutoff=gaps.stalled_before(),
         stalled_days=gaps.stalled_days(), may_decide=decide, may_draft=can_draft(viewer),
-        decision_form=DecisionForm(formdata=None) if decide else None,
         labels=LABELS), 200 if valid else 400
 
 
@@ -219,10 +256,18 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
     if may_update:
         forms.setdefault("status_update", UpdateForm(formdata=None, data={
             "status_id": recommendation.status_id, "blockers": recommendation.blockers}))
-        forms["status_update"].status_id.choices = _status_choices()
+        state = forms["status_update"].status_id
+        state.choices = _status_choices()
+        state.kept_options = kept("gaps.status_options", str(state.data),
+                                  lambda: written_options(state))
     if may_manage:
-        forms.setdefault("work", WorkItemForm(formdata=None)).owner_id.choices = options(
-            _seat_choices(recommendation.table_id), blank="Choose an owner")
+        owner = forms.setdefault("work", WorkItemForm(formdata=None)).owner_id
+        owner.choices = options(_seat_choices(recommendation.table_id), blank="Choose an owner")
+        # the roster's options written once per table and selected owner (names, not case
+        # material), as the kept roster itself
+        owner.kept_options = kept("gaps.owner_options", (recommendation.table_id,
+                                                         str(owner.data)),
+                                  lambda: written_options(owner))
     if can_decide(viewer):
         forms.setdefault("decision", DecisionForm(formdata=None))
     cases = gaps.cases_of(recommendation)
@@ -239,12 +284,22 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
         labels=LABELS, warning=gaps.CASE_SPECIFIC_WARNING, today=today), status
 
 
+@lru_cache(maxsize=1)
+def _page_statement():
+    """The recommendation with what its page shows, built once (the id is a bound parameter)."""
+    return (select(Recommendation).where(Recommendation.id == bindparam("recommendation_id"))
+            .options(joinedload(Recommendation.table), joinedload(Recommendation.partners),
+                     joinedload(Recommendation.source_meeting),
+                     selectinload(Recommendation.updates).joinedload(RecommendationUpdate.user)))
+
+
 @bp.get("/recommendations/<int:recommendation_id>")
 def recommendation_detail(recommendation_id: int):
-    return _render(_recommendation(recommendation_id, options=[
-        joinedload(Recommendation.table), joinedload(Recommendation.partners),
-        joinedload(Recommendation.source_meeting),
-        selectinload(Recommendation.updates).joinedload(RecommendationUpdate.user)]))
+    recommendation = db.session.execute(
+        _page_statement(), {"recommendation_id": recommendation_id}).unique().scalar_one_or_none()
+    if recommendation is None:
+        abort(404)
+    return _render(recommendation)
 
 
 @bp.post("/recommendations/<int:recommendation_id>/update")

@@ -11,7 +11,7 @@ from coalition.core.fields import options
 from coalition.core.kept import kept
 from coalition.extensions import db
 from coalition.gaps import services as gaps
-from coalition.gaps.forms import GapFilterForm, GapForm, LinkForm, MergeForm
+from coalition.gaps.forms import GapFilterForm, GapForm, LinkForm, MergeForm, written_options
 from coalition.gaps.models import Gap
 from coalition.gaps.permissions import can_keep_register
 from coalition.gaps.views import bp
@@ -48,10 +48,13 @@ def gap_list():
     terms = kept("gaps.filter_terms", (), lambda: {
         name: tuple((t.id, t.label) for t in found)
         for name, found in vocab.terms_of("stage", "sector", "gap_type").items()})
-    form.stage.choices = options(list(terms["stage"]), blank="Any")
-    form.sector.choices = options(list(terms["sector"]), blank="Any")
-    form.gap_type.choices = options(list(terms["gap_type"]), blank="Any")
+    for name in ("stage", "sector", "gap_type"):
+        form[name].choices = options(list(terms[name]), blank="Any")
     valid = form.validate()
+    for name in ("stage", "sector", "gap_type"):  # vocabularies: written once per selection
+        select = form[name]
+        select.kept_options = kept("gaps.filter_options", (name, str(select.data)),
+                                   lambda select=select: written_options(select))
     filters = {"status": form.status.data, "stage_id": form.stage.data,
                "sector_id": form.sector.data, "gap_type_id": form.gap_type.data,
                "text": form.q.data or ""} if valid else {}
