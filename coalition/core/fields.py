@@ -7,6 +7,7 @@ text field it has, so no form can let a NUL or a direction override through.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import wtforms
@@ -85,6 +86,9 @@ def _fast_select(widget, field, kwargs: dict, options: str | None = None) -> Mar
     return Markup(f"<select {_attributes(kwargs)}>{options}</select>")  # noqa: S704
 
 
+_special = re.compile("[&<>\"']").search  # a plain str without these needs no escaping
+
+
 def _plain_options(field) -> str | None:
     """The options of a select whose choices are a list of plain options (``SelectChoice``
     without attributes or group, ``(value, label)`` pairs or strings), written straight from
@@ -113,8 +117,12 @@ def _plain_options(field) -> str | None:
         else:
             return None
         shown = str(value) if isinstance(value, bool) else value
-        written.append(f'<option{" selected" if coerce(value) == data else ""} '
-                       f'value="{escape(shown)}">{escape(label or value)}</option>')
+        label = label or value
+        written.append(
+            f'<option{" selected" if coerce(value) == data else ""} value="'
+            f'{shown if type(shown) is str and _special(shown) is None else escape(shown)}">'
+            f'{label if type(label) is str and _special(label) is None else escape(label)}'
+            '</option>')
     return "".join(written)
 
 
