@@ -7,6 +7,7 @@ text field it has, so no form can let a NUL or a direction override through.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import wtforms
@@ -72,15 +73,57 @@ def _fast_textarea(widget, field, kwargs: dict) -> Markup:
         f"<textarea {_attributes(kwargs)}>\r\n{escape(field._value())}</textarea>")
 
 
-def _fast_select(widget, field, kwargs: dict) -> Markup:
+def _fast_select(widget, field, kwargs: dict, options: str | None = None) -> Markup:
     """``Select.__call__`` for a single choice without option groups, each plain option
-    written in one step (``OptionsSelect.render_option``)."""
+    written in one step (``OptionsSelect.render_option``); ``options`` when already written
+    (by :func:`_plain_options`)."""
     kwargs.setdefault("id", field.id)
     _validation_attributes(widget, field, kwargs, call=False)
     kwargs["name"] = field.name
-    render = OptionsSelect.render_option
-    options = "".join(render(choice) for choice in field._iter_choices_normalized())
+    if options is None:
+        render = OptionsSelect.render_option
+        options = "".join(render(choice) for choice in field._iter_choices_normalized())
     return Markup(f"<select {_attributes(kwargs)}>{options}</select>")  # noqa: S704
+
+
+_special = re.compile("[&<>\"']").search  # a plain str without these needs no escaping
+
+
+def _plain_options(field) -> str | None:
+    """The options of a select whose choices are a list of plain options (``SelectChoice``
+    without attributes or group, ``(value, label)`` pairs or strings), written straight from
+    its choices as ``iter_choices`` and ``render_option`` would write them (an option is
+    selected when ``coerce(value) == data``); None for any other kind of choices."""
+    kind = type(field)
+    if (kind.iter_choices is not wtforms.SelectField.iter_choices
+            or kind._choices_from_input is not wtforms.SelectField._choices_from_input):
+        return None
+    choices = field.choices
+    if not isinstance(choices, (list, tuple)):
+        return None
+    coerce, data, written = field.coerce, field.data, []
+    for choice in choices:
+        kind = type(choice)
+        if kind is SelectChoice:
+            if choice.render_kw or choice.optgroup is not None:
+                return None
+            value, label = choice.value, choice.label
+        elif kind is tuple and len(choice) == 2:
+            value, label = choice
+            if label is None:
+                label = value
+        elif kind is str:
+            value = label = choice
+        else:
+            return None
+        shown = str(value) if isinstance(value, bool) else value
+        label = label or value
+        written.append(
+            f'<option{" selected" if coerce(value) == data else ""} value="'
+            f'{shown if type(shown) is str and _special(shown) is None else escape(shown)}">'
+            f'{label if type(label) is str and _special(label) is None else escape(label)}'
+            '</option>')
+    return "".join(written)
 
 
 def _fast_renderer(widget):
@@ -106,6 +149,10 @@ class Form(FlaskForm):
             if other is not None:
                 render_kw = dict(other, **render_kw)
             fast = _fast_renderer(field.widget)
+            if fast is _fast_select and "name" not in render_kw:
+                options = _plain_options(field)
+                if options is not None:
+                    return _fast_select(field.widget, field, dict(render_kw), options)
             if fast is None or "name" in render_kw or (
                     fast is _fast_select and field.has_groups()):
                 return field.widget(field, **render_kw)
@@ -139,9 +186,12 @@ class OptionsSelect(SelectWidget):
     the generic attribute writer costs ~6 µs an option."""
 
     def __call__(self, field, **kwargs):
-        if self.multiple or "name" in kwargs or field.has_groups():
+        if self.multiple or "name" in kwargs:
             return super().__call__(field, **kwargs)
-        return _fast_select(self, field, kwargs)
+        options = _plain_options(field)
+        if options is None and field.has_groups():
+            return super().__call__(field, **kwargs)
+        return _fast_select(self, field, kwargs, options)
 
     @classmethod
     def render_option(cls, choice, **kwargs):

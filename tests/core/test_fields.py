@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import wtforms
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectMultipleField
@@ -75,10 +76,19 @@ class Picks(FilterForm):
                                         SelectChoice("x", "X", render_kw={"disabled": True})])
     flag = SelectField("Flag", choices=[SelectChoice(True, "Yes"), SelectChoice(False, "No")],
                        coerce=lambda value: value in (True, "True"))
+    kind = SelectField("Kind", choices=[("", "Any"), ("open", "Open <now>"), ("done", None),
+                                        "plain & simple"])
+
+
+class PlainPicks(FilterForm):
+    """wtforms' own select (rendered by the form's one-pass writer), with option groups too."""
+    kind = wtforms.SelectField("Kind", choices=[("open", "Open"), SelectChoice("a&b", "A&B")])
+    grouped = wtforms.SelectField("Grouped", choices={"Early": [("1", "One")], "Late": ["2"]})
 
 
 @pytest.mark.parametrize("query", [{}, {"agency": "12"}, {"agency": "7"}, {"code": "a&b"},
-                                   {"code": "x"}, {"flag": "True"}, {"agency": "nonsense"}])
+                                   {"code": "x"}, {"flag": "True"}, {"agency": "nonsense"},
+                                   {"kind": "done"}, {"kind": "plain & simple"}])
 def test_selects_render_as_the_wtforms_widget_does(app, query):
     with app.test_request_context():
         form = Picks(MultiDict(query))
@@ -91,3 +101,13 @@ def test_selects_render_as_the_wtforms_widget_does(app, query):
                 assert str(field(**attrs)) == str(Select()(field, **attrs))
         assert '<option selected value="12">Sheriff</option>' in str(form.agency()) \
             or query.get("agency") != "12"
+
+
+@pytest.mark.parametrize("query", [{}, {"kind": "a&b"}, {"grouped": "2"}])
+def test_wtforms_selects_render_as_their_widget_does(app, query):
+    with app.test_request_context():
+        form = PlainPicks(MultiDict(query))
+        form.validate()
+        for field in form:
+            for attrs in ({}, {"class_": "form-select", "required": True}):
+                assert str(field(**attrs)) == str(Select()(field, **attrs))

@@ -3,9 +3,13 @@ list names and links the situation a referral was made into."""
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import text
+
 from coalition.core.db import utcnow
 from coalition.extensions import db
 from coalition.risk.models import OutreachReferral
+from coalition.risk.services.imports import referral_query
 
 
 def _referral(setting, **fields) -> OutreachReferral:
@@ -41,3 +45,16 @@ def test_the_referral_list_links_the_situation_it_became(client, login, risk_set
         as_text=True)
     assert (f'Made situation <a href="/situations/{new_situation.id}">{new_situation.code}</a>'
             in body)
+
+
+def test_the_referral_list_is_read_in_its_index_order(app, risk_setting):
+    """A page of referrals comes from the list's index (no sort of all the table's referrals):
+    the ORDER BY is the very expression the index holds."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan is checked; PostgreSQL picks by table size")
+    statement = referral_query(risk_setting.table).limit(25).compile(
+        db.engine, compile_kwargs={"literal_binds": True})
+    plan = " ".join(str(row[-1]) for row in db.session.execute(
+        text(f"EXPLAIN QUERY PLAN {statement}")))
+    assert "ix_outreach_referrals_open_first" in plan
+    assert "TEMP B-TREE" not in plan

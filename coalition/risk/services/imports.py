@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import case, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -25,6 +25,7 @@ from coalition.risk.models import (
     IncidentImport,
     OutreachReferral,
     RiskSituation,
+    referral_open_first,
 )
 from coalition.risk.services.incident_csv import (  # noqa: F401 - the import API in one place
     COLUMNS,
@@ -108,10 +109,10 @@ def _referral_statement(status: str | None):
     stmt = select(OutreachReferral)
     if status is not None:
         stmt = stmt.where(OutreachReferral.status == status)
-    open_first = case((OutreachReferral.status == "open", 0), else_=1)
     return stmt.options(
         joinedload(OutreachReferral.situation).load_only(RiskSituation.id, RiskSituation.code)
-    ).order_by(open_first, OutreachReferral.occurred_at.desc(), OutreachReferral.id.desc())
+    ).order_by(referral_open_first(), OutreachReferral.occurred_at.desc(),
+               OutreachReferral.id.desc())
 
 
 def log_referrals_read(actor, table, count: int, page: int) -> None:
