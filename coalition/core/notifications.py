@@ -22,7 +22,6 @@ from coalition.core.mail import send_after_commit
 from coalition.core.permissions import person_id_of
 
 TEXT_MAX = 300
-LIST_LIMIT = 100
 
 
 class Notification(db.Model):
@@ -87,14 +86,6 @@ def recent_query(person_id: int):
     """A person's notifications, newest first (the list pages through them)."""
     return (select(Notification).where(Notification.recipient_id == person_id)
             .order_by(Notification.id.desc()))
-
-
-def unread_for(person_id: int, limit: int = LIST_LIMIT) -> list[Notification]:
-    """A person's unread notifications, oldest first (for the reminder digest)."""
-    return list(db.session.scalars(
-        select(Notification).where(Notification.recipient_id == person_id,
-                                   Notification.read_at.is_(None))
-        .order_by(Notification.id).limit(limit)))
 
 
 def mark_all_read(actor) -> int:
