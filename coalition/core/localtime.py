@@ -42,5 +42,11 @@ def format_local(moment: datetime | None, fmt: str = "%a %b %-d, %Y %-I:%M %p") 
     return to_local(moment).strftime(fmt)
 
 
+def local_date(moment: datetime) -> date:
+    """Jinja filter ``local_date``: the coalition's date at an aware (or naive UTC) time."""
+    return to_local(moment).date()
+
+
 def init_app(app) -> None:
     app.add_template_filter(format_local, "local")
+    app.add_template_filter(local_date, "local_date")

@@ -89,3 +89,18 @@ def test_the_status_filter_offers_the_active_statuses_and_counts_them_all(client
     page = client.get("/recommendations").get_data(as_text=True)
     assert '<option value="declined">' not in page.split("<table")[0]
     assert f'status=declined">1 {retired.label.lower()}</a>' in page
+
+
+def test_the_age_counts_in_the_coalitions_days(client, login, review, committee):
+    """Made in the coalition's late evening (already tomorrow in UTC): 0 days old, not -1."""
+    from datetime import datetime, time
+
+    from coalition.core.localtime import local_zone
+
+    evening = datetime.combine(local_today(), time(23, 30), tzinfo=local_zone())
+    for recommendation in committee:
+        recommendation.created_at = evening
+    db.session.commit()
+    login(review.leader)
+    page = client.get("/recommendations").get_data(as_text=True)
+    assert "<td>0 days</td>" in page and "-1 days" not in page
