@@ -16,9 +16,12 @@ def init_app(app) -> None:
     from coalition.actions.permissions import ROUTES
     from coalition.actions.views import bp
     from coalition.core.permissions import register_routes
+    from coalition.roster.holdings import Holding, register_holding
 
     register_routes(ROUTES)
     app.register_blueprint(bp)
     table_source.register()
     agenda.register()
     cards.register()
+    register_holding(Holding("case action items", models.ActionItem.table_id,
+                             models.ActionItem.is_case))

@@ -14,9 +14,11 @@ def init_app(app) -> None:
     from coalition.gaps.permissions import ROUTES
     from coalition.gaps.services import agenda
     from coalition.gaps.views import bp
+    from coalition.roster.holdings import Holding, register_holding
 
     register_routes(ROUTES)
     app.register_blueprint(bp)
     agenda.register()
     cards.register()
     reports.register()
+    register_holding(Holding("recommendations", models.Recommendation.table_id))

@@ -11,9 +11,12 @@ def init_app(app) -> None:
     from coalition.meetings.permissions import ROUTES
     from coalition.meetings.subjects import subject_of
     from coalition.meetings.views import bp
+    from coalition.roster.holdings import Holding, register_holding
 
     register_routes(ROUTES)
     app.register_blueprint(bp)
     action_source.register()
     cards.register()
     app.jinja_env.globals["agenda_subject"] = subject_of
+    register_holding(Holding("case agenda items", models.AgendaItem.table_id,
+                             models.AgendaItem.item_type == "case"))

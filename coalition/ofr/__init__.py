@@ -18,3 +18,13 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     agenda.register()
     cards.register()
+    register_holdings()
+
+
+def register_holdings() -> None:
+    """Deaths and their import sources tie a table to the fatality review kind."""
+    from coalition.ofr.models import DeathImportSource, FatalityCase
+    from coalition.roster.holdings import Holding, register_holding
+
+    register_holding(Holding("deaths", FatalityCase.table_id))
+    register_holding(Holding("death import sources", DeathImportSource.table_id))

@@ -20,6 +20,17 @@ def init_app(app) -> None:
     cards.register()
     app.jinja_env.globals["situation_discussions"] = situation_discussions
     register_report()
+    register_holdings()
+
+
+def register_holdings() -> None:
+    """Situations, referrals and incident imports tie a table to the risk review kind."""
+    from coalition.risk.models import IncidentImport, OutreachReferral, RiskSituation
+    from coalition.roster.holdings import Holding, register_holding
+
+    register_holding(Holding("risk situations", RiskSituation.table_id))
+    register_holding(Holding("outreach referrals", OutreachReferral.table_id))
+    register_holding(Holding("incident imports", IncidentImport.table_id))
 
 
 def register_report() -> None:

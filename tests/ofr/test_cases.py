@@ -314,3 +314,18 @@ def test_the_sql_completeness_matches_the_case_page(make_case, overrides):
     case = make_case(**overrides)
     counted = db.session.scalar(select(known_count()).where(FatalityCase.id == case.id))
     assert counted == ofr.completeness(case)["known"]
+
+
+def test_a_table_holding_deaths_keeps_its_kind(ofr_setting, make_case):
+    from coalition.roster.services import tables
+
+    table = ofr_setting.table
+    make_case()
+    with pytest.raises(ServiceError) as refused:
+        tables.update_table(ofr_setting.manager, table, version_id=table.version_id,
+                            name=table.name, kind="coalition", description=table.description,
+                            cadence_days=table.cadence_days, is_active=True)
+    assert refused.value.field == "kind"
+    assert str(refused.value).startswith("This table holds deaths, so its kind cannot change.")
+    db.session.rollback()
+    assert db.session.get(type(table), table.id).kind == "ofr"

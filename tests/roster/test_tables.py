@@ -105,6 +105,55 @@ def test_a_concurrent_table_edit_is_reported(as_coordinator, make_table):
     assert "Someone else saved a change to this table" in response.get_data(as_text=True)
 
 
+def test_a_table_without_holdings_changes_kind(as_coordinator, make_table, make_meeting,
+                                              make_agenda_item):
+    table = make_table("coalition", name="Steering")
+    make_agenda_item(make_meeting(table))  # a public item holds the table to nothing
+    response = as_coordinator.post(f"/tables/{table.id}/edit", data=_edit_form(table, kind="ofr"))
+    assert response.status_code == 302
+    db.session.refresh(table)
+    assert table.kind == "ofr"
+
+
+def test_a_table_holding_case_items_keeps_its_kind(as_coordinator, make_table, make_meeting,
+                                                   make_agenda_item, make_person,
+                                                   make_action_item):
+    table = make_table("risk_review", name="Harbor Hub")
+    meeting = make_meeting(table)
+    item = make_agenda_item(meeting, item_type="case")
+    make_action_item(meeting, make_person(), agenda_item=item)
+    before = table.version_id
+    page = as_coordinator.get(f"/tables/{table.id}/edit").get_data(as_text=True)
+    assert ("This table holds case agenda items and case action items, so its kind cannot "
+            "change.") in page  # said before anyone tries
+    response = as_coordinator.post(f"/tables/{table.id}/edit",
+                                   data=_edit_form(table, kind="coalition", name="Renamed"))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert ("This table holds case agenda items and case action items, so its kind cannot "
+            "change.") in error_for(html, "kind")
+    assert 'value="Renamed"' in html  # what was typed is kept
+    db.session.refresh(table)
+    assert (table.kind, table.name, table.version_id) == ("risk_review", "Harbor Hub", before)
+    assert not audit_rows("update", "coalition_tables", table.id)
+
+
+def test_every_domain_registers_what_it_holds_and_one_query_finds_it(
+        app, make_table, make_meeting, make_agenda_item):
+    from coalition.roster import holdings
+    from tests.conftest import counting_queries
+
+    table = make_table("ofr", name="Review")
+    make_agenda_item(make_meeting(table))
+    table_id = table.id
+    with counting_queries() as queries:
+        assert holdings.holdings_of(table_id) == []
+    assert len(queries) == 1
+    assert [h.label for h in holdings._HOLDINGS] == [
+        "case agenda items", "case action items", "risk situations", "outreach referrals",
+        "incident imports", "deaths", "death import sources", "recommendations"]
+
+
 @pytest.mark.parametrize(("method", "path"), [
     ("get", "/tables/new"), ("post", "/tables/new"), ("get", "/tables/{id}/edit"),
     ("post", "/tables/{id}/edit"),

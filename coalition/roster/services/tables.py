@@ -11,6 +11,7 @@ from coalition.core.db import valid_id
 from coalition.core.errors import ServiceError
 from coalition.core.text import clean
 from coalition.extensions import db
+from coalition.roster.holdings import holdings_of
 from coalition.roster.models import (
     TABLE_KIND_LABELS,
     TABLE_ROLES,
@@ -74,6 +75,8 @@ def update_table(actor, table: CoalitionTable, *, version_id, name, kind, descri
     check_version(table, version_id, "table")
     values = _table_values(name=name, kind=kind, description=description,
                            cadence_days=cadence_days, table=table)
+    if values["kind"] != table.kind:
+        _check_kind_may_change(table)
     before = _table_facts(table)
     for key, value in values.items():
         setattr(table, key, value)
@@ -84,6 +87,26 @@ def update_table(actor, table: CoalitionTable, *, version_id, name, kind, descri
     except IntegrityError as error:
         raise ServiceError(DUPLICATE_TABLE_MESSAGE, field="name") from error
     return log_change(actor, table, before, after, was_active=before["active"])
+
+
+def kind_lock(table: CoalitionTable) -> str | None:
+    """Why the table's kind may not change, or None: the kind decides who sees what the table
+    holds, so it is fixed once the table holds anything of that kind (see roster.holdings)."""
+    held = holdings_of(table.id)
+    if not held:
+        return None
+    return f"This table holds {_in_words(held)}, so its kind cannot change."
+
+
+def _check_kind_may_change(table: CoalitionTable) -> None:
+    reason = kind_lock(table)
+    if reason:
+        raise ServiceError(f"{reason} Create a new table of the kind you need instead.",
+                           field="kind")
+
+
+def _in_words(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 def _check_role(role) -> str:

@@ -93,7 +93,8 @@ def table_edit(table_id: int):
                   "success")
             return redirect(url_for(".table_detail", table_id=table.id))
     return render_template("roster/table_form.html", form=form, table=table,
-                           conflict=conflict), web.edit_status(conflict)
+                           conflict=conflict, kind_lock=roster.kind_lock(table)), \
+        web.edit_status(conflict)
 
 
 @bp.post("/tables/<int:table_id>/members")
