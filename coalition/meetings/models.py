@@ -77,6 +77,8 @@ class Meeting(db.Model):
         ForeignKey("people.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     is_reopened: Mapped[bool] = mapped_column(default=False)
+    # When it was first started (the run screen's clock counts from it); None before that.
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The confidentiality agreement text version attendees attest to (tables with case data).
     agreement_version: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -43,6 +43,30 @@ def test_each_transition_is_audited(as_coordinator, coordinator, hub, make_meeti
     assert (row.user_id, row.summary) == (coordinator.id, "status: Draft → Scheduled")
 
 
+def test_the_run_screens_clock_counts_from_the_actual_start(as_coordinator, hub, make_meeting,
+                                                           make_agenda_item):
+    from datetime import timedelta
+
+    from coalition.core.db import utcnow
+
+    scheduled = (utcnow() - timedelta(minutes=40)).replace(microsecond=0)
+    meeting = make_meeting(hub, status="scheduled", starts_at=scheduled)
+    make_agenda_item(meeting)
+    before = utcnow()
+    as_coordinator.post(f"/meetings/{meeting.id}/start")
+    db.session.refresh(meeting)
+    assert before <= meeting.started_at <= utcnow()  # 40 minutes late, not at the schedule
+    page = as_coordinator.get(f"/meetings/{meeting.id}/run").get_data(as_text=True)
+    assert f'data-timer-since="{int(meeting.started_at.timestamp() * 1000)}"' in page
+    started = meeting.started_at
+    as_coordinator.post(f"/meetings/{meeting.id}/close")  # refused: no attendance
+    meeting.status = "closed"
+    db.session.commit()
+    as_coordinator.post(f"/meetings/{meeting.id}/reopen")
+    db.session.refresh(meeting)
+    assert (meeting.status, meeting.started_at) == ("in_progress", started)  # first start kept
+
+
 @pytest.mark.parametrize(("status", "action"), [
     ("draft", "start"), ("draft", "close"), ("scheduled", "close"), ("in_progress", "schedule"),
     ("closed", "start"), ("scheduled", "reopen"),

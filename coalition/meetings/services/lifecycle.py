@@ -58,6 +58,9 @@ def mark_scheduled(actor, meeting: Meeting) -> None:
 
 
 def start_meeting(actor, meeting: Meeting) -> None:
+    """Start a scheduled meeting; the run screen's clock counts from this moment."""
+    if meeting.status in TRANSITIONS["start"][0]:
+        meeting.started_at = utcnow()
     _transition(actor, meeting, "start")
 
 
