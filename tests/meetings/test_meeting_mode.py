@@ -85,3 +85,19 @@ def test_the_item_and_the_meeting_have_their_timers(client, login, agenda):
     assert 'aria-label="Meeting time since its start"' in page
     assert f'data-timer-key="item-{agenda["second"].id}"' in page
     assert "Planned: 40 minutes of 60" in page
+
+
+def test_items_not_in_focus_show_how_many_action_items_they_made(client, login, agenda,
+                                                                 make_action_item,
+                                                                 make_person):
+    owner = make_person("Owner Person")
+    for title in ("Call the pharmacy", "Print flyers"):
+        make_action_item(agenda["meeting"], owner, agenda_item=agenda["third"], title=title)
+    make_action_item(agenda["meeting"], owner, agenda_item=agenda["second"], title="Draft memo")
+    login(agenda["coordinator"])
+    page = run_page(client, agenda)  # the second item is in focus
+    assert "Draft memo" in page
+    assert "Call the pharmacy" not in page and "Print flyers" not in page
+    assert "minutes: no · 0 decisions · 2 action items" in page  # the third item's line
+    full = run_page(client, agenda, "?all=1")
+    assert "Call the pharmacy" in full and "Print flyers" in full and "Draft memo" in full

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from coalition.core import audit
@@ -88,37 +88,52 @@ def meeting_attestations(meeting: Meeting) -> list[Attestation]:
 
 @dataclass
 class RunItems:
-    """The agenda items a viewer may see, and how many case items are withheld from them."""
+    """The agenda items a viewer may see, how many case items are withheld from them, and how
+    many action items were made from each item shown."""
 
     items: list[AgendaItem]
     hidden_case_items: int = 0
-    action_items: dict[int, list] = field(default_factory=dict)
+    action_counts: dict[int, int] = field(default_factory=dict)
 
 
 def run_items(meeting: Meeting, *, show_case_items: bool) -> RunItems:
-    """The meeting's items in order, with revisions, decisions and the action items made from
-    them loaded in a fixed number of queries. Case items are left out unless ``show_case_items``
-    (the caller passes ``can_see_case_items(user, meeting)``)."""
+    """The meeting's items in order, with revisions, decisions and the number of action items
+    made from each, in a fixed number of queries. Case items are left out unless
+    ``show_case_items`` (the caller passes ``can_see_case_items(user, meeting)``)."""
     from coalition.actions.models import ActionItem
 
-    items = list(db.session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+    made = (select(func.count(ActionItem.id))
+            .where(ActionItem.source_meeting_id == meeting.id,
+                   ActionItem.source_agenda_item_id == AgendaItem.id)
+            .correlate(AgendaItem).scalar_subquery())
+    rows = db.session.execute(
+        select(AgendaItem, made).where(AgendaItem.meeting_id == meeting.id)
         .options(selectinload(AgendaItem.revisions).selectinload(MinutesRevision.user),
                  selectinload(AgendaItem.decisions).selectinload(Decision.created_by))
         .order_by(AgendaItem.position, AgendaItem.id)
-    ))
-    shown = [i for i in items if show_case_items or i.item_type != "case"]
+    ).all()
+    shown = [(item, count) for item, count in rows
+             if show_case_items or item.item_type != "case"]
+    return RunItems(items=[item for item, _ in shown], hidden_case_items=len(rows) - len(shown),
+                    action_counts={item.id: count for item, count in shown if count})
+
+
+def item_action_items(meeting: Meeting, items: list[AgendaItem]) -> dict[int, list]:
+    """``{item id: action items made from it}`` for the items shown in full (the others show
+    only their number), with their owners and organizations."""
+    from coalition.actions.models import ActionItem
+
+    if not items:
+        return {}
     actions: dict[int, list] = defaultdict(list)
-    if shown:
-        for action in db.session.scalars(
-                select(ActionItem)
-                .where(ActionItem.source_meeting_id == meeting.id,
-                       ActionItem.source_agenda_item_id.in_([i.id for i in shown]))
-                .options(selectinload(ActionItem.owner), selectinload(ActionItem.organization))
-                .order_by(ActionItem.id)):
-            actions[action.source_agenda_item_id].append(action)
-    return RunItems(items=shown, hidden_case_items=len(items) - len(shown),
-                    action_items=dict(actions))
+    for action in db.session.scalars(
+            select(ActionItem)
+            .where(ActionItem.source_meeting_id == meeting.id,
+                   ActionItem.source_agenda_item_id.in_([i.id for i in items]))
+            .options(selectinload(ActionItem.owner), selectinload(ActionItem.organization))
+            .order_by(ActionItem.id)):
+        actions[action.source_agenda_item_id].append(action)
+    return dict(actions)
 
 
 def log_case_items_shown(actor, meeting: Meeting, count: int) -> None:
