@@ -69,3 +69,22 @@ def test_why_a_read_ends_with_commit_on_postgresql(app, make_org):
     make_org("Prepared Clinic")
     assert _prepared_after_six(lambda connection: connection.rollback()) == 0
     assert _prepared_after_six(lambda connection: connection.commit()) == 1
+
+
+@pytest.mark.skipif(os.environ.get("COALITION_TEST_DATABASE_URL") is None,
+                    reason="prepared statements are PostgreSQL's")
+def test_more_statements_stay_prepared_than_the_drivers_default_hundred(app):
+    from coalition.core.db import PREPARED_STATEMENTS_KEPT
+
+    with db.engine.connect() as connection:
+        for value in range(150):  # 150 distinct statements, each run past the driver's threshold
+            statement = text(f"SELECT {value} AS n WHERE 1 = :one")
+            for _ in range(6):
+                connection.execute(statement, {"one": 1}).all()
+            connection.commit()
+        kept = connection.execute(text(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT % AS n "
+            "WHERE 1 = %'")).scalar()
+        connection.rollback()
+    assert PREPARED_STATEMENTS_KEPT >= 150
+    assert kept == 150
