@@ -64,7 +64,8 @@ def meeting_list():
     valid = form.validate()
     table_id = form.table.data if valid else None
     when = form.when.data if valid and form.when.data else "upcoming"
-    page = web.paginate(meetings.meeting_query(viewer, table_id=table_id, when=when))
+    page = web.paginate(meetings.meeting_query(viewer, table_id=table_id, when=when),
+                        count_with_rows=True)
     return render_template("meetings/meeting_list.html", form=form, page=page, when=when,
                            tables=meetings.manageable_tables(viewer)), 200 if valid else 400
 

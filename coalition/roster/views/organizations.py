@@ -56,7 +56,7 @@ def organization_list():
         if form.agreement.data == "renew":
             filters["renew_by"] = local_today() + timedelta(
                 days=current_app.config["AGREEMENT_WARNING_DAYS"])
-    page = web.paginate(roster.organization_query(**filters))
+    page = web.paginate(roster.organization_query(**filters), count_with_rows=True)
     context = _agreement_context()
     agreements = roster.current_agreements((org.id for org in page.items), context["today"],
                                            context["warning_days"])

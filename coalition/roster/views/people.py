@@ -30,7 +30,7 @@ def person_list():
     if valid:
         filters = {"q": form.q.data, "organization_id": form.organization.data,
                    "table_id": form.table.data, "status": form.status.data}
-    page = web.paginate(roster.person_query(**filters))
+    page = web.paginate(roster.person_query(**filters), count_with_rows=True)
     organizations = roster.organization_names_of(person.id for person in page.items)
     return render_template("roster/person_list.html", form=form, page=page,
                            organizations=organizations), (200 if valid else 400)

@@ -18,7 +18,7 @@ from coalition.roster.views.blueprint import bp, loaded
 
 @bp.get("/tables")
 def table_list():
-    page = web.paginate(roster.table_query(web.actor()))
+    page = web.paginate(roster.table_query(web.actor()), count_with_rows=True)
     return render_template("roster/table_list.html", page=page,
                            summaries=roster.table_summaries(page.items))
 
