@@ -73,7 +73,8 @@ class GapForm(Form):
 
 
 class MergeForm(Form):
-    into_id = choice("Merge into", "a gap", required="Choose the gap to merge into.")
+    into_id = choice("Merge into", "a gap", required="Choose the gap to merge into.",
+                     widget=KeptOptionsSelect())
 
 
 class LinkForm(Form):

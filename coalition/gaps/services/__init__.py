@@ -31,6 +31,7 @@ from coalition.gaps.services.recommendations import (  # noqa: F401
 from coalition.gaps.services.register import (  # noqa: F401
     OPEN_STATUSES,
     create_gap,
+    gap_choices,
     gap_counts,
     gap_list_query,
     gap_missed,
@@ -40,6 +41,7 @@ from coalition.gaps.services.register import (  # noqa: F401
     link_missed,
     links_of,
     merge_gaps,
+    missed_counts,
     suggestions,
     unlink_missed,
     update_gap,

@@ -146,8 +146,7 @@ def _form_choices(form: RecommendationForm, viewer, recommendation=None) -> Reco
     form.lead_person_id.choices = options(roster.person_names(), blank="Not named yet")
     form.stage_id.choices = options([(t.id, t.label) for t in vocab.terms("stage")],
                                     blank="Not set")
-    form.gap_ids.choices = options([(g.id, f"{g.code} — {g.title}") for g in
-                                    db.session.scalars(gaps.gap_query(status="all"))])
+    form.gap_ids.choices = options(gaps.gap_choices())
     # cases: only those of teams the viewer sits at (and those already linked, by code)
     ofr_tables = [t.id for t in seats.tables_of(viewer, "ofr")]
     cases = list(db.session.scalars(select(FatalityCase).where(
