@@ -298,15 +298,17 @@ def gap_list_query(**filters):
 
 
 def gap_rows(rows) -> list[dict]:
-    """The list's rows with their status label, their sectors' labels in the sectors' order,
-    and the cases and missed opportunities that showed each (:func:`gap_counts`): two
-    queries (the sectors, the register's own data, kept while the data is unchanged)."""
+    """The list's rows (of :func:`gap_list_query`, further columns ignored) with their status
+    label, their sectors' labels in the sectors' order, and the cases and missed opportunities
+    that showed each (:func:`gap_counts`): two queries (the sectors, the register's own data,
+    kept while the data is unchanged)."""
     ids = tuple(row.id for row in rows)
     sectors = kept("gaps.sector_labels", ids, lambda: _sector_labels(ids))
     counts = gap_counts(list(ids))
-    return [dict(row._asdict(), status_label=GAP_STATUSES[row.status],
-                 sectors=list(sectors[row.id]), cases=counts[row.id][0],
-                 missed=counts[row.id][1]) for row in rows]
+    return [{"id": row.id, "code": row.code, "title": row.title, "status": row.status,
+             "stage": row.stage, "gap_type": row.gap_type,
+             "status_label": GAP_STATUSES[row.status], "sectors": list(sectors[row.id]),
+             "cases": counts[row.id][0], "missed": counts[row.id][1]} for row in rows]
 
 
 def _sector_labels(ids: tuple) -> dict[int, tuple[str, ...]]:

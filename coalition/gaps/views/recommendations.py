@@ -5,10 +5,12 @@ the committee's decision and the work plan's action items."""
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urlencode
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf as csrf_token
+from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,7 +19,7 @@ from coalition.core import vocab, web
 from coalition.core.fields import options
 from coalition.core.kept import kept
 from coalition.core.links import RowLinks
-from coalition.core.localtime import local_today, to_local
+from coalition.core.localtime import local_date, local_today, to_local
 from coalition.extensions import db
 from coalition.gaps import services as gaps
 from coalition.gaps.forms import (
@@ -42,6 +44,7 @@ from coalition.gaps.permissions import (
     can_manage_recommendation,
     can_update_recommendation,
 )
+from coalition.gaps.services.recommendations import Progress
 from coalition.gaps.views import bp
 from coalition.meetings.models import Meeting
 from coalition.ofr.models import FatalityCase
@@ -101,6 +104,41 @@ class DecisionForms:
             id=int(recommendation_id), code=escape(code)))
 
 
+class ListedRow(NamedTuple):
+    """A row of the committee's list with what it prints already written: the row's link, its
+    text and blockers shortened as Jinja's ``truncate`` shortens them, its age in days, its
+    decision's label and form."""
+
+    id: int
+    href: str
+    code: str
+    text: str
+    case_specific: bool
+    stalled: bool
+    status_label: str
+    lead: str
+    age: int
+    last_update: str
+    progress: Progress
+    blockers: str
+    decision: str
+    form: Markup | None
+
+
+def _listed(rows, *, progress: dict, today, cutoff, decision_form) -> list[ListedRow]:
+    env = current_app.jinja_env
+    href = RowLinks("gaps.recommendation_detail", "recommendation_id")
+    return [ListedRow(
+        r.id, href(r.id), r.code, do_truncate(env, r.text, 110), r.scope == "case_specific",
+        not r.is_finished and r.last_update_on < cutoff, r.status_label,
+        r.lead_name if r.lead_name is not None else "—",
+        (today - local_date(r.created_at)).days, r.last_update_on.isoformat(),
+        progress[r.id], do_truncate(env, r.blockers, 120) or "—",
+        DECISIONS[r.decision] if r.decision else "",
+        decision_form(r.id, r.code) if decision_form is not None and r.decision != "endorsed"
+        and not r.is_finished else None) for r in rows]
+
+
 @bp.get("/recommendations")
 def recommendation_list():
     viewer = web.actor()
@@ -115,22 +153,25 @@ def recommendation_list():
     filters = {"status_code": form.status.data or None, "lead_organization_id": form.lead.data,
                "lead_name": form.agency.data or "", "stalled_only": show == "stalled",
                "finished": {"active": False, "finished": True}.get(show)} if valid else {}
-    page = web.paginate(gaps.recommendation_rows_query(**filters), rows=True)
+    # the committee's list stays short: its count comes with the page's rows
+    page = web.paginate(gaps.recommendation_rows_query(**filters),
+                        count_with_rows=lambda row: row)
     ids = tuple(r.id for r in page.items)
     decide = can_decide(viewer)
     today = local_today()
+    cutoff = gaps.stalled_before()
     list_url = url_for(".recommendation_list")
+    rows = _listed(page.items, today=today, cutoff=cutoff,
+                   progress=kept("gaps.progress_of", (ids, today),
+                                 lambda: gaps.progress_of(ids, today)),
+                   decision_form=DecisionForms() if decide else None)
     return render_template(
-        "gaps/recommendation_list.html", form=form, page=page, today=today, lead=lead,
+        "gaps/recommendation_list.html", form=form, page=page, rows=rows, lead=lead,
         list_url=list_url,
-        detail_url=RowLinks("gaps.recommendation_detail", "recommendation_id"),
-        decision_form=DecisionForms() if decide else None,
-        progress=kept("gaps.progress_of", (ids, today), lambda: gaps.progress_of(ids, today)),
         counts=[(f"{list_url}?{urlencode({'status': code})}", count, label)
                 for code, label, count, _ in statuses if count],
-        cutoff=gaps.stalled_before(),
-        stalled_days=gaps.stalled_days(), may_decide=decide, may_draft=can_draft(viewer),
-        labels=LABELS), 200 if valid else 400
+        cutoff=cutoff, stalled_days=gaps.stalled_days(), may_decide=decide,
+        may_draft=can_draft(viewer)), 200 if valid else 400
 
 
 # --- drafting and correcting -------------------------------------------------------------------

@@ -63,7 +63,8 @@ def gap_list():
     filters = {"status": form.status.data, "stage_id": form.stage.data,
                "sector_id": form.sector.data, "gap_type_id": form.gap_type.data,
                "text": form.q.data or ""} if valid else {}
-    page = web.paginate(gaps.gap_list_query(**filters), rows=True)
+    # the register stays short: its count comes with the page's rows
+    page = web.paginate(gaps.gap_list_query(**filters), count_with_rows=lambda row: row)
     return render_template("gaps/gap_list.html", form=form, page=page,
                            rows=gaps.gap_rows(page.items),
                            may_keep=can_keep_register(web.actor())), 200 if valid else 400
