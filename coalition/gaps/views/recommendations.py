@@ -13,7 +13,7 @@ from flask_wtf.csrf import generate_csrf as csrf_token
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
@@ -36,7 +36,6 @@ from coalition.gaps.models import (
     STRATEGIES,
     TARGET_LEVELS,
     Recommendation,
-    RecommendationUpdate,
 )
 from coalition.gaps.permissions import (
     can_decide,
@@ -319,6 +318,7 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
         may_update=may_update, may_manage=may_manage, cases=shown,
         hidden_cases=len(cases) - len(shown),
         gaps=gaps.gaps_of_recommendation(recommendation.id), items=items,
+        log=gaps.status_log(recommendation.id),
         progress=gaps.progress_from(items, today),
         stalled=gaps.is_stalled(recommendation), stalled_days=gaps.stalled_days(),
         labels=LABELS, warning=gaps.CASE_SPECIFIC_WARNING, today=today), status
@@ -329,8 +329,7 @@ def _page_statement():
     """The recommendation with what its page shows, built once (the id is a bound parameter)."""
     return (select(Recommendation).where(Recommendation.id == bindparam("recommendation_id"))
             .options(joinedload(Recommendation.table), joinedload(Recommendation.partners),
-                     joinedload(Recommendation.source_meeting),
-                     selectinload(Recommendation.updates).joinedload(RecommendationUpdate.user)))
+                     joinedload(Recommendation.source_meeting)))
 
 
 @bp.get("/recommendations/<int:recommendation_id>")
