@@ -140,7 +140,8 @@ def test_the_rows_print_what_the_former_template_printed(app, client, login, rev
                                                           committee, today, who):
     from coalition.core.links import RowLinks
     from coalition.gaps.permissions import can_decide
-    from coalition.gaps.views.recommendations import LABELS, DecisionForms
+    from coalition.gaps.views.committee import DecisionForms
+    from coalition.gaps.views.recommendations import LABELS
 
     long_text = "Offer naloxone & a treatment <appointment> " * 6
     committee[0].text = long_text.strip()
