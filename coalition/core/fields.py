@@ -30,7 +30,7 @@ TEXT_FIELD_TYPES = frozenset({"StringField", "TextAreaField", "SearchField", "Em
                               "TelField", "URLField"})
 
 
-def _attributes(kwargs: dict) -> str:
+def html_attributes(kwargs: dict) -> str:
     """wtforms' ``html_params`` in one pass: the same attributes, sorted by name, ``True`` as a
     bare attribute, ``False`` left out, every value escaped (a quote too, even in Markup)."""
     written = []
@@ -44,7 +44,9 @@ def _attributes(kwargs: dict) -> str:
     return " ".join(written)
 
 
-def _validation_attributes(widget, field, kwargs: dict, *, call: bool) -> None:
+def validation_attributes(widget, field, kwargs: dict, *, call: bool) -> None:
+    """Add the field's flags that ``widget`` writes as attributes (``required``, ``maxlength``...)
+    to ``kwargs``, unless given there; with ``call`` a callable flag is written as its value."""
     for name, value in vars(field.flags).items():
         if name in widget.validation_attrs and name not in kwargs:
             kwargs[name] = value() if call and callable(value) else value
@@ -60,17 +62,17 @@ def _fast_input(widget, field, kwargs: dict) -> Markup:
     datalist = getattr(field, "_datalist", None)
     if datalist is not None and "list" not in kwargs:
         kwargs["list"] = datalist if isinstance(datalist, str) else datalist.id
-    _validation_attributes(widget, field, kwargs, call=True)
+    validation_attributes(widget, field, kwargs, call=True)
     kwargs["name"] = field.name
-    return Markup(f"<input {_attributes(kwargs)}>")  # noqa: S704 - escaped in _attributes
+    return Markup(f"<input {html_attributes(kwargs)}>")  # noqa: S704 - escaped in html_attributes
 
 
 def _fast_textarea(widget, field, kwargs: dict) -> Markup:
     kwargs.setdefault("id", field.id)
-    _validation_attributes(widget, field, kwargs, call=False)
+    validation_attributes(widget, field, kwargs, call=False)
     kwargs["name"] = field.name
-    return Markup(  # noqa: S704 - escaped here and in _attributes
-        f"<textarea {_attributes(kwargs)}>\r\n{escape(field._value())}</textarea>")
+    return Markup(  # noqa: S704 - escaped here and in html_attributes
+        f"<textarea {html_attributes(kwargs)}>\r\n{escape(field._value())}</textarea>")
 
 
 def _fast_select(widget, field, kwargs: dict, options: str | None = None) -> Markup:
@@ -78,12 +80,12 @@ def _fast_select(widget, field, kwargs: dict, options: str | None = None) -> Mar
     written in one step (``OptionsSelect.render_option``); ``options`` when already written
     (by :func:`_plain_options`)."""
     kwargs.setdefault("id", field.id)
-    _validation_attributes(widget, field, kwargs, call=False)
+    validation_attributes(widget, field, kwargs, call=False)
     kwargs["name"] = field.name
     if options is None:
         render = OptionsSelect.render_option
         options = "".join(render(choice) for choice in field._iter_choices_normalized())
-    return Markup(f"<select {_attributes(kwargs)}>{options}</select>")  # noqa: S704
+    return Markup(f"<select {html_attributes(kwargs)}>{options}</select>")  # noqa: S704
 
 
 _special = re.compile("[&<>\"']").search  # a plain str without these needs no escaping

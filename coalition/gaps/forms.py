@@ -12,16 +12,16 @@ from coalition.core.fields import (
     Form,
     OptionsSelect,
     SelectField,
-    _attributes,
-    _validation_attributes,
     checkboxes,
     choice,
     date_field,
+    html_attributes,
     most,
     notes_field,
     options,
     record_id,
     strip,
+    validation_attributes,
 )
 from coalition.gaps.models import DECISIONS, GAP_STATUSES, SCOPES, STRATEGIES, TARGET_LEVELS
 
@@ -35,9 +35,9 @@ class KeptOptionsSelect(OptionsSelect):
         if written is None or self.multiple or "name" in kwargs:
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
-        _validation_attributes(self, field, kwargs, call=False)
+        validation_attributes(self, field, kwargs, call=False)
         kwargs["name"] = field.name
-        return Markup(f"<select {_attributes(kwargs)}>{written}</select>")  # noqa: S704
+        return Markup(f"<select {html_attributes(kwargs)}>{written}</select>")  # noqa: S704
 
 
 def written_options(field) -> Markup:
@@ -73,7 +73,8 @@ class GapForm(Form):
 
 
 class MergeForm(Form):
-    into_id = choice("Merge into", "a gap", required="Choose the gap to merge into.")
+    into_id = choice("Merge into", "a gap", required="Choose the gap to merge into.",
+                     widget=KeptOptionsSelect())
 
 
 class LinkForm(Form):

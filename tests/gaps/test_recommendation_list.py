@@ -4,10 +4,13 @@ finished flag; the page links each to its page and its decision form."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update as sa_update
 
+from coalition.actions.models import ActionItem
 from coalition.core.localtime import local_today
 from coalition.core.vocab import term_by_code
 from coalition.extensions import db
@@ -104,3 +107,85 @@ def test_the_age_counts_in_the_coalitions_days(client, login, review, committee)
     login(review.leader)
     page = client.get("/recommendations").get_data(as_text=True)
     assert "<td>0 days</td>" in page and "-1 days" not in page
+
+
+# the rows as the list's template wrote them before their values were written in the view
+# (ListedRow): the page must print exactly this
+_FORMER_ROWS = """\
+  {% for r in items %}
+    {% set is_stalled = not r.is_finished and r.last_update_on < cutoff %}
+    {% set p = progress[r.id] %}
+    <tr{% if is_stalled %} class="table-warning"{% endif %}>
+      <td><a href="{{ detail_url(r.id) }}">{{ r.code }}</a> {{ r.text|truncate(110) }}\
+{% if r.scope == 'case_specific' %} <span class="badge text-bg-light">Case-specific</span>\
+{% endif %}</td>
+      <td>{{ r.status_label }}{% if is_stalled %} <span class="badge badge-expired">Stalled\
+</span>{% endif %}</td>
+      <td>{{ r.lead_name if r.lead_name is not none else '—' }}</td>
+      <td>{{ (today - (r.created_at|local_date)).days }} days</td>
+      <td>{{ r.last_update_on.isoformat() }}</td>
+      <td>{% if p.total %}{{ p.done }}/{{ p.total }}{% if p.overdue %} <span class="badge \
+badge-expired">{{ p.overdue }} overdue</span>{% endif %}{% else %}—{% endif %}</td>
+      <td class="text-break small">{{ r.blockers|truncate(120) or '—' }}</td>
+      {% if may_decide %}<td>{% if r.decision %}{{ labels.decision[r.decision] }}{% endif %}
+        {% if r.decision != 'endorsed' and not r.is_finished %}
+        {{ decision_form(r.id, r.code) }}{% endif %}</td>{% endif %}
+    </tr>
+  {% endfor %}
+"""
+
+
+@pytest.mark.parametrize("who", ["member", "leader"])
+def test_the_rows_print_what_the_former_template_printed(app, client, login, review,
+                                                          committee, today, who):
+    from coalition.core.links import RowLinks
+    from coalition.gaps.permissions import can_decide
+    from coalition.gaps.views.committee import DecisionForms
+    from coalition.gaps.views.recommendations import LABELS
+
+    long_text = "Offer naloxone & a treatment <appointment> " * 6
+    committee[0].text = long_text.strip()
+    committee[0].scope = "case_specific"
+    committee[2].blockers = "The county's budget is not voted yet, " * 5
+    committee[1].text = "x" * 114  # within truncate's leeway
+    gaps.add_work_item(review.manager, committee[2], title="Ask the county",
+                       owner_id=review.member.person_id, due_on=today + timedelta(days=1))
+    db.session.commit()
+    db.session.execute(sa_update(ActionItem).values(due_on=today - timedelta(days=2)))
+    db.session.commit()
+    login(getattr(review, who))
+    page = client.get("/recommendations").get_data(as_text=True)
+    shown = re.search(r"<tbody>\n(.*?)  </tbody>", page, re.S)[1]
+    rows = db.session.execute(gaps.recommendation_rows_query()).all()
+    with app.test_request_context("/recommendations"):
+        expected = app.jinja_env.from_string(_FORMER_ROWS).render(
+            items=rows, cutoff=gaps.stalled_before(), today=today,
+            progress=gaps.progress_of([r.id for r in rows], today), labels=LABELS,
+            detail_url=RowLinks("gaps.recommendation_detail", "recommendation_id"),
+            decision_form=DecisionForms(), may_decide=can_decide(getattr(review, who)))
+    assert _tokenless(shown).strip() == _tokenless(expected).strip()
+    assert "Case-specific" in shown and "overdue</span>" in shown and "...</td>" in shown
+    assert "table-warning" in shown and "&lt;appointment&gt;" in shown
+
+
+def _tokenless(html: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', html)
+
+
+def test_the_list_queries_do_not_grow(app, client, login, review, committee,
+                                      make_recommendation):
+    """The signed-in user and the tables they sit at, the page's rows with their count (the
+    figures kept)."""
+    from tests.conftest import counting_queries
+
+    login(review.leader)
+    client.get("/recommendations")
+    with counting_queries() as small:
+        client.get("/recommendations")
+    for _ in range(app.config["PAGE_SIZE"]):
+        make_recommendation()
+    client.get("/recommendations")
+    with counting_queries() as large:
+        page = client.get("/recommendations").get_data(as_text=True)
+    assert 'href="/recommendations?page=2' in page
+    assert len(large) == len(small) == 3

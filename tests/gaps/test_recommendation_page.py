@@ -102,3 +102,34 @@ def _same(recommendation, **changes) -> dict:
               "lead_organization_id": recommendation.lead_organization_id}
     values.update(changes)
     return values
+
+
+def test_the_status_log_prints_the_updates_as_before(client, login, review,
+                                                     make_recommendation, today):
+    """The log read as rows prints what ``Recommendation.updates`` printed: newest first (the
+    same day by id), the status then, the note, the author when there is one."""
+    from markupsafe import escape
+
+    from coalition.core.vocab import term_by_code
+    from coalition.gaps.models import RecommendationUpdate
+
+    recommendation = make_recommendation()
+    status = term_by_code(gaps.STATUS_VOCABULARY, "in_progress").id
+    gaps.post_update(review.manager, recommendation, status_id=status, note="Met the <jail>.",
+                     updated_on=today)
+    gaps.post_update(review.manager, recommendation, status_id=status, note="",
+                     updated_on=today)
+    gaps.post_update(None, recommendation, status_id=status, note="By the system & co.",
+                     updated_on=today)
+    db.session.commit()
+    db.session.expire_all()
+    updates = db.session.get(Recommendation, recommendation.id).updates
+    assert len(updates) == 3 and isinstance(updates[0], RecommendationUpdate)
+    expected = "".join(
+        f"<li>{u.updated_on.isoformat()} — {escape(u.status.label)}"
+        + (f': <span class="pre-line">{escape(u.note)}</span>' if u.note else "")
+        + (f" ({escape(u.user.name)})" if u.user else "") + "</li>" for u in updates)
+    login(review.manager)
+    page = client.get(f"/recommendations/{recommendation.id}").get_data(as_text=True)
+    assert f"<ul>{expected}</ul>" in page
+    assert "(None)" not in page

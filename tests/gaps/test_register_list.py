@@ -108,3 +108,23 @@ def test_a_page_past_the_end_shows_the_last_page(app, client, login, review, reg
     assert register["plain"].code in last
     assert re.sub(r'name="csrf_token"[^>]*', "", last) == \
         re.sub(r'name="csrf_token"[^>]*', "", past)
+
+
+def test_the_register_page_queries_do_not_grow(app, client, login, review, make_gap):
+    """The signed-in user and the tables they sit at, the page's rows with their count, their
+    counts of cases and missed opportunities (the sectors kept)."""
+    from tests.conftest import counting_queries
+
+    gaps.link_missed(review.manager, review.release, make_gap("First"))
+    db.session.commit()
+    login(review.member)
+    client.get("/gaps")
+    with counting_queries() as small:
+        assert "First" in client.get("/gaps").get_data(as_text=True)
+    for n in range(app.config["PAGE_SIZE"] + 2):
+        make_gap(f"Gap {n}")
+    client.get("/gaps")
+    with counting_queries() as large:
+        page = client.get("/gaps").get_data(as_text=True)
+    assert "First" not in page and 'href="/gaps?page=2' in page
+    assert len(large) == len(small) == 4

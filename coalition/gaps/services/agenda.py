@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from flask import url_for
 from sqlalchemy import bindparam, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from coalition.actions.models import ActionItem
 from coalition.actions.sources import (
@@ -106,7 +106,7 @@ def _cases_statement():
     return (select(FatalityCase)
             .join(RecommendationCase, RecommendationCase.case_id == FatalityCase.id)
             .where(RecommendationCase.recommendation_id == bindparam("recommendation_id"))
-            .options(selectinload(FatalityCase.table)).order_by(FatalityCase.code))
+            .options(joinedload(FatalityCase.table)).order_by(FatalityCase.code))
 
 
 def _describe(viewer, action: ActionItem) -> dict:

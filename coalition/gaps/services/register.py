@@ -298,15 +298,17 @@ def gap_list_query(**filters):
 
 
 def gap_rows(rows) -> list[dict]:
-    """The list's rows with their status label, their sectors' labels in the sectors' order,
-    and the cases and missed opportunities that showed each (:func:`gap_counts`): two
-    queries (the sectors, the register's own data, kept while the data is unchanged)."""
+    """The list's rows (of :func:`gap_list_query`, further columns ignored) with their status
+    label, their sectors' labels in the sectors' order, and the cases and missed opportunities
+    that showed each (:func:`gap_counts`): two queries (the sectors, the register's own data,
+    kept while the data is unchanged)."""
     ids = tuple(row.id for row in rows)
     sectors = kept("gaps.sector_labels", ids, lambda: _sector_labels(ids))
     counts = gap_counts(list(ids))
-    return [dict(row._asdict(), status_label=GAP_STATUSES[row.status],
-                 sectors=list(sectors[row.id]), cases=counts[row.id][0],
-                 missed=counts[row.id][1]) for row in rows]
+    return [{"id": row.id, "code": row.code, "title": row.title, "status": row.status,
+             "stage": row.stage, "gap_type": row.gap_type,
+             "status_label": GAP_STATUSES[row.status], "sectors": list(sectors[row.id]),
+             "cases": counts[row.id][0], "missed": counts[row.id][1]} for row in rows]
 
 
 def _sector_labels(ids: tuple) -> dict[int, tuple[str, ...]]:
@@ -322,12 +324,38 @@ def _sector_labels(ids: tuple) -> dict[int, tuple[str, ...]]:
 
 
 def gap_missed(gap: Gap) -> list[Touchpoint]:
-    """The missed opportunities linked to the gap, with their case (for the caller to show by
-    the viewer's need-to-know)."""
-    return list(db.session.scalars(
-        select(Touchpoint).join(GapLink, GapLink.touchpoint_id == Touchpoint.id)
-        .where(GapLink.gap_id == gap.id)
-        .options(joinedload(Touchpoint.case), joinedload(Touchpoint.organization),
-                 joinedload(Touchpoint.sector), joinedload(Touchpoint.stage),
-                 joinedload(Touchpoint.gap_type))
-        .order_by(Touchpoint.occurred_on, Touchpoint.id)))
+    """The missed opportunities linked to the gap, with their case and its table (for the
+    caller to show by the viewer's need-to-know), in one query."""
+    return list(db.session.scalars(_gap_missed_statement(), {"gap_id": gap.id}))
+
+
+@cache
+def _gap_missed_statement():
+    from coalition.ofr.models import FatalityCase
+
+    return (select(Touchpoint).join(GapLink, GapLink.touchpoint_id == Touchpoint.id)
+            .where(GapLink.gap_id == bindparam("gap_id"))
+            .options(joinedload(Touchpoint.case).joinedload(FatalityCase.table),
+                     joinedload(Touchpoint.organization), joinedload(Touchpoint.sector),
+                     joinedload(Touchpoint.stage), joinedload(Touchpoint.gap_type))
+            .order_by(Touchpoint.occurred_on, Touchpoint.id))
+
+
+def missed_counts(points) -> tuple[int, int]:
+    """(cases, missed opportunities) of a gap's missed opportunities as :func:`gap_missed`
+    reads them (all of them, whoever looks): what :func:`gap_counts` counts, without a query."""
+    return len({point.case_id for point in points}), len(points)
+
+
+def gap_choices() -> tuple[tuple[int, str], ...]:
+    """(id, "code — title") of the register's gaps as :func:`gap_query` lists them with status
+    "all" (merged ones never, newest first): the register's own words, no case material, kept
+    while the data is unchanged."""
+    return kept("gaps.gap_choices", (), lambda: tuple(
+        (gap_id, f"{code} — {title}")
+        for gap_id, code, title in db.session.execute(_gap_choices_statement())))
+
+
+@cache
+def _gap_choices_statement():
+    return _filtered(select(Gap.id, Gap.code, Gap.title), status="all")

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("gaps", __name__)
 
-from coalition.gaps.views import matrix, recommendations, register  # noqa: E402, F401
+from coalition.gaps.views import (  # noqa: E402, F401
+    committee,
+    matrix,
+    recommendations,
+    register,
+)

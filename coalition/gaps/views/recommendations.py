@@ -1,28 +1,23 @@
-"""Recommendation routes: the governing committee's view (stalled first, decisions recorded
-there), drafting and correcting, the page with its log, work plan and sources, status updates,
-the committee's decision and the work plan's action items."""
+"""Recommendation routes: drafting and correcting, the page with its log, work plan and sources,
+status updates, the committee's decision (from the page or the committee's view, in
+``committee``) and the work plan's action items."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_wtf.csrf import generate_csrf as csrf_token
-from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
 from coalition.core.kept import kept
-from coalition.core.links import RowLinks
 from coalition.core.localtime import local_today, to_local
 from coalition.extensions import db
 from coalition.gaps import services as gaps
 from coalition.gaps.forms import (
     DecisionForm,
-    RecommendationFilterForm,
     RecommendationForm,
     UpdateForm,
     WorkItemForm,
@@ -34,7 +29,6 @@ from coalition.gaps.models import (
     STRATEGIES,
     TARGET_LEVELS,
     Recommendation,
-    RecommendationUpdate,
 )
 from coalition.gaps.permissions import (
     can_decide,
@@ -48,7 +42,7 @@ from coalition.ofr.models import FatalityCase
 from coalition.ofr.permissions import can_view_case
 from coalition.roster import seats
 from coalition.roster import services as roster
-from coalition.roster.models import CoalitionTable, Organization
+from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table
 
 LABELS = {"scope": SCOPES, "target_level": TARGET_LEVELS, "strategy": STRATEGIES,
@@ -65,74 +59,6 @@ def _status_choices(blank: str | None = None):
     return options(list(terms), blank=blank)
 
 
-# --- the committee's view ----------------------------------------------------------------------
-
-_DECISION_FORM = """\
-<form method="post" action="{url}" class="d-flex flex-wrap gap-1 mt-1" novalidate>
-          <input type="hidden" name="csrf_token" value="{token}"><input type="hidden" name="back" \
-value="list">
-          <label class="visually-hidden" for="decision-{id}">Decision on {code}</label>
-          <select class="form-select form-select-sm w-auto" id="decision-{id}" name="decision">\
-{options}</select>
-          <label class="visually-hidden" for="decision-note-{id}">Note on {code}</label>
-          <input class="form-control form-control-sm" id="decision-note-{id}" name="decision_note" \
-maxlength="2000" placeholder="Note">
-          <button type="submit" class="btn btn-sm btn-outline-primary">Record<span \
-class="visually-hidden"> the decision on {code}</span></button>
-        </form>"""
-
-
-class DecisionForms:
-    """A row's decision form on the committee's list (it works without JavaScript): what is
-    the same on every row (the token, the options, the markup) is written once per page, the
-    row's id, code and link filled in."""
-
-    def __init__(self):
-        self.url = RowLinks("gaps.recommendation_decide", "recommendation_id")
-        options = "".join(f'<option value="{escape(code)}">{escape(label)}</option>'
-                          for code, label in DECISIONS.items())
-        self.token = escape(csrf_token())
-        self.markup = _DECISION_FORM.replace(
-            "{options}", options.replace("{", "{{").replace("}", "}}"))
-
-    def __call__(self, recommendation_id: int, code: str) -> Markup:
-        return Markup(self.markup.format(  # noqa: S704 - every value is escaped here
-            url=escape(self.url(recommendation_id)), token=self.token,
-            id=int(recommendation_id), code=escape(code)))
-
-
-@bp.get("/recommendations")
-def recommendation_list():
-    viewer = web.actor()
-    form = RecommendationFilterForm(request.args)
-    # the filter's choices are the active ones; counts of recommendations, not case material
-    statuses = kept("gaps.status_rows", (), lambda: tuple(gaps.status_rows()))
-    form.status.choices = options([(code, label) for code, label, _, active in statuses
-                                   if active], blank="Any")
-    valid = form.validate()
-    show = form.stalled.data if valid else ""
-    lead = db.session.get(Organization, form.lead.data) if valid and form.lead.data else None
-    filters = {"status_code": form.status.data or None, "lead_organization_id": form.lead.data,
-               "lead_name": form.agency.data or "", "stalled_only": show == "stalled",
-               "finished": {"active": False, "finished": True}.get(show)} if valid else {}
-    page = web.paginate(gaps.recommendation_rows_query(**filters), rows=True)
-    ids = tuple(r.id for r in page.items)
-    decide = can_decide(viewer)
-    today = local_today()
-    list_url = url_for(".recommendation_list")
-    return render_template(
-        "gaps/recommendation_list.html", form=form, page=page, today=today, lead=lead,
-        list_url=list_url,
-        detail_url=RowLinks("gaps.recommendation_detail", "recommendation_id"),
-        decision_form=DecisionForms() if decide else None,
-        progress=kept("gaps.progress_of", (ids, today), lambda: gaps.progress_of(ids, today)),
-        counts=[(f"{list_url}?{urlencode({'status': code})}", count, label)
-                for code, label, count, _ in statuses if count],
-        cutoff=gaps.stalled_before(),
-        stalled_days=gaps.stalled_days(), may_decide=decide, may_draft=can_draft(viewer),
-        labels=LABELS), 200 if valid else 400
-
-
 # --- drafting and correcting -------------------------------------------------------------------
 
 def _form_choices(form: RecommendationForm, viewer, recommendation=None) -> RecommendationForm:
@@ -146,8 +72,7 @@ def _form_choices(form: RecommendationForm, viewer, recommendation=None) -> Reco
     form.lead_person_id.choices = options(roster.person_names(), blank="Not named yet")
     form.stage_id.choices = options([(t.id, t.label) for t in vocab.terms("stage")],
                                     blank="Not set")
-    form.gap_ids.choices = options([(g.id, f"{g.code} — {g.title}") for g in
-                                    db.session.scalars(gaps.gap_query(status="all"))])
+    form.gap_ids.choices = options(gaps.gap_choices())
     # cases: only those of teams the viewer sits at (and those already linked, by code)
     ofr_tables = [t.id for t in seats.tables_of(viewer, "ofr")]
     cases = list(db.session.scalars(select(FatalityCase).where(
@@ -279,6 +204,7 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
         may_update=may_update, may_manage=may_manage, cases=shown,
         hidden_cases=len(cases) - len(shown),
         gaps=gaps.gaps_of_recommendation(recommendation.id), items=items,
+        log=gaps.status_log(recommendation.id),
         progress=gaps.progress_from(items, today),
         stalled=gaps.is_stalled(recommendation), stalled_days=gaps.stalled_days(),
         labels=LABELS, warning=gaps.CASE_SPECIFIC_WARNING, today=today), status
@@ -289,8 +215,7 @@ def _page_statement():
     """The recommendation with what its page shows, built once (the id is a bound parameter)."""
     return (select(Recommendation).where(Recommendation.id == bindparam("recommendation_id"))
             .options(joinedload(Recommendation.table), joinedload(Recommendation.partners),
-                     joinedload(Recommendation.source_meeting),
-                     selectinload(Recommendation.updates).joinedload(RecommendationUpdate.user)))
+                     joinedload(Recommendation.source_meeting)))
 
 
 @bp.get("/recommendations/<int:recommendation_id>")

@@ -4,7 +4,12 @@ linking a missed opportunity of a timeline to a gap."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
@@ -12,7 +17,7 @@ from coalition.core.kept import kept
 from coalition.extensions import db
 from coalition.gaps import services as gaps
 from coalition.gaps.forms import GapFilterForm, GapForm, LinkForm, MergeForm, written_options
-from coalition.gaps.models import Gap
+from coalition.gaps.models import Gap, GapEvent
 from coalition.gaps.permissions import can_keep_register
 from coalition.gaps.views import bp
 from coalition.ofr.models import Touchpoint
@@ -52,13 +57,14 @@ def gap_list():
         form[name].choices = options(list(terms[name]), blank="Any")
     valid = form.validate()
     for name in ("stage", "sector", "gap_type"):  # vocabularies: written once per selection
-        select = form[name]
-        select.kept_options = kept("gaps.filter_options", (name, str(select.data)),
-                                   lambda select=select: written_options(select))
+        field = form[name]
+        field.kept_options = kept("gaps.filter_options", (name, str(field.data)),
+                                  lambda field=field: written_options(field))
     filters = {"status": form.status.data, "stage_id": form.stage.data,
                "sector_id": form.sector.data, "gap_type_id": form.gap_type.data,
                "text": form.q.data or ""} if valid else {}
-    page = web.paginate(gaps.gap_list_query(**filters), rows=True)
+    # the register stays short: its count comes with the page's rows
+    page = web.paginate(gaps.gap_list_query(**filters), count_with_rows=lambda row: row)
     return render_template("gaps/gap_list.html", form=form, page=page,
                            rows=gaps.gap_rows(page.items),
                            may_keep=can_keep_register(web.actor())), 200 if valid else 400
@@ -78,36 +84,60 @@ def gap_new():
     return render_template("gaps/gap_form.html", form=form, gap=None), web.form_status()
 
 
-def _missed_rows(gap: Gap) -> tuple[list, int]:
-    """The missed opportunities the viewer may see (with their case), and how many others."""
-    viewer = web.actor()
-    shown, hidden = [], 0
-    for point in gaps.gap_missed(gap):
-        if can_view_case(viewer, point.case):
-            shown.append(point)
-        else:
-            hidden += 1
-    return shown, hidden
-
-
 def _render_gap(gap: Gap, *, merge_form=None, status: int = 200):
-    shown, hidden = _missed_rows(gap)
-    may_keep = can_keep_register(web.actor())
+    viewer = web.actor()
+    points = gaps.gap_missed(gap)
+    # the missed opportunities the viewer may see (with their case), and how many others
+    shown = [point for point in points if can_view_case(viewer, point.case)]
+    cases, missed = gaps.missed_counts(points)
+    may_keep = can_keep_register(viewer)
     if may_keep and merge_form is None:
         merge_form = MergeForm(formdata=None)
     if merge_form is not None:
-        merge_form.into_id.choices = options(
-            [(g.id, f"{g.code} — {g.title}") for g in db.session.scalars(
-                gaps.gap_query(status="all")) if g.id != gap.id], blank="Choose a gap")
-    cases, missed = gaps.gap_counts([gap.id])[gap.id]
-    return render_template("gaps/gap_detail.html", gap=gap, shown=shown, hidden=hidden,
-                           cases=cases, missed=missed, may_keep=may_keep,
-                           merge_form=merge_form), status
+        _merge_choices(merge_form.into_id, gap.id)
+    return render_template("gaps/gap_detail.html", gap=gap, shown=shown,
+                           hidden=len(points) - len(shown), cases=cases, missed=missed,
+                           may_keep=may_keep, merge_form=merge_form), status
+
+
+MERGE_BLANK = "Choose a gap"
+
+
+def _merge_choices(field, gap_id: int) -> None:
+    """The gaps this one may be merged into; while none is chosen, their options as the select
+    writes them, written once per data generation (the register's own words, no case
+    material), this gap's own left out."""
+    field.choices = options([choice for choice in gaps.gap_choices() if choice[0] != gap_id],
+                            blank=MERGE_BLANK)
+    if field.data is None:
+        own = str(gap_id)
+        written = kept("gaps.merge_options", (), lambda: tuple(
+            (str(value), f'<option value="{escape(value)}">{escape(label)}</option>')
+            for value, label in gaps.gap_choices()))
+        field.kept_options = Markup(  # noqa: S704 - escaped above
+            f'<option selected value="">{MERGE_BLANK}</option>'
+            + "".join(option for value, option in written if value != own))
+
+
+@cache
+def _page_statement():
+    """The gap with what its page shows of it (its sectors; its history with the authors in
+    one more query), built once (the id is a bound parameter)."""
+    return (select(Gap).where(Gap.id == bindparam("gap_id"))
+            .options(joinedload(Gap.sectors),
+                     selectinload(Gap.events).joinedload(GapEvent.user)))
+
+
+def _page_gap(gap_id: int) -> Gap:
+    gap = db.session.execute(_page_statement(), {"gap_id": gap_id}).unique().scalar_one_or_none()
+    if gap is None:
+        abort(404)
+    return gap
 
 
 @bp.get("/gaps/<int:gap_id>")
 def gap_detail(gap_id: int):
-    return _render_gap(_gap(gap_id))
+    return _render_gap(_page_gap(gap_id))
 
 
 @bp.route("/gaps/<int:gap_id>/edit", methods=["GET", "POST"])
@@ -141,15 +171,14 @@ def _values_of(gap: Gap) -> dict:
 def gap_merge(gap_id: int):
     gap = _gap(gap_id, act=_keeper)
     form = MergeForm()
-    form.into_id.choices = options([(g.id, g.code) for g in db.session.scalars(
-        gaps.gap_query(status="all"))] + [(gap.id, gap.code)], blank="")
+    form.into_id.choices = options([*gaps.gap_choices(), (gap.id, gap.code)], blank="")
     if form.validate_on_submit():
         into = db.session.get(Gap, form.into_id.data)
         outcome = web.perform(lambda: gaps.merge_gaps(web.actor(), gap, into), form)
         if outcome.ok:
             flash(f"{gap.code} was merged into {into.code}.", "success")
             return redirect(url_for(".gap_detail", gap_id=into.id))
-    return _render_gap(_gap(gap_id), merge_form=form, status=400)
+    return _render_gap(_page_gap(gap_id), merge_form=form, status=400)
 
 
 # --- from a timeline -------------------------------------------------------------------------
