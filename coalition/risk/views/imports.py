@@ -154,7 +154,8 @@ def _render_list(table, *, dismiss_forms: dict | None = None, errors: list[str] 
     viewer = web.actor()
     filters = ReferralFilterForm(formdata=request.args)
     valid = filters.validate()
-    page = web.paginate(risk.referral_query(table, filters.status.data if valid else "all"))
+    page = web.paginate(risk.referral_query(table, filters.status.data if valid else "all"),
+                        rows=True)
     may_manage = can_manage_table(viewer, table)
     # Each open referral's dismiss field is written by the template (the field of a
     # ``DismissForm`` prefixed ``r<id>``); only a form sent back with an error is passed.
