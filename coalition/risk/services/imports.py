@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from coalition.core import audit
 from coalition.core.errors import ServiceError
@@ -97,22 +96,30 @@ def dismiss_referral(actor, referral: OutreachReferral, *, reason: str) -> None:
 
 
 def referral_query(table, status: str | None = None):
-    """The table's referrals, open ones first, newest incident first within each group (with
-    the code of the situation a converted one became, in the same statement)."""
+    """The table's referrals, open ones first, newest incident first within each group: the
+    columns the list shows, with the code of the situation a converted one became
+    (``situation_code``), in one statement of rows (``web.paginate(..., rows=True)``)."""
     return _referral_statement(status if status and status != "all" else None).where(
         OutreachReferral.table_id == table.id)
+
+
+_LIST_COLUMNS = (OutreachReferral.id, OutreachReferral.occurred_at, OutreachReferral.location,
+                 OutreachReferral.is_fatal, OutreachReferral.naloxone_administered,
+                 OutreachReferral.naloxone_doses, OutreachReferral.agency,
+                 OutreachReferral.incident_number, OutreachReferral.status,
+                 OutreachReferral.dismissal_reason, OutreachReferral.situation_id,
+                 RiskSituation.code.label("situation_code"))
 
 
 @lru_cache(maxsize=8)
 def _referral_statement(status: str | None):
     """The constant part of :func:`referral_query`, built once per status filter."""
-    stmt = select(OutreachReferral)
+    stmt = select(*_LIST_COLUMNS).outerjoin(
+        RiskSituation, RiskSituation.id == OutreachReferral.situation_id)
     if status is not None:
         stmt = stmt.where(OutreachReferral.status == status)
-    return stmt.options(
-        joinedload(OutreachReferral.situation).load_only(RiskSituation.id, RiskSituation.code)
-    ).order_by(referral_open_first(), OutreachReferral.occurred_at.desc(),
-               OutreachReferral.id.desc())
+    return stmt.order_by(referral_open_first(), OutreachReferral.occurred_at.desc(),
+                         OutreachReferral.id.desc())
 
 
 def log_referrals_read(actor, table, count: int, page: int) -> None:

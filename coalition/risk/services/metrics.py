@@ -184,14 +184,22 @@ class BoardOverview:
 def _overview_statement():
     """The overview's statement, built once: only its parameters (``table_id``, ``since`` and
     ``per_section``) change from one request to the next. Each section's first rows carry the
-    section's full count (a window count, taken before the limit)."""
+    section's full count: a scalar subquery, run once and from the board index alone (a window
+    count read and sorted every row of the section with all its columns: 6 ms on SQLite)."""
     table_id, since = bindparam("table_id"), bindparam("since")
     return union_all(*[
-        select(select(*_BOARD_COLUMNS, func.count().over().label("section_count"))
+        select(select(*_BOARD_COLUMNS, _section_count(table_id, key, since))
                .where(_in_section(table_id, key, since))
                .order_by(*_most_in_need_first(key))
                .limit(bindparam("per_section", type_=Integer)).subquery())
         for key in BOARD_SECTIONS])
+
+
+def _section_count(table_id, section: str, since):
+    """How many situations one board section holds (whatever the limit on its rows)."""
+    return (select(func.count()).select_from(RiskSituation)
+            .where(_in_section(table_id, section, since))
+            .scalar_subquery().label("section_count"))
 
 
 def board_overview(table: CoalitionTable, *, per_section: int, today: date | None = None,

@@ -14,9 +14,12 @@ import binascii
 import zlib
 
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf as csrf_token
 from itsdangerous import BadData, URLSafeSerializer
+from markupsafe import Markup, escape
 
 from coalition.core import web
+from coalition.core.links import RowLinks
 from coalition.risk import services as risk
 from coalition.risk.forms_import import (
     DismissForm,
@@ -149,19 +152,68 @@ def _rejected(table, message: str):
 
 # --- the referral list ---------------------------------------------------------------------
 
+_OPEN_ACTIONS = """\
+<a class="btn btn-sm btn-primary mb-1" href="{new_url}">Make a situation<span \
+class="visually-hidden"> from {agency} incident {number}</span></a>
+          <form method="post" action="{dismiss_url}" class="d-flex flex-wrap gap-1 \
+align-items-start" novalidate>
+            <input type="hidden" name="csrf_token" value="{token}">
+            <div>
+              <label class="visually-hidden" for="{reason_id}">Reason for dismissing {agency} \
+incident {number}</label>
+              <input{invalid} class="form-control form-control-sm{invalid_class}" \
+id="{reason_id}" maxlength="{reason_max}" name="{reason_id}" placeholder="Reason" required \
+type="text" value="{value}">{error}
+            </div>
+            <button type="submit" class="btn btn-sm btn-outline-danger">Dismiss</button>
+          </form>"""
+_REASON_ERROR = """
+              <div id="{reason_id}-error" class="invalid-feedback d-block">{errors}</div>"""
+
+
+class OpenReferralActions:
+    """An open referral's actions on the list (make a situation, or dismiss with a reason):
+    what is the same on every row (the token, the markup, the links) is written once per page,
+    the row's id, agency and incident number filled in. The dismiss field is that of a
+    ``DismissForm`` prefixed ``r<id>``; ``dismiss_forms`` holds a form sent back with an error
+    (its value and message are shown)."""
+
+    def __init__(self, table, dismiss_forms: dict):
+        self.situation_from = RowLinks("risk.situation_new", "referral", table_id=table.id)
+        self.dismiss_link = RowLinks("risk.referral_dismiss", "referral_id", table_id=table.id,
+                                     **request.args.to_dict())
+        self.token = escape(csrf_token())
+        self.dismiss_forms = dismiss_forms
+
+    def __call__(self, referral) -> Markup:
+        reason_id = f"r{int(referral.id)}-reason"
+        form = self.dismiss_forms.get(referral.id)
+        errors = form.reason.errors if form else []
+        return Markup(_OPEN_ACTIONS.format(  # noqa: S704 - every value is escaped here
+            new_url=escape(self.situation_from(referral.id)),
+            dismiss_url=escape(self.dismiss_link(referral.id)), token=self.token,
+            agency=escape(referral.agency), number=escape(referral.incident_number),
+            reason_id=reason_id, reason_max=REASON_MAX,
+            invalid=f' aria-describedby="{reason_id}-error" aria-invalid="true"' if errors
+            else "", invalid_class=" is-invalid" if errors else "",
+            value=escape((form.reason.data or "") if form else ""),
+            error=_REASON_ERROR.format(reason_id=reason_id, errors=escape(" ".join(errors)))
+            if errors else ""))
+
+
 def _render_list(table, *, dismiss_forms: dict | None = None, errors: list[str] | None = None,
                  status: int = 200):
     viewer = web.actor()
     filters = ReferralFilterForm(formdata=request.args)
     valid = filters.validate()
-    page = web.paginate(risk.referral_query(table, filters.status.data if valid else "all"))
+    page = web.paginate(risk.referral_query(table, filters.status.data if valid else "all"),
+                        rows=True)
     may_manage = can_manage_table(viewer, table)
-    # Each open referral's dismiss field is written by the template (the field of a
-    # ``DismissForm`` prefixed ``r<id>``); only a form sent back with an error is passed.
+    open_actions = OpenReferralActions(table, dismiss_forms or {}) if may_manage else None
     body = render_template(
         "risk/referral_list.html", table=table, page=page, filters=filters,
         may_manage=may_manage, statuses=REFERRAL_STATUSES, errors=errors or [],
-        dismiss_forms=dismiss_forms or {}, reason_max=REASON_MAX)
+        open_actions=open_actions)
     if page.items:  # after rendering: the commit expires what the page shows
         web.perform(lambda: risk.log_referrals_read(viewer, table, len(page.items), page.page))
     return web.no_store(make_response(body, status if valid else 400))
