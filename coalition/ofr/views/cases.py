@@ -47,7 +47,7 @@ from coalition.ofr.permissions import (
     can_view_case,
     can_view_ofr_table,
 )
-from coalition.ofr.views import bp
+from coalition.ofr.views import bp, case_fields
 from coalition.roster import seats
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table
@@ -184,11 +184,14 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
         criteria = ofr.kept_criteria(case.table)
         answers = ofr.parse_answers(criteria, case.checklist_answers)
     forms = forms or {}
+    fields = {}  # the forms' fields written (kept when blank: see case_fields)
     if manage:
-        forms.setdefault("status", StatusForm(formdata=None))
-        forms["status"].status.choices = options(
-            [(code, CASE_STATUSES[code]) for code in ofr.TRANSITIONS[case.status]])
-        forms.setdefault("criteria", criteria_form(criteria, answers))
+        sent = forms.get("status")
+        if sent is not None:
+            sent.status.choices = case_fields.status_choices(case.status)
+        fields["status"] = case_fields.status_fields(case.status, sent)
+        fields["criteria"] = case_fields.criteria_fields(criteria, answers,
+                                                         forms.get("criteria"))
         select = forms.setdefault("select", SelectForm(
             formdata=None, data={"meeting_id": case.selected_meeting_id}))
         # the table's meetings and seats, kept across requests: neither is case material
@@ -196,11 +199,16 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
                                             blank="No meeting")
         seated = ofr.kept_table_seats(case.table)
         requested = {r.organization_id for r in case.requests}
+        sent = forms.get("request")
         forms.setdefault("request", RequestForm(formdata=None)).organization_ids.choices = \
             options([(o_id, name) for o_id, name in seated.agencies if o_id not in requested])
-        forms.setdefault("action", CaseActionForm(formdata=None)).owner_id.choices = options(
-            seated.owners, blank="Choose an owner")
+        fields["request"] = case_fields.request_fields(sent)
+        sent = forms.get("action")
+        if sent is not None:
+            sent.owner_id.choices = case_fields.owner_choices(case.table)
+        fields["action"] = case_fields.action_fields(case.table, sent)
     html = render_template("ofr/case_detail.html", case=case, manage=manage, forms=forms,
+                fields=fields,
                 criteria=criteria, answers=answers, completeness=ofr.completeness(case),
                 today=local_today(), revealed=revealed, answer=answer or {},
                 may_reveal=can_reveal_case_identity(viewer, case) and case.identity is not None,
