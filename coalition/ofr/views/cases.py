@@ -14,6 +14,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
+from coalition.core.kept import kept
 from coalition.core.localtime import local_today
 from coalition.extensions import db
 from coalition.ofr import services as ofr
@@ -48,6 +49,7 @@ from coalition.ofr.permissions import (
     can_view_ofr_table,
 )
 from coalition.ofr.views import bp, case_fields
+from coalition.ofr.views.case_rows import written_rows
 from coalition.roster import seats
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table
@@ -108,10 +110,22 @@ def case_list(table_id: int):
     # the page's rows in one query, counted apart (the costly columns for the page only)
     listing = web.paginate(ofr.row_query(table, **filters), rows=True)
     today = local_today()
+    rows = [ofr.shown_row(row) for row in listing.items]
     return page("ofr/case_list.html", 200 if valid else 400, table=table, form=form,
-                page=listing, rows=[ofr.shown_row(row) for row in listing.items],
-                manage=can_manage_table(web.actor(), table),
+                filters=_filter_fields(table, form, valid), page=listing, rows=rows,
+                written_rows=written_rows(rows), manage=can_manage_table(web.actor(), table),
                 counts=ofr.listed_counts(table, listing.items, today))
+
+
+def _filter_fields(table, form: CaseFilterForm, valid: bool) -> dict:
+    """The filter form's fields as the list writes them: kept per table and values asked when
+    valid (the table's checklist and what was asked; no case material), else written as
+    typed, with the errors."""
+    names = ("status", "month", "criterion", "result")
+    if not valid:
+        return case_fields.written(form, names)
+    return kept("ofr.list_filters", (table.id, *(form[name].data for name in names)),
+                lambda: case_fields.written(form, names))
 
 
 # --- recording a death, and its facts -------------------------------------------------------
