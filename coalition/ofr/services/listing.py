@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from coalition.core.db import is_sqlite
 from coalition.core.localtime import local_today
 from coalition.extensions import db
 from coalition.meetings.models import Meeting
@@ -135,8 +136,22 @@ def _rows_statement():
     return _rows_columns().where(FatalityCase.id.in_(bindparam("ids", expanding=True)))
 
 
+def _overdue_of(counted, of_table, *, joined: bool):
+    """SQL: the overdue requests of the cases ``of_table``: counted in one join (PostgreSQL
+    hashes the table's open cases), or per case from its index (SQLite would drive the join
+    from every table's overdue requests)."""
+    if joined:
+        return (select(func.count(RecordsRequest.id))
+                .join(counted, counted.id == RecordsRequest.case_id)
+                .where(*of_table, _overdue()))
+    return select(func.coalesce(func.sum(
+        select(func.count()).select_from(RecordsRequest)
+        .where(RecordsRequest.case_id == counted.id, _overdue())
+        .correlate(counted).scalar_subquery()), 0)).where(*of_table)
+
+
 @lru_cache(maxsize=64)
-def _count_columns(table_id: int) -> tuple:
+def _count_columns(table_id: int, joined: bool) -> tuple:
     """:func:`table_counts` of one table as three uncorrelated subqueries (computed once per
     query, not per row), to read with the list's rows: built once per table."""
     counted = aliased(FatalityCase)
@@ -147,10 +162,9 @@ def _count_columns(table_id: int) -> tuple:
         select(func.count(counted.id)).where(*of_table, counted.selected_meeting_id.is_not(None),
                                              counted.status.in_(AWAITING_REVIEW))
         .scalar_subquery().label("selected_cases"),
-        # the open cases' overdue requests (as in table_counts), counted in one join
-        select(func.count(RecordsRequest.id))
-        .join(counted, counted.id == RecordsRequest.case_id).where(*of_table, _overdue())
-        .scalar_subquery().label("overdue_requests"))
+        # the open cases' overdue requests (as in table_counts)
+        _overdue_of(counted, of_table, joined=joined).scalar_subquery()
+        .label("overdue_requests"))
 
 
 def row_query(table, **filters):
@@ -159,7 +173,8 @@ def row_query(table, **filters):
     each row becomes the list's row with :func:`shown_row`. The costly columns (subqueries)
     are computed for the page's rows only: the database computes them after the sort and the
     limit. Each row also carries the table's counts (:func:`listed_counts`), computed once."""
-    return _filtered(_rows_columns().add_columns(*_count_columns(table.id)), table, **filters)
+    counts = _count_columns(table.id, not is_sqlite())
+    return _filtered(_rows_columns().add_columns(*counts), table, **filters)
 
 
 def listed_counts(table, rows, today: date) -> dict:
