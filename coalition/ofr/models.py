@@ -156,6 +156,16 @@ class FatalityCase(db.Model):
         return f"<FatalityCase {self.code} {self.status}>"
 
 
+# The deaths list's order (most recent death first, unknown dates last) within a table, so a
+# page of the list is read from the index and stops at its limit instead of sorting all the
+# table's cases. PostgreSQL only: an index cannot say NULLS LAST in SQLite, whose descending
+# order puts them last anyway (there ix_fatality_cases_table_id_date_of_death, which ends with
+# the row id, already serves the list's order).
+Index("ix_fatality_cases_death_order", FatalityCase.table_id,
+      FatalityCase.date_of_death.desc().nulls_last(), FatalityCase.id.desc()
+      ).ddl_if(dialect="postgresql")
+
+
 class CaseIdentity(db.Model):
     """Who the person was, and the cause narrative: every value encrypted at rest."""
 

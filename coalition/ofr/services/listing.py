@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from coalition.core.db import is_sqlite
 from coalition.core.localtime import local_today
 from coalition.extensions import db
 from coalition.meetings.models import Meeting
@@ -34,19 +35,10 @@ def _known(column):
     return case((and_(column.is_not(None), column.not_in(("", "unknown"))), 1), else_=0)
 
 
-def known_count(*, per_row: bool = False):
+def known_count():
     """SQL: how many completeness facts a case has (the same count as ``completeness``): a date
-    or a number is known when set, a code or a text when neither empty nor "unknown".
-
-    ``per_row``: whether a case has substances is looked up in the index for each case shown
-    (for a page of rows: PostgreSQL would otherwise read every case's substances into a hash
-    before the page's sort and limit), instead of an EXISTS the planner may hash (for
-    conditions over many cases)."""
-    if per_row:
-        has_substance = (select(CaseSubstance.id).where(CaseSubstance.case_id == FatalityCase.id)
-                         .correlate(FatalityCase).limit(1).scalar_subquery().is_not(None))
-    else:
-        has_substance = exists().where(CaseSubstance.case_id == FatalityCase.id)
+    or a number is known when set, a code or a text when neither empty nor "unknown"."""
+    has_substance = exists().where(CaseSubstance.case_id == FatalityCase.id)
     total = case((has_substance, 1), else_=0)
     for field in COMPLETENESS_FIELDS:
         column = getattr(FatalityCase, field)
@@ -110,21 +102,32 @@ def _request_count(*conditions):
             .correlate(FatalityCase).scalar_subquery())
 
 
+_SHOWN = ("id", "code", "date_of_death", "age", "county_of_death", "status")
+# the facts whose share the list shows, read with the row and counted in Python (as
+# :func:`completeness` counts them): twenty CASE expressions in the statement cost more to
+# build, key and expand at every request than the columns cost to read for a page of rows
+_FACT_COLUMNS = tuple(field for field in COMPLETENESS_FIELDS if field not in _SHOWN)
+
+
 @cache
 def _rows_columns():
-    """The columns the deaths list shows of a case, built once (their twenty CASE expressions
-    cost more to build than the query costs to run); ``today`` is a parameter (the coalition's
-    date when the statement runs, unless given)."""
+    """The columns the deaths list shows of a case, and the facts its completeness counts,
+    built once; ``today`` is a parameter (the coalition's date when the statement runs,
+    unless given)."""
     # the meeting's start as a subquery, not a join: the rows are counted without it
     meeting_starts_at = (select(Meeting.starts_at)
                          .where(Meeting.id == FatalityCase.selected_meeting_id)
                          .correlate(FatalityCase).scalar_subquery())
-    return select(FatalityCase.id, FatalityCase.code, FatalityCase.date_of_death,
-                  FatalityCase.age, FatalityCase.county_of_death, FatalityCase.status,
+    # one of its substances, looked up in the index for each case shown (PostgreSQL would
+    # otherwise read every case's substances into a hash before the page's sort and limit)
+    a_substance = (select(CaseSubstance.id).where(CaseSubstance.case_id == FatalityCase.id)
+                   .correlate(FatalityCase).limit(1).scalar_subquery())
+    return select(*(getattr(FatalityCase, name) for name in _SHOWN),
                   meeting_starts_at.label("meeting_starts_at"),
-                  known_count(per_row=True).label("known"),
                   _request_count().label("requests"),
-                  _request_count(_overdue()).label("overdue"))
+                  _request_count(_overdue()).label("overdue"),
+                  a_substance.label("a_substance"),
+                  *(getattr(FatalityCase, field) for field in _FACT_COLUMNS))
 
 
 @cache
@@ -133,8 +136,22 @@ def _rows_statement():
     return _rows_columns().where(FatalityCase.id.in_(bindparam("ids", expanding=True)))
 
 
+def _overdue_of(counted, of_table, *, joined: bool):
+    """SQL: the overdue requests of the cases ``of_table``: counted in one join (PostgreSQL
+    hashes the table's open cases), or per case from its index (SQLite would drive the join
+    from every table's overdue requests)."""
+    if joined:
+        return (select(func.count(RecordsRequest.id))
+                .join(counted, counted.id == RecordsRequest.case_id)
+                .where(*of_table, _overdue()))
+    return select(func.coalesce(func.sum(
+        select(func.count()).select_from(RecordsRequest)
+        .where(RecordsRequest.case_id == counted.id, _overdue())
+        .correlate(counted).scalar_subquery()), 0)).where(*of_table)
+
+
 @lru_cache(maxsize=64)
-def _count_columns(table_id: int) -> tuple:
+def _count_columns(table_id: int, joined: bool) -> tuple:
     """:func:`table_counts` of one table as three uncorrelated subqueries (computed once per
     query, not per row), to read with the list's rows: built once per table."""
     counted = aliased(FatalityCase)
@@ -145,12 +162,9 @@ def _count_columns(table_id: int) -> tuple:
         select(func.count(counted.id)).where(*of_table, counted.selected_meeting_id.is_not(None),
                                              counted.status.in_(AWAITING_REVIEW))
         .scalar_subquery().label("selected_cases"),
-        # each open case's overdue requests, counted from their index (as in table_counts)
-        select(func.coalesce(func.sum(
-            select(func.count()).select_from(RecordsRequest)
-            .where(RecordsRequest.case_id == counted.id, _overdue())
-            .correlate(counted).scalar_subquery()), 0)).where(*of_table)
-        .scalar_subquery().label("overdue_requests"))
+        # the open cases' overdue requests (as in table_counts)
+        _overdue_of(counted, of_table, joined=joined).scalar_subquery()
+        .label("overdue_requests"))
 
 
 def row_query(table, **filters):
@@ -159,7 +173,8 @@ def row_query(table, **filters):
     each row becomes the list's row with :func:`shown_row`. The costly columns (subqueries)
     are computed for the page's rows only: the database computes them after the sort and the
     limit. Each row also carries the table's counts (:func:`listed_counts`), computed once."""
-    return _filtered(_rows_columns().add_columns(*_count_columns(table.id)), table, **filters)
+    counts = _count_columns(table.id, not is_sqlite())
+    return _filtered(_rows_columns().add_columns(*counts), table, **filters)
 
 
 def listed_counts(table, rows, today: date) -> dict:
@@ -173,23 +188,30 @@ def listed_counts(table, rows, today: date) -> dict:
 
 
 _TOTAL = len(COMPLETENESS_FIELDS) + 1
-_COUNT_KEYS = ("open_cases", "selected_cases", "overdue_requests")
+_UNKNOWN = (None, "", "unknown")  # a fact not known (a date or a number: not set)
+_KNOWN_AT = tuple(sorted({_SHOWN.index(field) if field in _SHOWN
+                          else len(_SHOWN) + 4 + _FACT_COLUMNS.index(field)
+                          for field in COMPLETENESS_FIELDS}))
 
 
 def shown_row(row) -> dict:
-    """A row of :func:`row_query` (or of :func:`case_rows`'s query) as the list shows it."""
-    shown = row._asdict()
-    for key in _COUNT_KEYS:  # the table's counts (:func:`row_query`'s), not the row's
-        shown.pop(key, None)
-    shown["status_label"] = CASE_STATUSES[row.status]
-    shown["percent"] = round(100 * row.known / _TOTAL)
-    return shown
+    """A row of :func:`row_query` (or of :func:`case_rows`'s query) as the list shows it; its
+    completeness counted as :func:`completeness` counts it (facts not empty nor "unknown", and
+    a substance)."""
+    known = sum(1 for at in _KNOWN_AT if row[at] not in _UNKNOWN)
+    if row[9] is not None:  # a substance
+        known += 1
+    return {"id": row[0], "code": row[1], "date_of_death": row[2], "age": row[3],
+            "county_of_death": row[4], "status": row[5],
+            "status_label": CASE_STATUSES[row[5]], "meeting_starts_at": row[6],
+            "known": known, "percent": round(100 * known / _TOTAL),
+            "requests": row[7], "overdue": row[8]}
 
 
 def case_rows(case_ids: list[int], today: date) -> list[dict]:
     """What the deaths list shows of these cases, in the order given (one query): the facts
     shown, the status, the selected meeting's start, the completeness share (as
-    :func:`completeness` computes it, counted in SQL), the records requests and how many are
+    :func:`completeness` computes it), the records requests and how many are
     overdue."""
     if not case_ids:
         return []

@@ -14,6 +14,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 
 from coalition.core import vocab, web
 from coalition.core.fields import options
+from coalition.core.kept import kept
 from coalition.core.localtime import local_today
 from coalition.extensions import db
 from coalition.ofr import services as ofr
@@ -47,7 +48,8 @@ from coalition.ofr.permissions import (
     can_view_case,
     can_view_ofr_table,
 )
-from coalition.ofr.views import bp
+from coalition.ofr.views import bp, case_fields
+from coalition.ofr.views.case_rows import written_rows
 from coalition.roster import seats
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table
@@ -108,10 +110,22 @@ def case_list(table_id: int):
     # the page's rows in one query, counted apart (the costly columns for the page only)
     listing = web.paginate(ofr.row_query(table, **filters), rows=True)
     today = local_today()
+    rows = [ofr.shown_row(row) for row in listing.items]
     return page("ofr/case_list.html", 200 if valid else 400, table=table, form=form,
-                page=listing, rows=[ofr.shown_row(row) for row in listing.items],
-                manage=can_manage_table(web.actor(), table),
+                filters=_filter_fields(table, form, valid), page=listing, rows=rows,
+                written_rows=written_rows(rows), manage=can_manage_table(web.actor(), table),
                 counts=ofr.listed_counts(table, listing.items, today))
+
+
+def _filter_fields(table, form: CaseFilterForm, valid: bool) -> dict:
+    """The filter form's fields as the list writes them: kept per table and values asked when
+    valid (the table's checklist and what was asked; no case material), else written as
+    typed, with the errors."""
+    names = ("status", "month", "criterion", "result")
+    if not valid:
+        return case_fields.written(form, names)
+    return kept("ofr.list_filters", (table.id, *(form[name].data for name in names)),
+                lambda: case_fields.written(form, names))
 
 
 # --- recording a death, and its facts -------------------------------------------------------
@@ -184,11 +198,14 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
         criteria = ofr.kept_criteria(case.table)
         answers = ofr.parse_answers(criteria, case.checklist_answers)
     forms = forms or {}
+    fields = {}  # the forms' fields written (kept when blank: see case_fields)
     if manage:
-        forms.setdefault("status", StatusForm(formdata=None))
-        forms["status"].status.choices = options(
-            [(code, CASE_STATUSES[code]) for code in ofr.TRANSITIONS[case.status]])
-        forms.setdefault("criteria", criteria_form(criteria, answers))
+        sent = forms.get("status")
+        if sent is not None:
+            sent.status.choices = case_fields.status_choices(case.status)
+        fields["status"] = case_fields.status_fields(case.status, sent)
+        fields["criteria"] = case_fields.criteria_fields(criteria, answers,
+                                                         forms.get("criteria"))
         select = forms.setdefault("select", SelectForm(
             formdata=None, data={"meeting_id": case.selected_meeting_id}))
         # the table's meetings and seats, kept across requests: neither is case material
@@ -196,11 +213,16 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
                                             blank="No meeting")
         seated = ofr.kept_table_seats(case.table)
         requested = {r.organization_id for r in case.requests}
+        sent = forms.get("request")
         forms.setdefault("request", RequestForm(formdata=None)).organization_ids.choices = \
             options([(o_id, name) for o_id, name in seated.agencies if o_id not in requested])
-        forms.setdefault("action", CaseActionForm(formdata=None)).owner_id.choices = options(
-            seated.owners, blank="Choose an owner")
+        fields["request"] = case_fields.request_fields(sent)
+        sent = forms.get("action")
+        if sent is not None:
+            sent.owner_id.choices = case_fields.owner_choices(case.table)
+        fields["action"] = case_fields.action_fields(case.table, sent)
     html = render_template("ofr/case_detail.html", case=case, manage=manage, forms=forms,
+                fields=fields,
                 criteria=criteria, answers=answers, completeness=ofr.completeness(case),
                 today=local_today(), revealed=revealed, answer=answer or {},
                 may_reveal=can_reveal_case_identity(viewer, case) and case.identity is not None,
