@@ -15,6 +15,7 @@ from flask import (
 )
 from markupsafe import Markup
 
+from coalition.actions import rows
 from coalition.actions import services as actions
 from coalition.actions.forms import (
     ActionEditForm,
@@ -38,6 +39,7 @@ from coalition.core.fields import options, record_id
 from coalition.core.localtime import local_today
 
 bp = Blueprint("actions", __name__)
+rows.register(bp)
 
 # The coalition list counts its rows only this far ("More than 1,000 in all"): counting every
 # open item of a large coalition cost more than reading the page.
