@@ -97,10 +97,9 @@ def item_list():
     viewer = web.actor()
     form, filters = _filter_form(viewer, request.args)
     today = local_today()
-    grouped = actions.open_first_paging(viewer, today=today, **(filters or {}))
-    page = (web.paginate_grouped(**grouped, count_up_to=LIST_COUNT_UP_TO) if grouped is not None
-            else web.paginate(actions.item_list_query(viewer, today=today, **(filters or {})),
-                              count_up_to=LIST_COUNT_UP_TO))
+    page = actions.item_list_page(viewer, today=today, page=web.page_number(),
+                                  per_page=current_app.config["PAGE_SIZE"],
+                                  count_up_to=LIST_COUNT_UP_TO, **(filters or {}))
     return render_template("actions/item_list.html", form=form, page=page,
                            redacted=actions.redacted_ids(viewer, page.items),
                            export_form=ExportForm(formdata=None), **_dates()), (
