@@ -15,7 +15,7 @@ from __future__ import annotations
 from math import ceil
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, literal_column, select, union_all
+from sqlalchemy import case, func, literal_column, select, union_all
 
 from coalition.actions.models import ActionItem
 from coalition.extensions import db
@@ -34,6 +34,18 @@ def _counts(stmt, groups, bound: int) -> list:
     return [select(func.count()).select_from(
         stmt.with_only_columns(ActionItem.id).where(*group).limit(bound + 1).subquery()
     ).scalar_subquery() for group in groups]
+
+
+def _left(stmt, before, end: int):
+    """How many rows a group may give to a page ending at row ``end`` after the groups
+    ``before`` it: ``end`` less theirs (counted only up to ``end``), none once they fill it —
+    so a group the page does not reach is not read at all."""
+    if not before:
+        return end
+    filled = select(func.count()).select_from(union_all(*(
+        stmt.with_only_columns(ActionItem.id).where(*group).limit(end) for group in before)
+    ).subquery()).scalar_subquery()
+    return case((filled >= end, 0), else_=end - filled)
 
 
 def _page_statement(stmt, spans, counts=(), *, offset: int = 0, limit: int | None = None):
@@ -81,7 +93,7 @@ class ListPage(Pagination):
         if len(groups) == 1:
             spans = [(0, groups[0], start, self.per_page)]
         else:
-            spans = [(number, group, 0, start + self.per_page)
+            spans = [(number, group, 0, _left(stmt, groups[:number], start + self.per_page))
                      for number, group in enumerate(groups)]
         rows = db.session.execute(_page_statement(
             stmt, spans, _counts(stmt, groups, bound), offset=start,
