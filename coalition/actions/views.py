@@ -15,6 +15,7 @@ from flask import (
 )
 from markupsafe import Markup
 
+from coalition.actions import rows
 from coalition.actions import services as actions
 from coalition.actions.forms import (
     ActionEditForm,
@@ -38,6 +39,7 @@ from coalition.core.fields import options, record_id
 from coalition.core.localtime import local_today
 
 bp = Blueprint("actions", __name__)
+rows.register(bp)
 
 # The coalition list counts its rows only this far ("More than 1,000 in all"): counting every
 # open item of a large coalition cost more than reading the page.
@@ -95,10 +97,9 @@ def item_list():
     viewer = web.actor()
     form, filters = _filter_form(viewer, request.args)
     today = local_today()
-    grouped = actions.open_first_paging(viewer, today=today, **(filters or {}))
-    page = (web.paginate_grouped(**grouped, count_up_to=LIST_COUNT_UP_TO) if grouped is not None
-            else web.paginate(actions.item_list_query(viewer, today=today, **(filters or {})),
-                              count_up_to=LIST_COUNT_UP_TO))
+    page = actions.item_list_page(viewer, today=today, page=web.page_number(),
+                                  per_page=current_app.config["PAGE_SIZE"],
+                                  count_up_to=LIST_COUNT_UP_TO, **(filters or {}))
     return render_template("actions/item_list.html", form=form, page=page,
                            redacted=actions.redacted_ids(viewer, page.items),
                            export_form=ExportForm(formdata=None), **_dates()), (

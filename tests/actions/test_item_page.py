@@ -60,9 +60,10 @@ def test_the_item_page_does_not_grow_with_its_log(client, login, setting, make_a
             "version_id": _version(item), "status": "in_progress" if n % 2 else "open",
             "note": f"Note {n}"}).status_code == 302
     html, many = page()
-    # the session, the item (its table, owner, organization), the log (who wrote, whom it
-    # reassigned), the manager's seat, the form's choices (the source is joined to the item)
-    assert many == few == 5
+    # the session, the item (its table, owner, organization) with its log (who wrote, whom it
+    # reassigned) in one query, the manager's seat, the form's choices (the source is joined
+    # to the item)
+    assert many == few == 4
     assert html.count("Reassigned from") == 4 and "Note 5" in html
     assert "Status: In progress → Open" in html
 

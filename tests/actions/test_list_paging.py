@@ -283,22 +283,36 @@ def test_my_items_read_their_page_and_count_in_one_query(app, client, login, set
     assert len([s for s in statements if "action_items" in s]) == 1
 
 
-def test_a_page_within_one_group_is_read_alone(app, client, login, setting, varied):
-    """Open and closed items listed together: a page that holds one group's items is read
-    with that group's query alone; only the page straddling both joins the two."""
-    app.config["PAGE_SIZE"] = 2
+@pytest.mark.parametrize("one_query_pages", [100, 1])
+def test_grouped_pages_read_each_group_along_its_order(app, client, login, setting, varied,
+                                                       monkeypatch, one_query_pages):
+    """Open and closed items listed together: the first pages read their rows and their counts
+    in one query; further pages count first, then read a page that holds one group's items
+    with that group's query alone (only the page straddling both joins the two)."""
+    monkeypatch.setattr("coalition.actions.services.list_page.ONE_QUERY_PAGES",
+                        one_query_pages)
     login(setting.colleague_user)
     expected = _straightforward(setting.colleague_user, "all")
     opened = len(_straightforward(setting.colleague_user, "open"))
-    straddling = opened // 2 + 1 if opened % 2 else None
-    for number in range(1, -(-len(expected) // 2) + 1):
+    size = next(n for n in (2, 3, 4, 5) if opened % n)  # a page straddles the groups
+    app.config["PAGE_SIZE"] = size
+    straddling, pages = opened // size + 1, -(-len(expected) // size)
+    assert 1 < straddling < pages
+    for number in range(1, pages + 1):
         with counting_queries() as statements:
             html = client.get(f"/actions?status=all&page={number}").get_data(as_text=True)
-        unions = [s for s in statements if "UNION" in s]
-        assert len(unions) == (1 if number == straddling else 0), number
+        reads = [s for s in statements if "action_items" in s and "ORDER BY" in s]
+        counts = [s for s in statements if "action_items" in s and "count(" in s.lower()]
+        assert len(reads) == 1, number
+        if number <= one_query_pages:
+            assert counts == reads and "UNION" in reads[0], number
+        else:
+            assert len(counts) == 1 and counts != reads, number
+            assert ("UNION" in reads[0]) == (number == straddling), number
         shown = [int(n) for n in re.findall(r'<a href="/actions/(\d+)">', html)]
         codes = [int(n) for n in re.findall(r"AI-(\d+)", html)]
-        assert sorted(shown + codes) == sorted(expected[2 * (number - 1):2 * number])
+        assert sorted(shown + codes) == sorted(expected[size * (number - 1):size * number])
+        assert f"{len(expected)} in all, page {number} of {pages}." in html
 
 
 def test_my_items_rows_say_what_the_items_say(setting, varied):

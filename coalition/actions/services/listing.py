@@ -12,10 +12,11 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from coalition.actions.models import OPEN_STATUSES, ActionItem
 from coalition.actions.permissions import in_full_clause, listed_clause
+from coalition.actions.services.list_page import ListPage, list_page
 from coalition.actions.sources import eager_options, source_of
 from coalition.core import audit
 from coalition.core.kept import kept
@@ -32,27 +33,6 @@ MY_STATUSES = ("all", "open", "closed")
 CSV_COLUMNS = ("ID", "Title", "Owner", "Organization", "Table", "Status", "Priority", "Due on",
                "Due state", "Completed on", "From", "Description")
 DUE_STATE_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "later": "", "closed": ""}
-
-
-# What the list screens show of an item (the export reads more: :func:`export_query`).
-LIST_COLUMNS = (ActionItem.id, ActionItem.title, ActionItem.is_case, ActionItem.owner_id,
-                ActionItem.organization_id, ActionItem.table_id, ActionItem.due_on,
-                ActionItem.status, ActionItem.priority, ActionItem.version_id)
-
-
-def _shown_options(*, owner: bool = True) -> list:
-    """The list screens: the columns they print, the table (and owner, organization) joined in
-    the same query — many-to-one, so one query whatever the page size."""
-    options = [load_only(*LIST_COLUMNS),
-               joinedload(ActionItem.table).load_only(CoalitionTable.name)]
-    if owner:
-        options += [joinedload(ActionItem.owner).load_only(Person.name),
-                    joinedload(ActionItem.organization).load_only(Organization.name)]
-    return options
-
-
-def _shown(stmt, *, owner: bool = True):
-    return stmt.options(*_shown_options(owner=owner))
 
 
 def _eager(stmt):
@@ -101,12 +81,14 @@ class _Named:
 
 
 class ListedItem:
-    """An action item as "My action items" prints it, made from plain columns (no ORM object
-    to build per row): the item's own properties, and its table's name as ``table.name``."""
+    """An action item as the lists print it, made from plain columns (no ORM object to build
+    per row): the item's own properties, its table's name as ``table.name`` (and on the
+    coalition list its owner's and organization's as ``owner.name``, ``organization.name``)."""
 
     COLUMNS = (ActionItem.id, ActionItem.title, ActionItem.is_case, ActionItem.due_on,
                ActionItem.status, ActionItem.priority)
-    __slots__ = ("id", "title", "is_case", "due_on", "status", "priority", "table")
+    __slots__ = ("id", "title", "is_case", "due_on", "status", "priority", "table", "owner",
+                 "organization")
     code = ActionItem.code
     is_open = ActionItem.is_open
     status_label = ActionItem.status_label
@@ -120,6 +102,15 @@ class ListedItem:
         (item.id, item.title, item.is_case, item.due_on, item.status, item.priority,
          table_name) = row[:7]
         item.table = _Named(table_name)
+        return item
+
+    @classmethod
+    def from_list_row(cls, row) -> ListedItem:
+        """From a row of the coalition list (:func:`item_list_page`): :data:`COLUMNS`, the
+        table's, owner's and organization's names (None without one)."""
+        item = cls.from_row(row)
+        item.owner = _Named(row[7])
+        item.organization = _Named(row[8]) if row[8] is not None else None
         return item
 
 
@@ -154,23 +145,17 @@ def _filtered(viewer, *, today: date, table_id: int | None = None,
     return _by_due_date(stmt, statuses)
 
 
-def item_list_query(viewer, *, today: date, **filters):
-    """The coalition's action items the viewer may list, filtered, open first by due date:
-    the columns the list screen shows."""
-    return _shown(_filtered(viewer, today=today, **filters))
-
-
-def open_first_paging(viewer, *, today: date, **filters) -> dict | None:
-    """When the filters keep open and closed items alike (status "all"), the arguments of
-    ``core.web.paginate_grouped`` listing the same rows as :func:`item_list_query` with each
-    group read along the due-date index; None when one ordered query serves (other filters)."""
-    if filters.get("status") != "all" or filters.get("overdue_only"):
-        return None
-    return {"stmt": _filtered(viewer, today=today, **filters).order_by(None),
-            "key": ActionItem.id,
-            "groups": (ActionItem.status.in_(OPEN_STATUSES),
-                       ActionItem.status.not_in(OPEN_STATUSES)),
-            "order": (ActionItem.due_on, ActionItem.id), "options": _shown_options()}
+def item_list_page(viewer, *, today: date, page: int, per_page: int, count_up_to: int,
+                   **filters) -> ListPage:
+    """Page ``page`` of the coalition's action items the viewer may list, filtered, open first
+    by due date (the status "all" lists open items, then closed ones): the columns the list
+    shows, as :class:`ListedItem`, in one query."""
+    grouped = filters.get("status") == "all" and not filters.get("overdue_only")
+    groups = (((ActionItem.status.in_(OPEN_STATUSES),),
+               (ActionItem.status.not_in(OPEN_STATUSES),)) if grouped else ((),))
+    return list_page(_filtered(viewer, today=today, **filters).order_by(None), groups=groups,
+                     page=page, per_page=per_page, count_up_to=count_up_to,
+                     make=ListedItem.from_list_row)
 
 
 def export_query(viewer, *, today: date, **filters):
