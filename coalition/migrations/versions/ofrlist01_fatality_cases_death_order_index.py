@@ -4,7 +4,7 @@ them. PostgreSQL only: SQLite cannot write NULLS LAST in an index, and its exist
 (table_id, date_of_death) index already serves that order there.
 
 Revision ID: ofrlist01
-Revises: refopen01
+Revises: riskq01
 Create Date: 2026-12-07 02:50:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'ofrlist01'
-down_revision = 'refopen01'
+down_revision = 'riskq01'
 branch_labels = None
 depends_on = None
 

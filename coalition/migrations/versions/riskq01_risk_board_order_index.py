@@ -2,14 +2,14 @@
 board reads each section's first rows from it instead of sorting the whole section.
 
 Revision ID: riskq01
-Revises: refopen01
+Revises: meetstart01
 Create Date: 2026-12-07 02:40:00.000000
 
 """
 from alembic import op
 
 revision = 'riskq01'
-down_revision = 'refopen01'
+down_revision = 'meetstart01'
 branch_labels = None
 depends_on = None
 
