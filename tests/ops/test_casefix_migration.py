@@ -16,12 +16,15 @@ from tests.conftest import BASE_CONFIG
 from tests.ops.test_migrations import empty_database_url  # noqa: F401  (the fixture)
 
 
-def _meeting(table, title):
+def _meeting(table, title) -> int:
+    """A meeting of ``table`` written with the columns this revision has (the model is at
+    head), its id."""
     from coalition.meetings.models import Meeting
 
     start = utcnow().replace(microsecond=0)
-    return Meeting(table=table, title=title, starts_at=start, ends_at=start + timedelta(hours=1),
-                   status="in_progress")
+    return db.session.execute(insert(Meeting.__table__).values(
+        table_id=table.id, title=title, starts_at=start, ends_at=start + timedelta(hours=1),
+        status="in_progress").returning(Meeting.__table__.c.id)).scalar_one()
 
 
 def _seed():
@@ -36,28 +39,31 @@ def _seed():
 
     general = CoalitionTable(name="General", name_key="general", kind="coalition")
     hub = CoalitionTable(name="Hub", name_key="hub", kind="risk_review")
+    db.session.add_all([general, hub])
+    db.session.flush()
     meeting, hub_meeting = _meeting(general, "General meeting"), _meeting(hub, "Hub meeting")
-    stranded = AgendaItem(table=general, meeting=meeting, title="Jane D., 34, Mill Rd",
+    stranded = AgendaItem(table=general, meeting_id=meeting, title="Jane D., 34, Mill Rd",
                           item_type="case", minutes="seen at the ED twice")
-    later = AgendaItem(table=general, meeting=meeting, title="Jane D., 34, Mill Rd",
+    later = AgendaItem(table=general, meeting_id=meeting, title="Jane D., 34, Mill Rd",
                        item_type="case", carried_from=stranded)
-    heading = AgendaItem(table=general, meeting=meeting, title="Cases", item_type="case",
+    heading = AgendaItem(table=general, meeting_id=meeting, title="Cases", item_type="case",
                          is_section=True)
-    ordinary = AgendaItem(table=general, meeting=meeting, title="Budget", item_type="public")
-    kept = AgendaItem(table=hub, meeting=hub_meeting, title="Situation 12", item_type="case")
+    ordinary = AgendaItem(table=general, meeting_id=meeting, title="Budget",
+                          item_type="public")
+    kept = AgendaItem(table=hub, meeting_id=hub_meeting, title="Situation 12",
+                      item_type="case")
     section = AgendaTemplateSection(table=general, title="Cases", item_type="case")
     hub_section = AgendaTemplateSection(table=hub, title="New situations", item_type="case")
     owner = Person(name="Owner")
-    db.session.add_all([general, hub, meeting, hub_meeting, stranded, later, heading, ordinary,
-                        kept, section, hub_section, owner])
+    db.session.add_all([stranded, later, heading, ordinary, kept, section, hub_section, owner])
     db.session.flush()
     db.session.add_all([
         MinutesRevision(agenda_item_id=stranded.id, text="seen at the ED twice"),
-        Decision(meeting_id=meeting.id, agenda_item_id=stranded.id, text="refer Jane D.")])
+        Decision(meeting_id=meeting, agenda_item_id=stranded.id, text="refer Jane D.")])
     # a statement naming only the columns this revision has (the model is at head)
     db.session.execute(insert(ActionItem.__table__).values(
         title="Call Jane D.", owner_id=owner.id, table_id=general.id, is_case=True,
-        due_on=date(2026, 12, 1), source_meeting_id=meeting.id,
+        due_on=date(2026, 12, 1), source_meeting_id=meeting,
         source_agenda_item_id=stranded.id))
     db.session.commit()
     return {"ordinary": ordinary.id, "kept": kept.id, "heading": heading.id}
