@@ -3,7 +3,9 @@
 Permissions, forms (owners, facilitators, agencies), the attendance list and the services all
 use these functions. One page asks about the same table several times: within a request a
 person's seat at a table is looked up once (seats are not changed and then checked again in one
-request).
+request). Outside a request's own uncommitted changes a seat is also kept per worker until the
+data changes (core.kept): any change to a seat raises the data generation, so a kept seat is
+never one that was changed or removed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from coalition.core.db import db, valid_id
 from coalition.core.errors import ServiceError
+from coalition.core.kept import kept
 from coalition.core.permissions import person_id_of
 from coalition.roster.models import CoalitionTable, Organization, Person, TableMembership
 
@@ -41,12 +44,17 @@ def seat_of(user, table) -> Seat | None:
     cache = _request_cache("_seats")
     key = (person_id, table_id)
     if key not in cache:
-        row = db.session.execute(
-            select(TableMembership.role, TableMembership.organization_id).where(
-                TableMembership.table_id == table_id, TableMembership.person_id == person_id)
-        ).first()
-        cache[key] = Seat(row.role, row.organization_id) if row is not None else None
+        cache[key] = kept("seat", key, lambda: _read_seat(person_id, table_id)) \
+            if has_request_context() else _read_seat(person_id, table_id)
     return cache[key]
+
+
+def _read_seat(person_id: int, table_id: int) -> Seat | None:
+    row = db.session.execute(
+        select(TableMembership.role, TableMembership.organization_id).where(
+            TableMembership.table_id == table_id, TableMembership.person_id == person_id)
+    ).first()
+    return Seat(row.role, row.organization_id) if row is not None else None
 
 
 def table_role(user, table) -> str | None:
@@ -68,8 +76,10 @@ def table_ids_of(user) -> set[int]:
         return set()
     cache = _request_cache("_seated_tables")
     if person_id not in cache:
-        cache[person_id] = set(db.session.scalars(
+        read = lambda: frozenset(db.session.scalars(  # noqa: E731
             select(TableMembership.table_id).where(TableMembership.person_id == person_id)))
+        cache[person_id] = set(kept("seated_tables", person_id, read)
+                               if has_request_context() else read())
     return cache[person_id]
 
 

@@ -112,7 +112,7 @@ def test_the_kept_meetings_and_seats_follow_a_change(client, login, ofr_setting,
     first_queries, first = _page_queries(client, case)
     kept_queries, again = _page_queries(client, case)
     unsigned = re.compile(r'name="csrf_token" value="[^"]*"')  # signed with the time
-    assert kept_queries == first_queries - 3  # its checklist, meetings and seats
+    assert kept_queries == first_queries - 4  # its checklist, meetings and seats, the own seat
     assert unsigned.sub("", again) == unsigned.sub("", first)
     make_meeting(ofr_setting.table, status="scheduled", title="Review of the new quarter")
     newcomer = make_org("Newly Seated Clinic")
@@ -124,3 +124,32 @@ def test_the_kept_meetings_and_seats_follow_a_change(client, login, ofr_setting,
     assert "Newly Seated Clinic" in after and "New Nurse (Newly Seated Clinic)" in after
     assert "Reviewed within a year" in after
     assert "Newly Seated Clinic" not in first and "Reviewed within a year" not in first
+
+
+def test_a_kept_seat_follows_a_role_change_and_an_unseating(client, login, ofr_setting,
+                                                            make_case):
+    """The viewer's own seat is kept between requests: a member made a manager gets the case's
+    forms, and someone unseated loses the case, on the next request."""
+    from coalition.roster.models import TableMembership
+    from coalition.roster.services import tables as seats_service
+    viewer = ofr_setting.police_user
+    login(viewer)
+    case = make_case()
+    db.session.commit()
+    status_form = f'action="/cases/{case.id}/status"'
+    for _ in range(2):  # the second request reads the kept seat
+        page = client.get(f"/cases/{case.id}")
+        assert page.status_code == 200 and status_form not in page.get_data(as_text=True)
+
+    def membership():
+        return db.session.scalar(db.select(TableMembership).where(
+            TableMembership.table_id == ofr_setting.table.id,
+            TableMembership.person_id == viewer.person_id))
+
+    seats_service.change_seat_role(ofr_setting.manager, membership(), "manager")
+    db.session.commit()
+    assert status_form in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    seats_service.unseat(ofr_setting.manager, membership())
+    db.session.commit()
+    assert client.get(f"/cases/{case.id}").status_code == 404
+    assert client.get(f"/tables/{ofr_setting.table.id}/cases").status_code == 404
