@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from flask import has_request_context, request
-from sqlalchemy import event, func, or_, select
+from sqlalchemy import event, func, insert, or_, select
 
-from coalition.core.db import UTC, db
+from coalition.core.db import UTC, db, utcnow
 from coalition.core.models import AuditEvent, User
 
 SYSTEM_LABEL = "system"
@@ -75,6 +75,19 @@ def log(actor: User | None, action: str, obj=None, summary: str = "", *,
     )
     db.session.add(row)
     return row
+
+
+def log_read(actor: User, action: str, obj, summary: str, *, case_table) -> None:
+    """One audit row for a read of case material (a page shown, a list exported), written at
+    once by one INSERT.
+
+    A read changes nothing else, so the row needs none of the unit of work that :func:`log`
+    goes through (about a tenth of a case page's time on PostgreSQL); the caller commits it.
+    ``obj`` must already have its id."""
+    db.session.execute(insert(AuditEvent.__table__).values(
+        occurred_at=utcnow(), user_id=actor.id, actor_label=actor.email[:254], action=action,
+        object_type=object_type_of(obj), object_id=obj.id, summary=summary[:4000],
+        client_address=client_address(), case_table_id=_table_id(case_table)))
 
 
 def describe_changes(before: dict, after: dict) -> str:

@@ -334,3 +334,19 @@ def test_a_new_seat_opens_its_tables_rows_at_once(as_coordinator, coordinator, m
     coordinator.person = person
     seat(person, team, make_org())  # commits: the viewer's kept case tables are stale
     assert "marker-seated" in _summaries(as_coordinator.get(f"/audit/?object_id={row.object_id}"))
+
+
+def test_a_read_is_logged_with_the_same_columns_as_any_row(app, coordinator, make_table):
+    """log_read writes its row at once; the row is what log would have written."""
+    team = make_table("ofr")
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.9"}):
+        audit.log_read(coordinator, "view", team, summary="marker-read", case_table=team.id)
+        audit.log(coordinator, "view", team, summary="marker-logged", case_table=team)
+        db.session.commit()
+    read, logged = (db.session.scalars(select(AuditEvent).where(AuditEvent.summary == summary))
+                    .one() for summary in ("marker-read", "marker-logged"))
+    columns = ("user_id", "actor_label", "action", "object_type", "object_id",
+               "client_address", "case_table_id")
+    assert [getattr(read, c) for c in columns] == [getattr(logged, c) for c in columns]
+    assert read.client_address == "203.0.113.9" and read.case_table_id == team.id
+    assert abs(read.occurred_at - logged.occurred_at).total_seconds() < 60

@@ -139,9 +139,9 @@ def item_action_items(meeting: Meeting, items: list[AgendaItem]) -> dict[int, li
 def log_case_items_shown(actor, meeting: Meeting, count: int) -> None:
     """Case material shown on a screen is a read of case data: one audit row per showing."""
     if count:
-        audit.log(actor, "view", meeting, case_table=meeting.table,
-                  summary=f"{count} case item{'' if count == 1 else 's'} shown while running "
-                          f"{meeting.title!r}")
+        audit.log_read(actor, "view", meeting, case_table=meeting.table,
+                       summary=f"{count} case item{'' if count == 1 else 's'} shown while "
+                               f"running {meeting.title!r}")
 
 
 # --- attendance -----------------------------------------------------------------------------

@@ -264,4 +264,4 @@ def case_page_options() -> tuple:
 
 def log_case_read(actor, case: FatalityCase) -> None:
     """Opening a case is a read of case data: one audit row per showing."""
-    audit.log(actor, "view", case, case_table=case.table, summary=f"case {case.code} shown")
+    audit.log_read(actor, "view", case, case_table=case.table, summary=f"case {case.code} shown")

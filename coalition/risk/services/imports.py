@@ -124,5 +124,5 @@ def _referral_statement(status: str | None):
 
 def log_referrals_read(actor, table, count: int, page: int) -> None:
     """Showing the referral list is a read of case data: one audit row per page shown."""
-    audit.log(actor, "view", table, case_table=table,
-              summary=f"outreach referrals: {count} shown (page {page})")
+    audit.log_read(actor, "view", table, case_table=table,
+                   summary=f"outreach referrals: {count} shown (page {page})")

@@ -299,5 +299,5 @@ def log_board_read(actor, table: CoalitionTable, count: int, *, export: bool = F
         audit.log(actor, "export", table, case_table=table,
                   summary=f"risk board CSV of {count} de-identified situation(s)")
     else:
-        audit.log(actor, "view", table, case_table=table,
-                  summary=f"risk board: {count} situation(s) shown by code")
+        audit.log_read(actor, "view", table, case_table=table,
+                       summary=f"risk board: {count} situation(s) shown by code")
