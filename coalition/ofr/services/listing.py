@@ -152,13 +152,12 @@ def _overdue_of(counted, of_table, *, joined: bool):
 
 @lru_cache(maxsize=64)
 def _count_columns(table_id: int, joined: bool) -> tuple:
-    """:func:`table_counts` of one table as three uncorrelated subqueries (computed once per
-    query, not per row), to read with the list's rows: built once per table."""
+    """:func:`table_counts` of one table as uncorrelated subqueries (computed once per query,
+    not per row), to read with the list's rows: built once per table. The open cases are
+    not among them: the list of the open cases counts them already (see :func:`row_query`)."""
     counted = aliased(FatalityCase)
     of_table = (counted.table_id == table_id, counted.status.in_(OPEN))
     return (
-        select(func.count(counted.id)).where(*of_table).scalar_subquery()
-        .label("open_cases"),
         select(func.count(counted.id)).where(*of_table, counted.selected_meeting_id.is_not(None),
                                              counted.status.in_(AWAITING_REVIEW))
         .scalar_subquery().label("selected_cases"),
@@ -167,14 +166,38 @@ def _count_columns(table_id: int, joined: bool) -> tuple:
         .label("overdue_requests"))
 
 
+def _lists_open_cases(status: str | None = "open", month: date | None = None,
+                      criterion_id: int | None = None, result: str | None = None) -> bool:
+    """Whether the list's filters keep exactly the table's open cases (the list as it opens)."""
+    return status in (None, "", "open") and month is None and criterion_id is None
+
+
 def row_query(table, **filters):
     """What the deaths list shows (:func:`case_rows`) of :func:`case_query`'s cases, in its
     order, as a statement of columns to page through (today's date is taken when it runs);
     each row becomes the list's row with :func:`shown_row`. The costly columns (subqueries)
     are computed for the page's rows only: the database computes them after the sort and the
-    limit. Each row also carries the table's counts (:func:`listed_counts`), computed once."""
+    limit.
+
+    Each row also carries, computed once (uncorrelated subqueries): ``listed``, how many cases
+    the filters keep (what the list's pages count), and the table's counts
+    (:func:`listed_counts`), of which the open cases are ``listed`` itself when the filters
+    keep the open cases."""
+    listed = (select(func.count()).select_from(
+        _filtered(select(FatalityCase.id), table, **filters).order_by(None).subquery())
+        .scalar_subquery().label("listed"))
     counts = _count_columns(table.id, not is_sqlite())
-    return _filtered(_rows_columns().add_columns(*counts), table, **filters)
+    if not _lists_open_cases(**filters):
+        counts = (*counts, _open_count(table.id))
+    return _filtered(_rows_columns().add_columns(listed, *counts), table, **filters)
+
+
+@lru_cache(maxsize=64)
+def _open_count(table_id: int):
+    counted = aliased(FatalityCase)
+    return (select(func.count(counted.id))
+            .where(counted.table_id == table_id, counted.status.in_(OPEN))
+            .scalar_subquery().label("open_cases"))
 
 
 def listed_counts(table, rows, today: date) -> dict:
@@ -182,7 +205,8 @@ def listed_counts(table, rows, today: date) -> dict:
     rows, or counted apart when the page has none."""
     if rows:
         first = rows[0]
-        return {"open": first.open_cases, "selected": first.selected_cases,
+        opened = first.open_cases if "open_cases" in first._fields else first.listed
+        return {"open": opened, "selected": first.selected_cases,
                 "overdue_requests": first.overdue_requests}
     return table_counts([table.id], today)[table.id]
 

@@ -1,0 +1,36 @@
+"""A page of the deaths list whose rows carry their own count: one query where
+:func:`core.web.paginate` (``rows=True``) makes two."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from coalition.core import web
+from coalition.extensions import db
+
+
+class ListedPagination(web.RowPagination):
+    """A page of a statement of columns (:func:`ofr.services.row_query`) whose rows carry, in
+    their ``listed`` column, how many rows the statement holds: the count is read from the
+    page's first row, and counted apart only for a page past the end (which has none)."""
+
+    def _query_count(self) -> int:
+        if self.items:
+            return self.items[0].listed
+        return super()._query_count()
+
+
+def listed_page(stmt) -> ListedPagination:
+    """One page of ``stmt`` (the page asked for, as :func:`core.web.paginate`): a page past the
+    end shows the last page."""
+    size = current_app.config["PAGE_SIZE"]
+    number = web.page_number()
+    page = _one_page(stmt, number, size)
+    if number > 1 and not page.items and page.pages:
+        page = _one_page(stmt, page.pages, size)
+    return page
+
+
+def _one_page(stmt, number: int, size: int) -> ListedPagination:
+    return ListedPagination(select=stmt, session=db.session, page=number, per_page=size,
+                            max_per_page=size, error_out=False)
