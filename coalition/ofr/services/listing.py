@@ -51,11 +51,11 @@ def percent_known():
     return known_count() * 100 / (len(COMPLETENESS_FIELDS) + 1)
 
 
-def _filtered(stmt, table, *, status: str | None = "open", month: date | None = None,
+def _filtered(stmt, table_id: int, *, status: str | None = "open", month: date | None = None,
               criterion_id: int | None = None, result: str | None = None):
     """``stmt`` (over the cases) kept to the table's cases matching the list's filters, most
     recent death first."""
-    stmt = stmt.where(FatalityCase.table_id == table.id)
+    stmt = stmt.where(FatalityCase.table_id == table_id)
     if status in (None, "", "open"):
         stmt = stmt.where(FatalityCase.status.in_(OPEN))
     elif status != "all":
@@ -80,7 +80,7 @@ def _filtered(stmt, table, *, status: str | None = "open", month: date | None = 
 
 def case_query(table, **filters):
     """The table's cases matching the list's filters, most recent death first."""
-    return _filtered(select(FatalityCase), table, **filters)
+    return _filtered(select(FatalityCase), table.id, **filters)
 
 
 def case_ids_query(table, **filters):
@@ -166,13 +166,8 @@ def _count_columns(table_id: int, joined: bool) -> tuple:
         .label("overdue_requests"))
 
 
-def _lists_open_cases(status: str | None = "open", month: date | None = None,
-                      criterion_id: int | None = None, result: str | None = None) -> bool:
-    """Whether the list's filters keep exactly the table's open cases (the list as it opens)."""
-    return status in (None, "", "open") and month is None and criterion_id is None
-
-
-def row_query(table, **filters):
+def row_query(table, *, status: str | None = "open", month: date | None = None,
+              criterion_id: int | None = None, result: str | None = None):
     """What the deaths list shows (:func:`case_rows`) of :func:`case_query`'s cases, in its
     order, as a statement of columns to page through (today's date is taken when it runs);
     each row becomes the list's row with :func:`shown_row`. The costly columns (subqueries)
@@ -182,14 +177,30 @@ def row_query(table, **filters):
     Each row also carries, computed once (uncorrelated subqueries): ``listed``, how many cases
     the filters keep (what the list's pages count), and the table's counts
     (:func:`listed_counts`), of which the open cases are ``listed`` itself when the filters
-    keep the open cases."""
+    keep the open cases.
+
+    The statement is built once per table and filters (it holds no data, and today's date is
+    a parameter): executed again, it is not walked again for its key in SQLAlchemy's cache of
+    compiled statements."""
+    if status in (None, ""):
+        status = "open"
+    if criterion_id is None:
+        result = None  # without a criterion, the result asked filters nothing
+    return _row_query(table.id, status, month, criterion_id, result, not is_sqlite())
+
+
+@lru_cache(maxsize=64)
+def _row_query(table_id: int, status: str, month: date | None, criterion_id: int | None,
+               result: str | None, joined: bool):
+    filters = {"status": status, "month": month, "criterion_id": criterion_id,
+               "result": result}
     listed = (select(func.count()).select_from(
-        _filtered(select(FatalityCase.id), table, **filters).order_by(None).subquery())
+        _filtered(select(FatalityCase.id), table_id, **filters).order_by(None).subquery())
         .scalar_subquery().label("listed"))
-    counts = _count_columns(table.id, not is_sqlite())
-    if not _lists_open_cases(**filters):
-        counts = (*counts, _open_count(table.id))
-    return _filtered(_rows_columns().add_columns(listed, *counts), table, **filters)
+    counts = _count_columns(table_id, joined)
+    if not (status == "open" and month is None and criterion_id is None):
+        counts = (*counts, _open_count(table_id))
+    return _filtered(_rows_columns().add_columns(listed, *counts), table_id, **filters)
 
 
 @lru_cache(maxsize=64)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app
 
 from coalition.core import web
@@ -13,6 +15,10 @@ class ListedPagination(web.RowPagination):
     """A page of a statement of columns (:func:`ofr.services.row_query`) whose rows carry, in
     their ``listed`` column, how many rows the statement holds: the count is read from the
     page's first row, and counted apart only for a page past the end (which has none)."""
+
+    def _query_items(self) -> list:
+        stmt = _paged(self._query_args["select"], self.per_page, self._query_offset)
+        return list(self._query_args["session"].execute(stmt).all())
 
     def _query_count(self) -> int:
         if self.items:
@@ -34,3 +40,10 @@ def listed_page(stmt) -> ListedPagination:
 def _one_page(stmt, number: int, size: int) -> ListedPagination:
     return ListedPagination(select=stmt, session=db.session, page=number, per_page=size,
                             max_per_page=size, error_out=False)
+
+
+@lru_cache(maxsize=64)
+def _paged(stmt, limit: int, offset: int):
+    """A page of ``stmt`` (built once per table and filters by ``row_query``), kept: executed
+    again, SQLAlchemy finds its compiled form without walking it for its key again."""
+    return stmt.limit(limit).offset(offset)
