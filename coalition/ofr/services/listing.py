@@ -205,8 +205,10 @@ def _row_query(table_id: int, status: str, month: date | None, criterion_id: int
 
 @lru_cache(maxsize=64)
 def _open_count(table_id: int):
+    """The table's open cases, when the list's filters keep others: ``count(*)``, which
+    PostgreSQL reads from the (table, status) index alone (``count(id)`` reads the table)."""
     counted = aliased(FatalityCase)
-    return (select(func.count(counted.id))
+    return (select(func.count()).select_from(counted)
             .where(counted.table_id == table_id, counted.status.in_(OPEN))
             .scalar_subquery().label("open_cases"))
 
