@@ -173,3 +173,23 @@ def test_merging_from_the_page_refuses_itself_at_the_field(client, login, review
     assert response.status_code == 400
     assert "into itself" in response.get_data(as_text=True)
     assert db.session.get(Gap, gap.id).status == "identified"
+
+
+def test_the_timeline_panel_reads_the_linked_gaps_as_the_links_say(client, login, review,
+                                                                   make_gap):
+    """Beside each missed opportunity the timeline shows the id, code and title of its gap,
+    read as rows: the same as the gap ``links_of`` loads, for a linked and an unlinked one."""
+    gap = make_gap(title='Bridge <"care"> & naloxone')
+    make_gap("Another gap")
+    gaps.link_missed(review.manager, review.release, gap)
+    db.session.commit()
+    points = [review.release.id, review.overdose.id]
+    rows = gaps.linked_gaps_of(points)
+    assert {point: (row.id, row.code, row.title) for point, row in rows.items()} == {
+        point: (g.id, g.code, g.title) for point, g in gaps.links_of(points).items()}
+    assert list(rows) == [review.release.id] and gaps.linked_gaps_of([]) == {}
+    login(review.manager)
+    page = client.get(f"/cases/{review.case.id}/timeline").get_data(as_text=True)
+    assert (f'Gap: <a href="/gaps/{gap.id}">{gap.code} — Bridge &lt;&#34;care&#34;&gt; '
+            "&amp; naloxone</a>") in page
+    assert f"from {gap.code}</span></button>" in page and "Link to a gap" in page

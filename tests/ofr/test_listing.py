@@ -4,7 +4,8 @@ or a count of another table."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -134,3 +135,66 @@ def test_the_list_page_shows_the_rows(client, login, ofr_setting, varied, today)
     assert excluded.code not in page and varied[4].code not in page
     assert "3 open cases, 1 selected for a meeting" in page
     assert "2 records requests overdue" in page
+
+
+def _month_of(case) -> date:
+    return case.date_of_death.replace(day=1)
+
+
+def test_the_count_read_with_the_rows_is_how_many_cases_the_filters_keep(ofr_setting, varied,
+                                                                       today):
+    """Every row carries ``listed``, the number of the table's cases its filters keep (what the
+    list's pages count), computed the straightforward way: the cases the filters keep. The
+    criterion's answers vary: met, not met, never answered."""
+    busy, sparse, excluded, plain, *_ = varied
+    table = ofr_setting.table
+    criterion = ofr.ensure_criteria(table)[0]
+    ofr.record_criteria(ofr_setting.manager, busy, {criterion.id: "met"})
+    ofr.record_criteria(ofr_setting.manager, sparse, {criterion.id: "not_met"})
+    db.session.commit()
+    cases = list(db.session.scalars(select(FatalityCase).where(FatalityCase.table_id == table.id)))
+
+    def answer(case):
+        return next((a.result for a in case.criteria if a.criterion_id == criterion.id),
+                    "unknown")
+
+    def kept(case, status="open", month=None, criterion_id=None, result=None):
+        return ((status == "all" or (case.status in OPEN_STATUSES if status == "open"
+                                     else case.status == status))
+                and (month is None or (case.date_of_death is not None
+                                       and _month_of(case) == month))
+                and (criterion_id is None or answer(case) == (result or "met")))
+
+    for filters in ({}, {"status": "open"}, {"status": "all"}, {"status": "excluded"},
+                    {"status": "closed"}, {"status": "all", "month": _month_of(busy)},
+                    {"status": "all", "month": _month_of(excluded)},
+                    {"status": "open", "month": _month_of(excluded)},
+                    {"status": "all", "criterion_id": criterion.id},
+                    {"status": "all", "criterion_id": criterion.id, "result": "not_met"},
+                    {"status": "all", "criterion_id": criterion.id, "result": "unknown"}):
+        expected = sum(1 for case in cases if kept(case, **filters))
+        rows = db.session.execute(ofr.row_query(table, **filters).limit(1)).all()
+        assert [row.listed for row in rows] == ([expected] if expected else []), filters
+        if rows:
+            assert ofr.listed_counts(table, rows, today) == \
+                ofr.table_counts([table.id], today)[table.id], filters
+
+
+def test_the_list_pages_through_its_cases_with_their_count(app, client, login, ofr_setting,
+                                                           make_case, today):
+    """Pages of the list read their count with their rows; a page past the end shows the last
+    page, as it did."""
+    size = app.config["PAGE_SIZE"]
+    codes = [make_case(date_of_death=today - timedelta(days=n)).code for n in range(size + 3)]
+    db.session.commit()
+    login(ofr_setting.police_user)
+    url = f"/tables/{ofr_setting.table.id}/cases"
+    first = client.get(url).get_data(as_text=True)
+    last = client.get(f"{url}?page=2").get_data(as_text=True)
+    past = client.get(f"{url}?page=99").get_data(as_text=True)
+    assert codes[0] in first and codes[-1] not in first
+    assert all(code in last for code in codes[size:]) and codes[0] not in last
+    assert f"{url}?page=2" in first
+    assert re.sub(r'name="csrf_token"[^>]*', "", last) == \
+        re.sub(r'name="csrf_token"[^>]*', "", past)
+    assert f"{size + 3} open cases" in first

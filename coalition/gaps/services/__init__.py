@@ -41,6 +41,7 @@ from coalition.gaps.services.register import (  # noqa: F401
     gap_rows,
     gaps_of_recommendation,
     link_missed,
+    linked_gaps_of,
     links_of,
     merge_gaps,
     missed_counts,

@@ -27,7 +27,7 @@ from coalition.core.models import VocabTerm
 from coalition.extensions import db
 from coalition.gaps.models import FINISHED_STATUSES, Recommendation, RecommendationCase
 from coalition.gaps.services.recommendations import stalled_before
-from coalition.gaps.services.register import links_of, suggestions
+from coalition.gaps.services.register import linked_gaps_of, suggestions
 from coalition.meetings.models import AgendaItem, Meeting
 from coalition.meetings.services.agenda import AgendaContents, register_due_rule
 from coalition.meetings.subjects import AgendaSubject, declare_subject_column, register_subject
@@ -125,7 +125,7 @@ RECOMMENDATION_SOURCE = ActionSource(
 
 def _panel(viewer, case, rows) -> dict:
     missed_ids = [row.id for row in rows if row.missed]
-    linked = links_of(missed_ids)
+    linked = linked_gaps_of(missed_ids)  # the gap's id, code and title: what the panel shows
     unlinked = [i for i in missed_ids if i not in linked]
     points = list(db.session.scalars(select(Touchpoint).where(Touchpoint.id.in_(unlinked)))) \
         if unlinked else []

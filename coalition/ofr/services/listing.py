@@ -51,11 +51,11 @@ def percent_known():
     return known_count() * 100 / (len(COMPLETENESS_FIELDS) + 1)
 
 
-def _filtered(stmt, table, *, status: str | None = "open", month: date | None = None,
+def _filtered(stmt, table_id: int, *, status: str | None = "open", month: date | None = None,
               criterion_id: int | None = None, result: str | None = None):
     """``stmt`` (over the cases) kept to the table's cases matching the list's filters, most
     recent death first."""
-    stmt = stmt.where(FatalityCase.table_id == table.id)
+    stmt = stmt.where(FatalityCase.table_id == table_id)
     if status in (None, "", "open"):
         stmt = stmt.where(FatalityCase.status.in_(OPEN))
     elif status != "all":
@@ -80,7 +80,7 @@ def _filtered(stmt, table, *, status: str | None = "open", month: date | None = 
 
 def case_query(table, **filters):
     """The table's cases matching the list's filters, most recent death first."""
-    return _filtered(select(FatalityCase), table, **filters)
+    return _filtered(select(FatalityCase), table.id, **filters)
 
 
 def case_ids_query(table, **filters):
@@ -152,13 +152,12 @@ def _overdue_of(counted, of_table, *, joined: bool):
 
 @lru_cache(maxsize=64)
 def _count_columns(table_id: int, joined: bool) -> tuple:
-    """:func:`table_counts` of one table as three uncorrelated subqueries (computed once per
-    query, not per row), to read with the list's rows: built once per table."""
+    """:func:`table_counts` of one table as uncorrelated subqueries (computed once per query,
+    not per row), to read with the list's rows: built once per table. The open cases are
+    not among them: the list of the open cases counts them already (see :func:`row_query`)."""
     counted = aliased(FatalityCase)
     of_table = (counted.table_id == table_id, counted.status.in_(OPEN))
     return (
-        select(func.count(counted.id)).where(*of_table).scalar_subquery()
-        .label("open_cases"),
         select(func.count(counted.id)).where(*of_table, counted.selected_meeting_id.is_not(None),
                                              counted.status.in_(AWAITING_REVIEW))
         .scalar_subquery().label("selected_cases"),
@@ -167,14 +166,51 @@ def _count_columns(table_id: int, joined: bool) -> tuple:
         .label("overdue_requests"))
 
 
-def row_query(table, **filters):
+def row_query(table, *, status: str | None = "open", month: date | None = None,
+              criterion_id: int | None = None, result: str | None = None):
     """What the deaths list shows (:func:`case_rows`) of :func:`case_query`'s cases, in its
     order, as a statement of columns to page through (today's date is taken when it runs);
     each row becomes the list's row with :func:`shown_row`. The costly columns (subqueries)
     are computed for the page's rows only: the database computes them after the sort and the
-    limit. Each row also carries the table's counts (:func:`listed_counts`), computed once."""
-    counts = _count_columns(table.id, not is_sqlite())
-    return _filtered(_rows_columns().add_columns(*counts), table, **filters)
+    limit.
+
+    Each row also carries, computed once (uncorrelated subqueries): ``listed``, how many cases
+    the filters keep (what the list's pages count), and the table's counts
+    (:func:`listed_counts`), of which the open cases are ``listed`` itself when the filters
+    keep the open cases.
+
+    The statement is built once per table and filters (it holds no data, and today's date is
+    a parameter): executed again, it is not walked again for its key in SQLAlchemy's cache of
+    compiled statements."""
+    if status in (None, ""):
+        status = "open"
+    if criterion_id is None:
+        result = None  # without a criterion, the result asked filters nothing
+    return _row_query(table.id, status, month, criterion_id, result, not is_sqlite())
+
+
+@lru_cache(maxsize=64)
+def _row_query(table_id: int, status: str, month: date | None, criterion_id: int | None,
+               result: str | None, joined: bool):
+    filters = {"status": status, "month": month, "criterion_id": criterion_id,
+               "result": result}
+    listed = (select(func.count()).select_from(
+        _filtered(select(FatalityCase.id), table_id, **filters).order_by(None).subquery())
+        .scalar_subquery().label("listed"))
+    counts = _count_columns(table_id, joined)
+    if not (status == "open" and month is None and criterion_id is None):
+        counts = (*counts, _open_count(table_id))
+    return _filtered(_rows_columns().add_columns(listed, *counts), table_id, **filters)
+
+
+@lru_cache(maxsize=64)
+def _open_count(table_id: int):
+    """The table's open cases, when the list's filters keep others: ``count(*)``, which
+    PostgreSQL reads from the (table, status) index alone (``count(id)`` reads the table)."""
+    counted = aliased(FatalityCase)
+    return (select(func.count()).select_from(counted)
+            .where(counted.table_id == table_id, counted.status.in_(OPEN))
+            .scalar_subquery().label("open_cases"))
 
 
 def listed_counts(table, rows, today: date) -> dict:
@@ -182,7 +218,8 @@ def listed_counts(table, rows, today: date) -> dict:
     rows, or counted apart when the page has none."""
     if rows:
         first = rows[0]
-        return {"open": first.open_cases, "selected": first.selected_cases,
+        opened = first.open_cases if "open_cases" in first._fields else first.listed
+        return {"open": opened, "selected": first.selected_cases,
                 "overdue_requests": first.overdue_requests}
     return table_counts([table.id], today)[table.id]
 

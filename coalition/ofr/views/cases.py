@@ -49,6 +49,7 @@ from coalition.ofr.permissions import (
     can_view_ofr_table,
 )
 from coalition.ofr.views import bp, case_fields
+from coalition.ofr.views.case_page import listed_page
 from coalition.ofr.views.case_rows import written_rows
 from coalition.roster import seats
 from coalition.roster.models import CoalitionTable
@@ -107,8 +108,9 @@ def case_list(table_id: int):
         valid = False
     filters = {"status": form.status.data, "month": month, "criterion_id": form.criterion.data,
                "result": form.result.data} if valid else {}
-    # the page's rows in one query, counted apart (the costly columns for the page only)
-    listing = web.paginate(ofr.row_query(table, **filters), rows=True)
+    # the page's rows, their count and the table's counts in one query (the costly columns
+    # for the page's rows only)
+    listing = listed_page(ofr.row_query(table, **filters))
     today = local_today()
     rows = [ofr.shown_row(row) for row in listing.items]
     return page("ofr/case_list.html", 200 if valid else 400, table=table, form=form,
