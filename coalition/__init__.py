@@ -92,7 +92,7 @@ def register_hooks(app: Flask) -> None:
     from coalition.core import localtime
     from coalition.core.fields import checkbox_options
     from coalition.core.http import register_request_hooks
-    from coalition.core.links import RowLinks
+    from coalition.core.links import PageLinks, RowLinks
     from coalition.core.nav import main_nav
     from coalition.core.notifications import unread_count
 
@@ -100,6 +100,7 @@ def register_hooks(app: Flask) -> None:
     localtime.init_app(app)
     app.jinja_env.globals["checkbox_options"] = checkbox_options
     app.jinja_env.globals["row_links"] = RowLinks
+    app.jinja_env.globals["page_links"] = PageLinks
     app.jinja_env.globals["unread_notifications"] = unread_count
     app.jinja_env.globals["main_nav"] = main_nav
 

@@ -1,6 +1,10 @@
-"""Links of list rows, built once per page."""
+"""Links of list rows and of a list's pages, built once per page."""
 
 from flask import url_for
+
+# url_for's own keywords (and its endpoint): a request argument of one of these names cannot be
+# passed through to a link
+_RESERVED = frozenset({"endpoint", "_anchor", "_method", "_scheme", "_external"})
 
 
 class RowLinks:
@@ -12,9 +16,12 @@ class RowLinks:
     MARKS = ("2147483646", "2147483645")  # two ids that differ in their last digit only
 
     def __init__(self, endpoint: str, key: str, **values):
+        self._build(endpoint, key, values)
+
+    def _build(self, endpoint: str, key: str, values: dict) -> None:
         # built with two ids, the links differ where the id goes (and only there), whatever
-        # else the other values hold
-        one, other = (url_for(endpoint, **values, **{key: int(mark)}) for mark in self.MARKS)
+        # else the other values hold; the id keeps its place among the values if it has one
+        one, other = (url_for(endpoint, **{**values, key: int(mark)}) for mark in self.MARKS)
         last = next(i for i, (a, b) in enumerate(zip(one, other, strict=True)) if a != b)
         start = last + 1 - len(self.MARKS[0])
         if one[start:last + 1] != self.MARKS[0] or one[last + 1:] != other[last + 1:]:
@@ -23,3 +30,13 @@ class RowLinks:
 
     def __call__(self, record_id: int) -> str:
         return f"{self.head}{int(record_id)}{self.tail}"
+
+
+class PageLinks(RowLinks):
+    """The link of each page of a list (``pagination`` in _macros.html): ``values`` (the
+    view's and the request's arguments) with ``page`` set to the number. The request's
+    arguments may be named anything: those url_for would take as its own are left out."""
+
+    def __init__(self, endpoint: str, values: dict, key: str = "page"):
+        self._build(endpoint, key,
+                    {name: value for name, value in values.items() if name not in _RESERVED})
