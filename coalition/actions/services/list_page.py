@@ -7,7 +7,8 @@ as ``core.web.paginate_grouped`` does. On the first :data:`ONE_QUERY_PAGES` page
 (of all the groups' rows at once) is a scalar subquery of the page's query and each group gives
 its rows up to the page's end, so no query comes before it; further on, where that would sort
 many rows, the groups' counts come first and each group is read from its own offset. A page
-past the end is counted, then the last page is shown.
+past the end is counted, then the last page is shown. The first pages' statements are kept until
+the data changes, under a key of their SQL and its values (see :func:`_value_key`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, func, literal_column, select, union_all
 
 from coalition.actions.models import ActionItem
+from coalition.core.kept import kept
 from coalition.extensions import db
 from coalition.roster.models import CoalitionTable, Organization, Person
 
@@ -28,6 +30,28 @@ ONE_QUERY_PAGES = 10
 # then read from this alias of the table.
 _KEY = (ActionItem.id, ActionItem.due_on)
 _LISTED = ActionItem.__table__.alias("listed")
+
+
+def _value_key(*elements) -> tuple | None:
+    """What the SQL of ``elements`` says, values included: equal keys, the same statement
+    (None for SQL that SQLAlchemy does not cache, or values that cannot be a key).
+
+    The first pages' statements are kept (``core.kept``, until the data changes) under this
+    key of the list's: building one (its subqueries copy their columns) and working out its
+    cache key again cost more than the database took to answer it."""
+    key = []
+    for element in elements:
+        cache_key = element._generate_cache_key()
+        if cache_key is None:
+            return None
+        key.append((cache_key.key, tuple(
+            tuple(param.effective_value) if isinstance(param.effective_value, list)
+            else param.effective_value for param in cache_key.bindparams)))
+    try:
+        hash(tuple(key))
+    except TypeError:
+        return None
+    return tuple(key)
 
 
 def _count(stmt, bound: int):
@@ -91,13 +115,21 @@ class ListPage(Pagination):
         """The page and the counts in one query."""
         stmt, groups = self._query_args["select"], self._query_args["groups"]
         bound, start = self._bound(), self._query_offset
-        if len(groups) == 1:
-            spans = [(0, groups[0], start, self.per_page)]
-        else:
-            spans = [(number, group, 0, _left(stmt, groups[:number], start + self.per_page))
-                     for number, group in enumerate(groups)]
-        rows = db.session.execute(_page_statement(
-            stmt, spans, (_count(stmt, bound),), offset=start, limit=self.per_page)).all()
+
+        def build():
+            if len(groups) == 1:
+                spans = [(0, groups[0], start, self.per_page)]
+            else:
+                spans = [(number, group, 0, _left(stmt, groups[:number], start + self.per_page))
+                         for number, group in enumerate(groups)]
+            return _page_statement(stmt, spans, (_count(stmt, bound),), offset=start,
+                                   limit=self.per_page)
+
+        key = _value_key(stmt, *(condition for group in groups for condition in group))
+        statement = build() if key is None else kept(
+            "actions.list_page", (key, tuple(map(len, groups)), start, self.per_page, bound),
+            build)
+        rows = db.session.execute(statement).all()
         if rows:
             self._counted(rows[0][-1], bound)
         return rows
