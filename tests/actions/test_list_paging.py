@@ -353,3 +353,17 @@ def test_my_items_rows_say_what_the_items_say(setting, varied):
                 item.priority_label, item.is_open, item.table.name)
             for soon in (0, 2, 14):
                 assert row.due_state(today, soon) == item.due_state(today, soon)
+
+
+def test_the_kept_my_items_statement_answers_each_person_and_status(app, client, login, setting,
+                                                                    varied):
+    """Each person, each status filter and each page get their own kept statement."""
+    app.config["PAGE_SIZE"] = 3
+    other = login(setting.colleague_user, test_client=app.test_client())
+    login(setting.owner_user)
+    for _ in range(2):
+        for status in ("all", "open", "closed"):
+            assert _listed_ids(client, f"/actions/mine?status={status}") == (
+                _my_straightforward(setting.owner.id, status))
+            assert _listed_ids(other, f"/actions/mine?status={status}") == (
+                _my_straightforward(setting.colleague.id, status))
