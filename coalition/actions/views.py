@@ -52,6 +52,37 @@ def _dates() -> dict:
 
 # --- lists ----------------------------------------------------------------------------------
 
+class _MyItemsPage(web.CountedWithRowsPagination):
+    """A page of "My action items" as ``web.paginate(..., count_with_rows=...)`` makes it, read
+    with the kept statement of :func:`actions.my_items_page_statement`."""
+
+    def _query_items(self) -> list:
+        args = self._query_args
+        rows = db.session.execute(actions.my_items_page_statement(
+            args["person_id"], status=args["status"], per_page=self.per_page,
+            offset=self._query_offset)).all()
+        if rows:
+            self._counted = rows[0][-1]
+        return [actions.ListedItem.from_row(row) for row in rows]
+
+
+def _my_items_page(person_id: int, status: str) -> _MyItemsPage:
+    """The page asked for (the last one for a page past the end, as ``web.paginate`` does)."""
+    size = current_app.config["PAGE_SIZE"]
+
+    def page_at(number: int) -> _MyItemsPage:
+        return _MyItemsPage(select=actions.my_items_query(person_id, status=status),
+                            session=db.session, page=number, per_page=size,
+                            max_per_page=size, error_out=False, make=None,
+                            person_id=person_id, status=status)
+
+    number = web.page_number()
+    page = page_at(number)
+    if number > 1 and not page.items and page.pages:
+        page = page_at(page.pages)
+    return page
+
+
 @bp.get("/actions/mine")
 def my_items():
     viewer = web.actor()
@@ -59,9 +90,7 @@ def my_items():
     valid = form.validate()
     page = None
     if viewer.person_id is not None:
-        status = form.status.data if valid else "all"
-        page = web.paginate(actions.my_items_query(viewer.person_id, status=status),
-                            count_with_rows=actions.ListedItem.from_row)
+        page = _my_items_page(viewer.person_id, form.status.data if valid else "all")
     return render_template("actions/my_items.html", form=form, page=page, redacted=set(),
                            **_dates()), (200 if valid else 400)
 

@@ -88,6 +88,26 @@ def test_every_page_shows_the_rows_of_the_straightforward_query(
     assert _listed_ids(client, f"/actions?status={status}") == _straightforward(viewer, status)
 
 
+
+def test_the_kept_page_statement_answers_each_viewer_and_filter(app, client, login, setting,
+                                                                varied, make_user):
+    """The page's statement is kept under what its SQL says, values included: viewers who see
+    different tables, and different filters, each get their own at the same data generation."""
+    app.config["PAGE_SIZE"] = 4
+    leader = make_user("leader")
+    other = login(leader, test_client=app.test_client())
+    login(setting.colleague_user)
+    mine, theirs = (_straightforward(setting.colleague_user, "all"),
+                    _straightforward(leader, "all"))
+    assert mine != theirs
+    for _ in range(2):
+        assert _listed_ids(client, "/actions?status=all") == mine
+        assert _listed_ids(other, "/actions?status=all") == theirs
+    for name, shown in (("olive", "Olive Owner"), ("cole", "Cole League"), ("olive", "Olive")):
+        html = client.get(f"/actions?status=all&owner_name={name}").get_data(as_text=True)
+        rows = re.findall(r'<tr class="action-[a-z_]+">(.*?)</tr>', html, re.S)
+        assert rows and all(f"<td>{shown}" in row for row in rows), name
+
 def test_a_page_straddling_open_and_closed_items_keeps_the_order(app, client, login, setting,
                                                                   make_action_item):
     app.config["PAGE_SIZE"] = 2
@@ -333,3 +353,17 @@ def test_my_items_rows_say_what_the_items_say(setting, varied):
                 item.priority_label, item.is_open, item.table.name)
             for soon in (0, 2, 14):
                 assert row.due_state(today, soon) == item.due_state(today, soon)
+
+
+def test_the_kept_my_items_statement_answers_each_person_and_status(app, client, login, setting,
+                                                                    varied):
+    """Each person, each status filter and each page get their own kept statement."""
+    app.config["PAGE_SIZE"] = 3
+    other = login(setting.colleague_user, test_client=app.test_client())
+    login(setting.owner_user)
+    for _ in range(2):
+        for status in ("all", "open", "closed"):
+            assert _listed_ids(client, f"/actions/mine?status={status}") == (
+                _my_straightforward(setting.owner.id, status))
+            assert _listed_ids(other, f"/actions/mine?status={status}") == (
+                _my_straightforward(setting.colleague.id, status))

@@ -61,6 +61,15 @@ def my_items_query(person_id: int, *, status: str = "all"):
     return _my_items_statement(status).where(ActionItem.owner_id == person_id)
 
 
+def my_items_page_statement(person_id: int, *, status: str, per_page: int, offset: int):
+    """One page of :func:`my_items_query` with the count of all its rows as a last column
+    (``count(*) OVER ()``), kept until the data changes (``core.kept``): building it and
+    working out its cache key again cost about as much as the database took to answer it."""
+    return kept("actions.my_items_page", (person_id, status, per_page, offset),
+                lambda: my_items_query(person_id, status=status)
+                .add_columns(func.count().over()).limit(per_page).offset(offset))
+
+
 @lru_cache(maxsize=8)
 def _my_items_statement(status: str):
     """The constant part of :func:`my_items_query` (built once per status filter)."""
