@@ -133,3 +133,34 @@ def test_the_status_log_prints_the_updates_as_before(client, login, review,
     page = client.get(f"/recommendations/{recommendation.id}").get_data(as_text=True)
     assert f"<ul>{expected}</ul>" in page
     assert "(None)" not in page
+
+
+def test_the_page_reads_what_the_services_read(review, make_recommendation, today):
+    """The page reads its work plan and cases with the columns it shows: the same items and
+    cases, in the same order, with the same values, as ``work_items`` and ``cases_of``."""
+    from coalition.gaps.models import RecommendationCase
+    from coalition.gaps.views import recommendations as page
+
+    recommendation = make_recommendation(partner_ids=[review.police.id])
+    _plan(review, recommendation, today)
+    db.session.add(RecommendationCase(recommendation_id=recommendation.id,
+                                      case_id=review.case.id))
+    db.session.commit()
+
+    def item_values(items):
+        return [(a.id, a.code, a.title, a.status, a.status_label, a.due_on, a.owner.name,
+                 a.organization.name if a.organization else None) for a in items]
+
+    def case_values(cases):
+        return [(c.id, c.code, c.table.id, c.table.kind, c.table.name) for c in cases]
+
+    params = {"recommendation_id": recommendation.id}
+    db.session.expunge_all()
+    expected = (item_values(gaps.work_items(recommendation)),
+                case_values(gaps.cases_of(recommendation)))
+    db.session.expunge_all()
+    with counting_queries() as statements:
+        read = (item_values(db.session.scalars(page._page_work_items_statement(), params)),
+                case_values(db.session.scalars(page._page_cases_statement(), params)))
+    assert read == expected and len(expected[0]) == 7 and len(expected[1]) == 1
+    assert len(statements) == 2
