@@ -13,6 +13,7 @@ from coalition.risk.permissions import can_view_risk_table
 from coalition.risk.services import comparison, metrics
 from coalition.risk.services.outreach import CONTACT_TARGET_HOURS
 from coalition.risk.views import bp
+from coalition.risk.views.board_rows import section_rows
 from coalition.roster import seats
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table
@@ -66,7 +67,7 @@ def board(table_id: int):
         page=page, section_labels=metrics.BOARD_SECTIONS,
         situation_link=RowLinks("risk.situation_detail", "situation_id"),
         today=today, month_start=metrics.month_start(today),
-        target_hours=CONTACT_TARGET_HOURS,
+        target_hours=CONTACT_TARGET_HOURS, section_rows=section_rows,
         may_import=can_manage_table(viewer, table), export_form=Form(formdata=None))
     # the read is logged once the page is written: the commit would expire the table and the
     # viewer, and writing the page would read them again
