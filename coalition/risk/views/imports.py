@@ -29,7 +29,7 @@ from coalition.risk.forms_import import (
     ImportUploadForm,
     ReferralFilterForm,
 )
-from coalition.risk.models import REFERRAL_STATUSES, OutreachReferral
+from coalition.risk.models import OutreachReferral
 from coalition.risk.services.imports import (
     COLUMNS,
     MAX_BYTES,
@@ -41,6 +41,7 @@ from coalition.risk.services.imports import (
 )
 from coalition.risk.views import bp
 from coalition.risk.views.board import risk_table
+from coalition.risk.views.referral_rows import referral_rows
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table
 
@@ -251,8 +252,8 @@ def _render_list(table, *, dismiss_forms: dict | None = None, errors: list[str] 
     open_actions = OpenReferralActions(table, dismiss_forms or {}) if may_manage else None
     body = render_template(
         "risk/referral_list.html", table=table, page=page, filters=filters,
-        may_manage=may_manage, statuses=REFERRAL_STATUSES, errors=errors or [],
-        open_actions=open_actions)
+        may_manage=may_manage, errors=errors or [],
+        open_actions=open_actions, referral_rows=referral_rows)
     if page.items:  # after rendering: the commit expires what the page shows
         web.perform(lambda: risk.log_referrals_read(viewer, table, len(page.items), page.page))
     return web.no_store(make_response(body, status if valid else 400))
