@@ -164,3 +164,43 @@ def test_the_page_reads_what_the_services_read(review, make_recommendation, toda
                 case_values(db.session.scalars(page._page_cases_statement(), params)))
     assert read == expected and len(expected[0]) == 7 and len(expected[1]) == 1
     assert len(statements) == 2
+
+
+def test_the_blank_forms_are_kept_per_table_and_follow_the_roster(
+        client, login, review, make_recommendation, make_person, seat):
+    """The decision and work plan forms shown blank are written once and kept per table until
+    the data changes: each table's owners, a new seat shown at once; a form sent back shows
+    what was typed."""
+    import re
+
+    from coalition.gaps import services as gaps_services
+
+    here = make_recommendation()
+    there = gaps_services.create_recommendation(review.manager, review.team, text="At the team",
+                                                scope="community")
+    db.session.commit()
+    login(review.manager)
+
+    def owners(recommendation_id):
+        page = client.get(f"/recommendations/{recommendation_id}").get_data(as_text=True)
+        assert "Record the decision" in page
+        select = re.search(r'<select[^>]*name="owner_id".*?</select>', page, re.S)[0]
+        return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+    assert "Nurse Member (Test Health)" in owners(here.id)
+    assert "Nurse Member (Test Health)" not in owners(there.id)  # seated at the coalition only
+    newcomer = make_person("Newly Seated", organizations=[review.police])
+    seat(newcomer, review.team, review.police)
+    db.session.commit()
+    assert "Newly Seated (Test Police)" in owners(there.id)
+    assert "Nurse Member (Test Health)" in owners(here.id)
+    page = client.get(f"/recommendations/{here.id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+    sent = client.post(f"/recommendations/{here.id}/action-items",
+                       data={"title": "Typed <title>", "owner_id": "", "due_on": "",
+                             "csrf_token": token})
+    assert sent.status_code == 400
+    text = sent.get_data(as_text=True)
+    assert 'value="Typed &lt;title&gt;"' in text and "Choose who owns this action item." in text
+    again = client.get(f"/recommendations/{here.id}").get_data(as_text=True)
+    assert "Typed &lt;title&gt;" not in again

@@ -39,7 +39,7 @@ from coalition.gaps.permissions import (
     can_manage_recommendation,
     can_update_recommendation,
 )
-from coalition.gaps.views import bp
+from coalition.gaps.views import bp, page_fields
 from coalition.meetings.models import Meeting
 from coalition.ofr.models import FatalityCase
 from coalition.ofr.permissions import can_view_case
@@ -170,12 +170,6 @@ def recommendation_edit(recommendation_id: int):
 
 # --- its page ----------------------------------------------------------------------------------
 
-def _seat_choices(table_id: int) -> list:
-    """The owners a work plan item may be given: the roster of the table (names only)."""
-    return list(kept("roster.seat_choices", table_id,
-                     lambda: tuple(seats.seat_choices(table_id))))
-
-
 def _render(recommendation: Recommendation, *, forms: dict | None = None, status: int = 200):
     viewer = web.actor()
     forms = forms or {}
@@ -188,16 +182,11 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
         state.choices = _status_choices()
         state.kept_options = kept("gaps.status_options", str(state.data),
                                   lambda: written_options(state))
+    fields = {}  # the decision and work plan forms, written (blank ones kept)
     if may_manage:
-        owner = forms.setdefault("work", WorkItemForm(formdata=None)).owner_id
-        owner.choices = options(_seat_choices(recommendation.table_id), blank="Choose an owner")
-        # the roster's options written once per table and selected owner (names, not case
-        # material), as the kept roster itself
-        owner.kept_options = kept("gaps.owner_options", (recommendation.table_id,
-                                                         str(owner.data)),
-                                  lambda: written_options(owner))
+        fields["work"] = page_fields.work_fields(recommendation.table_id, forms.get("work"))
     if can_decide(viewer):
-        forms.setdefault("decision", DecisionForm(formdata=None))
+        fields["decision"] = page_fields.decision_fields(forms.get("decision"))
     cases = list(db.session.scalars(_page_cases_statement(),
                                     {"recommendation_id": recommendation.id}))
     shown = [c for c in cases if can_view_case(viewer, c)]
@@ -206,6 +195,7 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
     today = local_today()
     return render_template(
         "gaps/recommendation_detail.html", recommendation=recommendation, forms=forms,
+        fields=fields,
         may_update=may_update, may_manage=may_manage, cases=shown,
         hidden_cases=len(cases) - len(shown),
         gaps=gaps.gaps_of_recommendation(recommendation.id), items=items,
@@ -304,7 +294,7 @@ def recommendation_decide(recommendation_id: int):
 def recommendation_action_add(recommendation_id: int):
     recommendation = _recommendation(recommendation_id, act=can_manage_recommendation)
     form = WorkItemForm()
-    form.owner_id.choices = options(_seat_choices(recommendation.table_id),
+    form.owner_id.choices = options(page_fields.seat_choices(recommendation.table_id),
                                     blank="Choose an owner")
     if form.validate_on_submit():
         outcome = web.perform(lambda: gaps.add_work_item(
