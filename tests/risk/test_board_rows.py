@@ -55,3 +55,18 @@ def test_the_rows_are_the_former_loop_s(app, key, count):
             rows=rows, key=key, situation_link=link, target_hours=48)
         # the template keeps the indentation before the call, as it did before the loop
         assert "    " + str(section_rows(key, rows, link, 48)) == former
+
+
+def test_the_export_form_carries_the_session_s_token(client, login, risk_setting):
+    """The board's export form writes the CSRF token itself (no form object per request): the
+    same input the form's hidden_tag wrote, with a token the export accepts."""
+    import re
+
+    login(risk_setting.police_user)
+    client.add_csrf = False  # only the token the page wrote is sent
+    url = f"/tables/{risk_setting.table.id}/risk-board"
+    page = client.get(url).get_data(as_text=True)
+    token = re.search(r'\n  <input id="csrf_token" name="csrf_token" type="hidden" '
+                      r'value="([^"]+)">\n  <button type="submit"', page)[1]
+    assert client.post(f"{url}.csv", data={"csrf_token": token}).status_code == 200
+    assert client.post(f"{url}.csv").status_code == 400

@@ -68,7 +68,7 @@ def board(table_id: int):
         situation_link=RowLinks("risk.situation_detail", "situation_id"),
         today=today, month_start=metrics.month_start(today),
         target_hours=CONTACT_TARGET_HOURS, section_rows=section_rows,
-        may_import=can_manage_table(viewer, table), export_form=Form(formdata=None))
+        may_import=can_manage_table(viewer, table))
     # the read is logged once the page is written: the commit would expire the table and the
     # viewer, and writing the page would read them again
     web.perform(lambda: metrics.log_board_read(viewer, table, len(shown)))
