@@ -10,10 +10,11 @@ never one that was changed or removed.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from coalition.core.db import db, valid_id
@@ -55,6 +56,31 @@ def _read_seat(person_id: int, table_id: int) -> Seat | None:
             TableMembership.table_id == table_id, TableMembership.person_id == person_id)
     ).first()
     return Seat(row.role, row.organization_id) if row is not None else None
+
+
+def table_with_seat(user, table_id: int) -> CoalitionTable | None:
+    """The table ``table_id`` (None if there is none) read with the user's seat at it in one
+    query: :func:`seat_of` then answers from the request's cache, and ``session.get`` of the
+    table from the session."""
+    person_id = person_id_of(user)
+    if person_id is None:
+        return db.session.get(CoalitionTable, table_id)
+    row = db.session.execute(_table_with_seat_statement(),
+                             {"table_id": table_id, "person_id": person_id}).first()
+    if row is None:
+        return None
+    table, role, organization_id = row
+    _request_cache("_seats")[(person_id, table.id)] = (
+        Seat(role, organization_id) if role is not None else None)
+    return table
+
+
+@cache
+def _table_with_seat_statement():
+    return (select(CoalitionTable, TableMembership.role, TableMembership.organization_id)
+            .outerjoin(TableMembership, (TableMembership.table_id == CoalitionTable.id)
+                       & (TableMembership.person_id == bindparam("person_id")))
+            .where(CoalitionTable.id == bindparam("table_id")))
 
 
 def table_role(user, table) -> str | None:

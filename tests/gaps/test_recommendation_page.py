@@ -133,3 +133,74 @@ def test_the_status_log_prints_the_updates_as_before(client, login, review,
     page = client.get(f"/recommendations/{recommendation.id}").get_data(as_text=True)
     assert f"<ul>{expected}</ul>" in page
     assert "(None)" not in page
+
+
+def test_the_page_reads_what_the_services_read(review, make_recommendation, today):
+    """The page reads its work plan and cases with the columns it shows: the same items and
+    cases, in the same order, with the same values, as ``work_items`` and ``cases_of``."""
+    from coalition.gaps.models import RecommendationCase
+    from coalition.gaps.views import recommendations as page
+
+    recommendation = make_recommendation(partner_ids=[review.police.id])
+    _plan(review, recommendation, today)
+    db.session.add(RecommendationCase(recommendation_id=recommendation.id,
+                                      case_id=review.case.id))
+    db.session.commit()
+
+    def item_values(items):
+        return [(a.id, a.code, a.title, a.status, a.status_label, a.due_on, a.owner.name,
+                 a.organization.name if a.organization else None) for a in items]
+
+    def case_values(cases):
+        return [(c.id, c.code, c.table.id, c.table.kind, c.table.name) for c in cases]
+
+    params = {"recommendation_id": recommendation.id}
+    db.session.expunge_all()
+    expected = (item_values(gaps.work_items(recommendation)),
+                case_values(gaps.cases_of(recommendation)))
+    db.session.expunge_all()
+    with counting_queries() as statements:
+        read = (item_values(db.session.scalars(page._page_work_items_statement(), params)),
+                case_values(db.session.scalars(page._page_cases_statement(), params)))
+    assert read == expected and len(expected[0]) == 7 and len(expected[1]) == 1
+    assert len(statements) == 2
+
+
+def test_the_blank_forms_are_kept_per_table_and_follow_the_roster(
+        client, login, review, make_recommendation, make_person, seat):
+    """The decision and work plan forms shown blank are written once and kept per table until
+    the data changes: each table's owners, a new seat shown at once; a form sent back shows
+    what was typed."""
+    import re
+
+    from coalition.gaps import services as gaps_services
+
+    here = make_recommendation()
+    there = gaps_services.create_recommendation(review.manager, review.team, text="At the team",
+                                                scope="community")
+    db.session.commit()
+    login(review.manager)
+
+    def owners(recommendation_id):
+        page = client.get(f"/recommendations/{recommendation_id}").get_data(as_text=True)
+        assert "Record the decision" in page
+        select = re.search(r'<select[^>]*name="owner_id".*?</select>', page, re.S)[0]
+        return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+    assert "Nurse Member (Test Health)" in owners(here.id)
+    assert "Nurse Member (Test Health)" not in owners(there.id)  # seated at the coalition only
+    newcomer = make_person("Newly Seated", organizations=[review.police])
+    seat(newcomer, review.team, review.police)
+    db.session.commit()
+    assert "Newly Seated (Test Police)" in owners(there.id)
+    assert "Nurse Member (Test Health)" in owners(here.id)
+    page = client.get(f"/recommendations/{here.id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+    sent = client.post(f"/recommendations/{here.id}/action-items",
+                       data={"title": "Typed <title>", "owner_id": "", "due_on": "",
+                             "csrf_token": token})
+    assert sent.status_code == 400
+    text = sent.get_data(as_text=True)
+    assert 'value="Typed &lt;title&gt;"' in text and "Choose who owns this action item." in text
+    again = client.get(f"/recommendations/{here.id}").get_data(as_text=True)
+    assert "Typed &lt;title&gt;" not in again

@@ -8,12 +8,14 @@ from functools import lru_cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
+from coalition.actions.models import ActionItem
 from coalition.core import vocab, web
 from coalition.core.fields import options
 from coalition.core.kept import kept
 from coalition.core.localtime import local_today, to_local
+from coalition.core.models import VocabTerm
 from coalition.extensions import db
 from coalition.gaps import services as gaps
 from coalition.gaps.forms import (
@@ -29,6 +31,7 @@ from coalition.gaps.models import (
     STRATEGIES,
     TARGET_LEVELS,
     Recommendation,
+    RecommendationCase,
 )
 from coalition.gaps.permissions import (
     can_decide,
@@ -36,13 +39,13 @@ from coalition.gaps.permissions import (
     can_manage_recommendation,
     can_update_recommendation,
 )
-from coalition.gaps.views import bp
+from coalition.gaps.views import bp, page_fields
 from coalition.meetings.models import Meeting
 from coalition.ofr.models import FatalityCase
 from coalition.ofr.permissions import can_view_case
 from coalition.roster import seats
 from coalition.roster import services as roster
-from coalition.roster.models import CoalitionTable
+from coalition.roster.models import CoalitionTable, Organization, Person
 from coalition.roster.permissions import can_manage_table
 
 LABELS = {"scope": SCOPES, "target_level": TARGET_LEVELS, "strategy": STRATEGIES,
@@ -167,12 +170,6 @@ def recommendation_edit(recommendation_id: int):
 
 # --- its page ----------------------------------------------------------------------------------
 
-def _seat_choices(table_id: int) -> list:
-    """The owners a work plan item may be given: the roster of the table (names only)."""
-    return list(kept("roster.seat_choices", table_id,
-                     lambda: tuple(seats.seat_choices(table_id))))
-
-
 def _render(recommendation: Recommendation, *, forms: dict | None = None, status: int = 200):
     viewer = web.actor()
     forms = forms or {}
@@ -185,22 +182,20 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
         state.choices = _status_choices()
         state.kept_options = kept("gaps.status_options", str(state.data),
                                   lambda: written_options(state))
+    fields = {}  # the decision and work plan forms, written (blank ones kept)
     if may_manage:
-        owner = forms.setdefault("work", WorkItemForm(formdata=None)).owner_id
-        owner.choices = options(_seat_choices(recommendation.table_id), blank="Choose an owner")
-        # the roster's options written once per table and selected owner (names, not case
-        # material), as the kept roster itself
-        owner.kept_options = kept("gaps.owner_options", (recommendation.table_id,
-                                                         str(owner.data)),
-                                  lambda: written_options(owner))
+        fields["work"] = page_fields.work_fields(recommendation.table_id, forms.get("work"))
     if can_decide(viewer):
-        forms.setdefault("decision", DecisionForm(formdata=None))
-    cases = gaps.cases_of(recommendation)
+        fields["decision"] = page_fields.decision_fields(forms.get("decision"))
+    cases = list(db.session.scalars(_page_cases_statement(),
+                                    {"recommendation_id": recommendation.id}))
     shown = [c for c in cases if can_view_case(viewer, c)]
-    items = gaps.work_items(recommendation)
+    items = list(db.session.scalars(_page_work_items_statement(),
+                                    {"recommendation_id": recommendation.id}))
     today = local_today()
     return render_template(
         "gaps/recommendation_detail.html", recommendation=recommendation, forms=forms,
+        fields=fields,
         may_update=may_update, may_manage=may_manage, cases=shown,
         hidden_cases=len(cases) - len(shown),
         gaps=gaps.gaps_of_recommendation(recommendation.id), items=items,
@@ -212,10 +207,43 @@ def _render(recommendation: Recommendation, *, forms: dict | None = None, status
 
 @lru_cache(maxsize=1)
 def _page_statement():
-    """The recommendation with what its page shows, built once (the id is a bound parameter)."""
+    """The recommendation with what its page shows, built once (the id is a bound parameter):
+    of the organizations, people, terms and meeting it names, the columns the page shows (not
+    ~60 more, each read and converted per request)."""
     return (select(Recommendation).where(Recommendation.id == bindparam("recommendation_id"))
-            .options(joinedload(Recommendation.table), joinedload(Recommendation.partners),
-                     joinedload(Recommendation.source_meeting)))
+            .options(joinedload(Recommendation.table),
+                     joinedload(Recommendation.stage).load_only(VocabTerm.code, VocabTerm.label),
+                     joinedload(Recommendation.status).load_only(VocabTerm.code,
+                                                                 VocabTerm.label),
+                     joinedload(Recommendation.lead_organization).load_only(Organization.name),
+                     joinedload(Recommendation.lead_person).load_only(Person.name),
+                     joinedload(Recommendation.partners).load_only(Organization.name),
+                     joinedload(Recommendation.source_meeting).load_only(Meeting.title,
+                                                                         Meeting.starts_at)))
+
+
+@lru_cache(maxsize=1)
+def _page_cases_statement():
+    """The cases the page names (as ``gaps.cases_of``): their code and table, which the
+    viewer's right to see each is checked on, not their ~30 facts."""
+    return (select(FatalityCase)
+            .join(RecommendationCase, RecommendationCase.case_id == FatalityCase.id)
+            .where(RecommendationCase.recommendation_id == bindparam("recommendation_id"))
+            .options(load_only(FatalityCase.code, FatalityCase.table_id),
+                     joinedload(FatalityCase.table))
+            .order_by(FatalityCase.code))
+
+
+@lru_cache(maxsize=1)
+def _page_work_items_statement():
+    """The work plan as ``gaps.work_items`` reads it, with the columns the page and its
+    progress show."""
+    return (select(ActionItem)
+            .where(ActionItem.source_recommendation_id == bindparam("recommendation_id"))
+            .options(load_only(ActionItem.title, ActionItem.status, ActionItem.due_on),
+                     joinedload(ActionItem.owner).load_only(Person.name),
+                     joinedload(ActionItem.organization).load_only(Organization.name))
+            .order_by(ActionItem.due_on, ActionItem.id))
 
 
 @bp.get("/recommendations/<int:recommendation_id>")
@@ -266,7 +294,7 @@ def recommendation_decide(recommendation_id: int):
 def recommendation_action_add(recommendation_id: int):
     recommendation = _recommendation(recommendation_id, act=can_manage_recommendation)
     form = WorkItemForm()
-    form.owner_id.choices = options(_seat_choices(recommendation.table_id),
+    form.owner_id.choices = options(page_fields.seat_choices(recommendation.table_id),
                                     blank="Choose an owner")
     if form.validate_on_submit():
         outcome = web.perform(lambda: gaps.add_work_item(

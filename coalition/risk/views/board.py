@@ -13,13 +13,23 @@ from coalition.risk.permissions import can_view_risk_table
 from coalition.risk.services import comparison, metrics
 from coalition.risk.services.outreach import CONTACT_TARGET_HOURS
 from coalition.risk.views import bp
+from coalition.risk.views.board_rows import section_rows
+from coalition.roster import seats
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table
 
 
 def risk_table(table_id: int, act=None) -> CoalitionTable:
-    """A risk review table whose case data the viewer may see (seated there); else 404."""
-    return web.load(CoalitionTable, table_id, view=can_view_risk_table, act=act)
+    """A risk review table whose case data the viewer may see (seated there); else 404; and
+    403 unless ``act(viewer, table)``, when given (as ``web.load``). The table is read with the
+    viewer's seat at it, in one query, which the checks then use."""
+    viewer = web.actor()
+    table = seats.table_with_seat(viewer, table_id)
+    if not can_view_risk_table(viewer, table):
+        abort(404)
+    if act is not None and not act(viewer, table):
+        abort(403)
+    return table
 
 
 @bp.get("/risk")
@@ -57,8 +67,8 @@ def board(table_id: int):
         page=page, section_labels=metrics.BOARD_SECTIONS,
         situation_link=RowLinks("risk.situation_detail", "situation_id"),
         today=today, month_start=metrics.month_start(today),
-        target_hours=CONTACT_TARGET_HOURS,
-        may_import=can_manage_table(viewer, table), export_form=Form(formdata=None))
+        target_hours=CONTACT_TARGET_HOURS, section_rows=section_rows,
+        may_import=can_manage_table(viewer, table))
     # the read is logged once the page is written: the commit would expire the table and the
     # viewer, and writing the page would read them again
     web.perform(lambda: metrics.log_board_read(viewer, table, len(shown)))

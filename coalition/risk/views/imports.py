@@ -17,9 +17,11 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_wtf.csrf import generate_csrf as csrf_token
 from itsdangerous import BadData, URLSafeSerializer
 from markupsafe import Markup, escape
+from sqlalchemy import func, select
 
 from coalition.core import web
 from coalition.core.links import RowLinks
+from coalition.extensions import db
 from coalition.risk import services as risk
 from coalition.risk.forms_import import (
     DismissForm,
@@ -27,7 +29,7 @@ from coalition.risk.forms_import import (
     ImportUploadForm,
     ReferralFilterForm,
 )
-from coalition.risk.models import REFERRAL_STATUSES, OutreachReferral
+from coalition.risk.models import OutreachReferral
 from coalition.risk.services.imports import (
     COLUMNS,
     MAX_BYTES,
@@ -39,6 +41,7 @@ from coalition.risk.services.imports import (
 )
 from coalition.risk.views import bp
 from coalition.risk.views.board import risk_table
+from coalition.risk.views.referral_rows import referral_rows
 from coalition.roster.models import CoalitionTable
 from coalition.roster.permissions import can_manage_table
 
@@ -201,19 +204,56 @@ class OpenReferralActions:
             if errors else ""))
 
 
+class CountedRowPagination(web.RowPagination):
+    """``web.RowPagination`` whose page's rows carry the list's count (a scalar subquery, which
+    the database runs once, from the index, whatever the page): one round trip instead of two.
+    A page with no rows (past the end) counts apart, as ``RowPagination`` does."""
+
+    _counted: int | None = None
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"]
+        counted = select(func.count()).select_from(
+            stmt.with_only_columns(stmt.selected_columns[0]).order_by(None).subquery())
+        rows = self._query_args["session"].execute(
+            stmt.add_columns(counted.scalar_subquery().label("list_count"))
+            .limit(self.per_page).offset(self._query_offset)).all()
+        if rows:
+            self._counted = rows[0].list_count
+        return rows
+
+    def _query_count(self) -> int:
+        return self._counted if self._counted is not None else super()._query_count()
+
+
+def _paginate_counted(stmt) -> CountedRowPagination:
+    """One page of the statement of rows ``stmt``, counted with its rows; a page past the end
+    shows the last page (as ``web.paginate(stmt, rows=True)``)."""
+    size = current_app.config["PAGE_SIZE"]
+
+    def page_at(number: int) -> CountedRowPagination:
+        return CountedRowPagination(select=stmt, session=db.session, page=number, per_page=size,
+                                    max_per_page=size, error_out=False)
+
+    number = web.page_number()
+    page = page_at(number)
+    if number > 1 and not page.items and page.pages:
+        page = page_at(page.pages)
+    return page
+
+
 def _render_list(table, *, dismiss_forms: dict | None = None, errors: list[str] | None = None,
                  status: int = 200):
     viewer = web.actor()
     filters = ReferralFilterForm(formdata=request.args)
     valid = filters.validate()
-    page = web.paginate(risk.referral_query(table, filters.status.data if valid else "all"),
-                        rows=True)
+    page = _paginate_counted(risk.referral_query(table, filters.status.data if valid else "all"))
     may_manage = can_manage_table(viewer, table)
     open_actions = OpenReferralActions(table, dismiss_forms or {}) if may_manage else None
     body = render_template(
         "risk/referral_list.html", table=table, page=page, filters=filters,
-        may_manage=may_manage, statuses=REFERRAL_STATUSES, errors=errors or [],
-        open_actions=open_actions)
+        may_manage=may_manage, errors=errors or [],
+        open_actions=open_actions, referral_rows=referral_rows)
     if page.items:  # after rendering: the commit expires what the page shows
         web.perform(lambda: risk.log_referrals_read(viewer, table, len(page.items), page.page))
     return web.no_store(make_response(body, status if valid else 400))
