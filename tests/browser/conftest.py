@@ -186,7 +186,7 @@ def csp_bypassing_page(browser, live_server):
 
 
 def _sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the form, as a person would, and wait until the sign-in page is left."""
+    """Sign in through the form, as a person would, and wait until the page it lands on has loaded."""
     from playwright.sync_api import expect
 
     page.goto("/login")
@@ -194,6 +194,9 @@ def _sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("details.account-menu > summary")).to_be_visible()
+    # The page's script binds its keys (Escape closes a menu) once the document has loaded; a
+    # test that types straight away must not race it.
+    page.wait_for_load_state("load")
 
 
 def sign_out(page) -> None:
