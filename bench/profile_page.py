@@ -1,7 +1,8 @@
 """Where one page's time goes, at the large dataset: server time, SQL time and queries per request,
 and optionally a profile.
 
-    .venv/bin/python bench/profile_page.py /actions /audit/ [--repeat 40] [--profile 30] [--queries]
+    .venv/bin/python bench/profile_page.py /actions /audit/ [--repeat 40] [--queries]
+        [--profile 30 [--sort tottime]]
         [--data /tmp/coalition-large.sqlite3 | --data postgresql+psycopg://.../an_empty_db]
 
 The large dataset of bench/pages.py is built into the --data file (or empty PostgreSQL
@@ -73,6 +74,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="print the N functions with the most cumulative time")
+    parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime", "ncalls"],
+                        help="the profile's order (tottime: time spent in the function itself)")
     parser.add_argument("--queries", action="store_true",
                         help="print each query's median time and its first words, slowest first")
     parser.add_argument("--data", default=os.path.join(tempfile.gettempdir(),
@@ -154,7 +157,7 @@ def main() -> int:
                 client.get(path)
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.profile)
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.profile)
             print(out.getvalue())
     return 0
 

@@ -186,7 +186,7 @@ def csp_bypassing_page(browser, live_server):
 
 
 def _sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the form, as a person would, and wait until the page it lands on has loaded."""
+    """Sign in through the form, as a person would; wait until the page it lands on has loaded."""
     from playwright.sync_api import expect
 
     page.goto("/login")
