@@ -24,7 +24,21 @@ PRIORITIES = ("low", "normal", "high")
 PRIORITY_LABELS = {"low": "Low", "normal": "Normal", "high": "High"}
 
 
-class ActionItem(db.Model):
+class ActionNaming:
+    """How an action item is named and its status shown: of an item, and of a row read for a
+    page (both have ``id`` and ``status``)."""
+
+    @property
+    def code(self) -> str:
+        """The item's name where its title may not be shown (a case action item)."""
+        return f"AI-{self.id:05d}"
+
+    @property
+    def status_label(self) -> str:
+        return ACTION_STATUS_LABELS[self.status]
+
+
+class ActionItem(ActionNaming, db.Model):
     """Something the coalition must do, with an owner, a due date and where it came from.
 
     Its source is one foreign key per kind of source, declared by the domain that owns the source
@@ -75,17 +89,9 @@ class ActionItem(db.Model):
     __mapper_args__ = {"version_id_col": version_id}
 
     @property
-    def code(self) -> str:
-        """The item's name where its title may not be shown (a case action item)."""
-        return f"AI-{self.id:05d}"
-
-    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    @property
-    def status_label(self) -> str:
-        return ACTION_STATUS_LABELS[self.status]
 
     @property
     def priority_label(self) -> str:

@@ -145,6 +145,10 @@ class FatalityCase(db.Model):
     touchpoint_total: Mapped[int | None] = query_expression()
     # its checklist answers as text, when loaded with it (``services.selection.answers_column``)
     checklist_answers: Mapped[str | None] = query_expression()
+    # its records requests and action items as JSON text, when loaded for its page
+    # (``services.case_page_options``); else None
+    request_rows: Mapped[str | None] = query_expression()
+    action_rows: Mapped[str | None] = query_expression()
 
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -236,7 +240,19 @@ class CaseCriterion(db.Model):
     criterion: Mapped[SelectionCriterion] = relationship()
 
 
-class RecordsRequest(db.Model):
+class RequestAnswer:
+    """Whether records asked for came back: of a request, and of a case page's row of one
+    (both have ``received_on``, ``nothing_found`` and ``due_on``)."""
+
+    @property
+    def is_answered(self) -> bool:
+        return self.received_on is not None or bool(self.nothing_found)
+
+    def is_overdue(self, today: date) -> bool:
+        return not self.is_answered and self.due_on < today
+
+
+class RecordsRequest(RequestAnswer, db.Model):
     """Records asked of one agency about a case: when, by when, and what came back."""
 
     __tablename__ = "records_requests"
@@ -265,13 +281,6 @@ class RecordsRequest(db.Model):
 
     case: Mapped[FatalityCase] = relationship(back_populates="requests")
     organization: Mapped[Organization] = relationship(lazy="joined")  # shown with its name
-
-    @property
-    def is_answered(self) -> bool:
-        return self.received_on is not None or self.nothing_found
-
-    def is_overdue(self, today: date) -> bool:
-        return not self.is_answered and self.due_on < today
 
 
 class Touchpoint(db.Model):

@@ -10,13 +10,16 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from flask import url_for
 from sqlalchemy import bindparam, select, true
 from sqlalchemy.orm import joinedload
 
-from coalition.actions.models import ActionItem
+from coalition.actions.models import ActionItem, ActionNaming
 from coalition.actions.sources import (
     ActionSource,
     SourceRef,
@@ -24,12 +27,14 @@ from coalition.actions.sources import (
     register_source,
 )
 from coalition.core import audit
+from coalition.core.db import json_rows
 from coalition.extensions import db
 from coalition.meetings.models import AgendaItem, Meeting
 from coalition.meetings.services.agenda import AgendaContents, register_due_rule
 from coalition.meetings.services.running import register_minutes_hook
 from coalition.meetings.subjects import AgendaSubject, declare_subject_column, register_subject
 from coalition.ofr.models import AWAITING_REVIEW, FatalityCase
+from coalition.roster.models import Person
 
 PRESENTATION_SECTION = "Case presentation"
 CASE_MINUTES = 30
@@ -97,6 +102,35 @@ def _case_actions_statement():
 def case_actions(case: FatalityCase) -> list[ActionItem]:
     """The action items decided about the case, by due date."""
     return list(db.session.scalars(_case_actions_statement(), {"case_id": case.id}))
+
+
+@dataclass(frozen=True)
+class ActionRow(ActionNaming):
+    """An action item of :func:`case_actions` as the case's page lists it."""
+
+    id: int
+    title: str
+    owner_name: str
+    due_on: date
+    status: str
+
+
+def actions_column():
+    """SQL: the case's action items as :func:`action_rows` reads them, with the case."""
+    return (select(json_rows(id=ActionItem.id, title=ActionItem.title, owner_name=Person.name,
+                             due_on=ActionItem.due_on, status=ActionItem.status))
+            .select_from(ActionItem).join(Person, Person.id == ActionItem.owner_id)
+            .where(ActionItem.source_case_id == FatalityCase.id)
+            .correlate(FatalityCase).scalar_subquery())
+
+
+def action_rows(text: str) -> list[ActionRow]:
+    """The rows of :func:`actions_column`'s text, by due date (as :func:`case_actions`)."""
+    rows = [ActionRow(id=row["id"], title=row["title"], owner_name=row["owner_name"],
+                      due_on=date.fromisoformat(row["due_on"]), status=row["status"])
+            for row in json.loads(text)]
+    rows.sort(key=lambda row: (row.due_on, row.id))
+    return rows
 
 
 CASE_SOURCE = ActionSource(

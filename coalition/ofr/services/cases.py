@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, with_expression
 
 from coalition.core import audit, codes
@@ -36,6 +36,8 @@ from coalition.ofr.models import (
     FatalityCase,
     Touchpoint,
 )
+from coalition.ofr.services.agenda import ActionRow, action_rows, actions_column
+from coalition.ofr.services.records import RequestRow, request_rows, requests_column
 from coalition.ofr.services.selection import answers_column, ensure_criteria, take_off_agenda
 
 CODE_FIELDS = {"sex": SEXES, "race": RACES, "ethnicity": ETHNICITIES, "place_of_death": PLACES,
@@ -251,15 +253,34 @@ def completeness(case: FatalityCase) -> dict:
 @cache
 def case_page_options() -> tuple:
     """What a case's page shows of its single relations and its substances (a few), how many
-    touchpoints its timeline has (counted) and its checklist answers, loaded with the case
-    (one query). Built once: the options (and their subqueries) cost more to build than the
-    query costs to run."""
+    touchpoints its timeline has (counted), its checklist answers, and its records requests and
+    action items (:func:`case_page_lists`), loaded with the case (one query). Built once: the
+    options (and their subqueries) cost more to build than the query costs to run."""
     touchpoints = (select(func.count(Touchpoint.id)).where(Touchpoint.case_id == FatalityCase.id)
                    .correlate(FatalityCase).scalar_subquery())
     return (joinedload(FatalityCase.table), joinedload(FatalityCase.selected_meeting),
             joinedload(FatalityCase.identity), joinedload(FatalityCase.substances),
             with_expression(FatalityCase.touchpoint_total, touchpoints),
-            with_expression(FatalityCase.checklist_answers, answers_column()))
+            with_expression(FatalityCase.checklist_answers, answers_column()),
+            with_expression(FatalityCase.request_rows, requests_column()),
+            with_expression(FatalityCase.action_rows, actions_column()))
+
+
+@cache
+def _page_lists_statement():
+    return select(requests_column(), actions_column()).where(
+        FatalityCase.id == bindparam("case_id"))
+
+
+def case_page_lists(case: FatalityCase) -> tuple[list[RequestRow], list[ActionRow]]:
+    """The case's records requests and action items as its page lists them: read with the case
+    when it was loaded with :func:`case_page_options` (and not changed since), else in one
+    query."""
+    requests, actions = case.request_rows, case.action_rows
+    if requests is None or actions is None:
+        requests, actions = db.session.execute(_page_lists_statement(),
+                                               {"case_id": case.id}).one()
+    return request_rows(requests), action_rows(actions)
 
 
 def log_case_read(actor, case: FatalityCase) -> None:

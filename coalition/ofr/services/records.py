@@ -4,18 +4,26 @@ treatment records. Overdue requests show on the case and the managers' dashboard
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from coalition.core import audit
-from coalition.core.db import valid_id
+from coalition.core.db import json_rows, valid_id
 from coalition.core.errors import ServiceError
 from coalition.core.localtime import local_today
 from coalition.core.text import clean
 from coalition.extensions import db
-from coalition.ofr.models import OPEN_STATUSES, FatalityCase, OfrSettings, RecordsRequest
+from coalition.ofr.models import (
+    OPEN_STATUSES,
+    FatalityCase,
+    OfrSettings,
+    RecordsRequest,
+    RequestAnswer,
+)
 from coalition.ofr.services.agencies import agency_named
 from coalition.roster.models import Organization
 
@@ -108,3 +116,46 @@ def overdue_requests(table_ids, today: date) -> list[RecordsRequest]:
                RecordsRequest.nothing_found.is_(False), RecordsRequest.due_on < today)
         .options(contains_eager(RecordsRequest.case))
         .order_by(RecordsRequest.due_on, RecordsRequest.id).limit(50)))
+
+
+@dataclass(frozen=True)
+class RequestRow(RequestAnswer):
+    """A records request of a case as the case's page lists it."""
+
+    id: int
+    organization_id: int
+    organization_name: str
+    requested_on: date
+    due_on: date
+    received_on: date | None
+    nothing_found: bool
+    is_part2: bool
+    note: str
+
+
+def requests_column():
+    """SQL: the case's records requests as :func:`request_rows` reads them, with the case."""
+    return (select(json_rows(
+        id=RecordsRequest.id, organization_id=RecordsRequest.organization_id,
+        organization_name=Organization.name, requested_on=RecordsRequest.requested_on,
+        due_on=RecordsRequest.due_on, received_on=RecordsRequest.received_on,
+        nothing_found=RecordsRequest.nothing_found, is_part2=RecordsRequest.is_part2,
+        note=RecordsRequest.note))
+        .select_from(RecordsRequest)
+        .join(Organization, Organization.id == RecordsRequest.organization_id)
+        .where(RecordsRequest.case_id == FatalityCase.id)
+        .correlate(FatalityCase).scalar_subquery())
+
+
+def request_rows(text: str) -> list[RequestRow]:
+    """The rows of :func:`requests_column`'s text, in the order of ``FatalityCase.requests``."""
+    rows = [RequestRow(
+        id=row["id"], organization_id=row["organization_id"],
+        organization_name=row["organization_name"],
+        requested_on=date.fromisoformat(row["requested_on"]),
+        due_on=date.fromisoformat(row["due_on"]),
+        received_on=date.fromisoformat(row["received_on"]) if row["received_on"] else None,
+        nothing_found=bool(row["nothing_found"]), is_part2=bool(row["is_part2"]),
+        note=row["note"] or "") for row in json.loads(text)]
+    rows.sort(key=lambda row: (row.requested_on, row.id))
+    return rows

@@ -199,6 +199,7 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
     else:  # the table's checklist (kept: not case material), the case's answers read with it
         criteria = ofr.kept_criteria(case.table)
         answers = ofr.parse_answers(criteria, case.checklist_answers)
+    requests, actions = ofr.case_page_lists(case)
     forms = forms or {}
     fields = {}  # the forms' fields written (kept when blank: see case_fields)
     if manage:
@@ -214,7 +215,7 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
         select.meeting_id.choices = options(ofr.kept_meeting_choices(case.table),
                                             blank="No meeting")
         seated = ofr.kept_table_seats(case.table)
-        requested = {r.organization_id for r in case.requests}
+        requested = {r.organization_id for r in requests}
         sent = forms.get("request")
         forms.setdefault("request", RequestForm(formdata=None)).organization_ids.choices = \
             options([(o_id, name) for o_id, name in seated.agencies if o_id not in requested])
@@ -228,7 +229,7 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
                 criteria=criteria, answers=answers, completeness=ofr.completeness(case),
                 today=local_today(), revealed=revealed, answer=answer or {},
                 may_reveal=can_reveal_case_identity(viewer, case) and case.identity is not None,
-                statuses=CASE_STATUSES, actions=ofr.case_actions(case), labels=LABELS,
+                statuses=CASE_STATUSES, requests=requests, actions=actions, labels=LABELS,
                 touchpoints=ofr.touchpoint_count(case) if case.touchpoint_total is None
                 else case.touchpoint_total)
     web.perform(lambda: ofr.log_case_read(viewer, case))  # after rendering: nothing reloads
