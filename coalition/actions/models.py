@@ -92,7 +92,6 @@ class ActionItem(ActionNaming, db.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-
     @property
     def priority_label(self) -> str:
         return PRIORITY_LABELS[self.priority]
