@@ -100,7 +100,9 @@ def _case_actions_statement():
 
 
 def case_actions(case: FatalityCase) -> list[ActionItem]:
-    """The action items decided about the case, by due date."""
+    """The action items decided about the case, by due date, as items. The case's page reads
+    them as rows with the case (:func:`actions_column`); this is their plain definition, which
+    the tests compare those rows with."""
     return list(db.session.scalars(_case_actions_statement(), {"case_id": case.id}))
 
 

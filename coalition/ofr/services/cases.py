@@ -268,6 +268,8 @@ def case_page_options() -> tuple:
 
 @cache
 def _page_lists_statement():
+    """The statement of :func:`case_page_lists` for a case loaded without its page's options
+    (``case_id`` its parameter), built once."""
     return select(requests_column(), actions_column()).where(
         FatalityCase.id == bindparam("case_id"))
 
