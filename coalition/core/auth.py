@@ -17,7 +17,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import contains_eager
 from zxcvbn import zxcvbn
 
 from coalition.core import audit, throttle
@@ -154,11 +153,13 @@ def _token_hash(token: str) -> str:
 
 @cache
 def _session_lookup():
-    """The session of a token hash with its user; the header's unread notification count and the
-    data generation come with it (no query of their own). Built once: every request runs it."""
-    return (select(UserSession, unread_count_column(User.person_id), generation_column())
-            .join(User, User.id == UserSession.user_id)
-            .options(contains_eager(UserSession.user))
+    """The user of a token hash's session, with the session's id and times as plain columns (one
+    ORM object to load, not two); the header's unread notification count and the data
+    generation come with it (no query of their own). Built once: every request runs it."""
+    return (select(User, UserSession.id, UserSession.ended_at, UserSession.created_at,
+                   UserSession.last_seen_at, unread_count_column(User.person_id),
+                   generation_column())
+            .join(UserSession, User.id == UserSession.user_id)
             .where(UserSession.token_hash == bindparam("token_hash")))
 
 
@@ -174,24 +175,25 @@ def load_session_user(user_id: str, token: str | None) -> tuple[User | None, str
         return None, "ended"
     found = db.session.execute(_session_lookup(),
                                {"token_hash": _token_hash(token)}).first()
-    row = found[0] if found is not None else None
-    if row is None or row.ended_at is not None or str(row.user_id) != str(user_id):
+    if found is None:
         return None, "ended"
-    g.unread_notifications = found[1] if row.user.person_id is not None else 0
-    note_generation(found[2])
-    user = row.user
+    user, session_id, ended_at, created_at, last_seen_at, unread, generation = found
+    if ended_at is not None or str(user.id) != str(user_id):
+        return None, "ended"
+    g.unread_notifications = unread if user.person_id is not None else 0
+    note_generation(generation)
     if not user.is_active:
         return None, "ended"
     now = utcnow()
     config = current_app.config
-    if now - row.created_at > timedelta(hours=config["SESSION_LIFETIME_HOURS"]):
-        g.session_activity = ("expired", row.id, user.id, user.email)
+    if now - created_at > timedelta(hours=config["SESSION_LIFETIME_HOURS"]):
+        g.session_activity = ("expired", session_id, user.id, user.email)
         return None, "expired"
-    if now - row.last_seen_at > timedelta(minutes=config["IDLE_TIMEOUT_MINUTES"]):
-        g.session_activity = ("idle", row.id, user.id, user.email)
+    if now - last_seen_at > timedelta(minutes=config["IDLE_TIMEOUT_MINUTES"]):
+        g.session_activity = ("idle", session_id, user.id, user.email)
         return None, "idle"
-    if now - row.last_seen_at > TOUCH_INTERVAL:
-        g.session_activity = ("touch", row.id, user.id, user.email)
+    if now - last_seen_at > TOUCH_INTERVAL:
+        g.session_activity = ("touch", session_id, user.id, user.email)
     return user, None
 
 
