@@ -332,6 +332,8 @@ def measure(name: str, uri: str, month: str, folder: str, duration: int, mixed_d
             print(f"  {name:10} {label:32} {share:6.1f}% of bare  {run['rps']:7.0f} req/s  "
                   f"p50 {run['p50']:6.1f} ms", flush=True)
             previous = after
+        if mixed_duration <= 0:  # the pages only (comparing one change's pages)
+            return results
         # 20 users, no think time, one request in ten a write
         # one write by hand first: it must be acknowledged, or the run would measure refusals
         saved = opener.open(app + f"/actions/{writes[0]}/update", data=urllib.parse.urlencode(
@@ -372,6 +374,9 @@ def report(results: dict[str, dict]) -> bool:
             cells.append(f"{page['share']:.1f} ({page['p50']:.1f}){mark}")
         floor = results[names[0]]["pages"][index]["floor"]
         print(f"| {label} | {floor} | " + " | ".join(cells) + " |")
+    if any("mixed" not in results[n] for n in names):
+        print("\n(no 20-user run: --mixed-duration 0)")
+        return False
     print("\n| 20 users, no think time | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     rows = [("requests per second", lambda m: f"{m['rps']:.0f}"),
@@ -399,7 +404,7 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--mixed-duration", type=int, default=120,
-                        help="seconds of the 20-user run")
+                        help="seconds of the 20-user run (0: the pages only)")
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pages", help="only the pages whose label matches this expression")
     parser.add_argument("--keep", action="store_true",
