@@ -39,7 +39,7 @@ from coalition.ofr.services.listing import (  # noqa: F401
     case_ids_query,
     case_query,
     case_rows,
-    listed_counts,
+    kept_table_counts,
     ofr_tables_of,
     quality_query,
     row_query,

@@ -7,9 +7,9 @@ from datetime import date
 from functools import cache, lru_cache
 
 from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
-from coalition.core.db import is_sqlite
+from coalition.core.kept import kept
 from coalition.core.localtime import local_today
 from coalition.extensions import db
 from coalition.meetings.models import Meeting
@@ -136,48 +136,14 @@ def _rows_statement():
     return _rows_columns().where(FatalityCase.id.in_(bindparam("ids", expanding=True)))
 
 
-def _overdue_of(counted, of_table, *, joined: bool):
-    """SQL: the overdue requests of the cases ``of_table``: counted in one join (PostgreSQL
-    hashes the table's open cases), or per case from its index (SQLite would drive the join
-    from every table's overdue requests)."""
-    if joined:
-        return (select(func.count(RecordsRequest.id))
-                .join(counted, counted.id == RecordsRequest.case_id)
-                .where(*of_table, _overdue()))
-    return select(func.coalesce(func.sum(
-        select(func.count()).select_from(RecordsRequest)
-        .where(RecordsRequest.case_id == counted.id, _overdue())
-        .correlate(counted).scalar_subquery()), 0)).where(*of_table)
-
-
-@lru_cache(maxsize=64)
-def _count_columns(table_id: int, joined: bool) -> tuple:
-    """:func:`table_counts` of one table as uncorrelated subqueries (computed once per query,
-    not per row), to read with the list's rows: built once per table. The open cases are
-    not among them: the list of the open cases counts them already (see :func:`row_query`)."""
-    counted = aliased(FatalityCase)
-    of_table = (counted.table_id == table_id, counted.status.in_(OPEN))
-    return (
-        select(func.count(counted.id)).where(*of_table, counted.selected_meeting_id.is_not(None),
-                                             counted.status.in_(AWAITING_REVIEW))
-        .scalar_subquery().label("selected_cases"),
-        # the open cases' overdue requests (as in table_counts)
-        _overdue_of(counted, of_table, joined=joined).scalar_subquery()
-        .label("overdue_requests"))
-
-
 def row_query(table, *, status: str | None = "open", month: date | None = None,
               criterion_id: int | None = None, result: str | None = None):
     """What the deaths list shows (:func:`case_rows`) of :func:`case_query`'s cases, in its
     order, as a statement of columns to page through (today's date is taken when it runs);
     each row becomes the list's row with :func:`shown_row`. The costly columns (subqueries)
     are computed for the page's rows only: the database computes them after the sort and the
-    limit.
-
-    Each row also carries, computed once (uncorrelated subqueries): ``listed``, how many cases
-    the filters keep (what the list's pages count), and the table's counts
-    (:func:`listed_counts`), of which the open cases are ``listed`` itself when the filters
-    keep the open cases.
+    limit. Each row also carries ``listed``, how many cases the filters keep (what the list's
+    pages count), computed once (an uncorrelated subquery).
 
     The statement is built once per table and filters (it holds no data, and today's date is
     a parameter): executed again, it is not walked again for its key in SQLAlchemy's cache of
@@ -186,42 +152,26 @@ def row_query(table, *, status: str | None = "open", month: date | None = None,
         status = "open"
     if criterion_id is None:
         result = None  # without a criterion, the result asked filters nothing
-    return _row_query(table.id, status, month, criterion_id, result, not is_sqlite())
+    return _row_query(table.id, status, month, criterion_id, result)
 
 
 @lru_cache(maxsize=64)
 def _row_query(table_id: int, status: str, month: date | None, criterion_id: int | None,
-               result: str | None, joined: bool):
+               result: str | None):
     filters = {"status": status, "month": month, "criterion_id": criterion_id,
                "result": result}
     listed = (select(func.count()).select_from(
         _filtered(select(FatalityCase.id), table_id, **filters).order_by(None).subquery())
         .scalar_subquery().label("listed"))
-    counts = _count_columns(table_id, joined)
-    if not (status == "open" and month is None and criterion_id is None):
-        counts = (*counts, _open_count(table_id))
-    return _filtered(_rows_columns().add_columns(listed, *counts), table_id, **filters)
+    return _filtered(_rows_columns().add_columns(listed), table_id, **filters)
 
 
-@lru_cache(maxsize=64)
-def _open_count(table_id: int):
-    """The table's open cases, when the list's filters keep others: ``count(*)``, which
-    PostgreSQL reads from the (table, status) index alone (``count(id)`` reads the table)."""
-    counted = aliased(FatalityCase)
-    return (select(func.count()).select_from(counted)
-            .where(counted.table_id == table_id, counted.status.in_(OPEN))
-            .scalar_subquery().label("open_cases"))
-
-
-def listed_counts(table, rows, today: date) -> dict:
-    """The table's counts (as :func:`table_counts`) read from a page of :func:`row_query`'s
-    rows, or counted apart when the page has none."""
-    if rows:
-        first = rows[0]
-        opened = first.open_cases if "open_cases" in first._fields else first.listed
-        return {"open": opened, "selected": first.selected_cases,
-                "overdue_requests": first.overdue_requests}
-    return table_counts([table.id], today)[table.id]
+def kept_table_counts(table, today: date) -> dict:
+    """The table's counts (:func:`table_counts`), kept until the data changes (or the day
+    does): the deaths list shows them on every page, and counting the open cases' overdue
+    requests reads every one of them. They are the same for every viewer of the list."""
+    return dict(kept("ofr.table_counts", (table.id, today),
+                     lambda: table_counts([table.id], today)[table.id]))
 
 
 _TOTAL = len(COMPLETENESS_FIELDS) + 1

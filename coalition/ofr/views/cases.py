@@ -108,15 +108,15 @@ def case_list(table_id: int):
         valid = False
     filters = {"status": form.status.data, "month": month, "criterion_id": form.criterion.data,
                "result": form.result.data} if valid else {}
-    # the page's rows, their count and the table's counts in one query (the costly columns
-    # for the page's rows only)
+    # the page's rows and their count in one query (the costly columns for the page's rows
+    # only)
     listing = listed_page(ofr.row_query(table, **filters))
     today = local_today()
     rows = [ofr.shown_row(row) for row in listing.items]
     return page("ofr/case_list.html", 200 if valid else 400, table=table, form=form,
                 filters=_filter_fields(table, form, valid), page=listing, rows=rows,
                 written_rows=written_rows(rows), manage=can_manage_table(web.actor(), table),
-                counts=ofr.listed_counts(table, listing.items, today))
+                counts=ofr.kept_table_counts(table, today))
 
 
 def _filter_fields(table, form: CaseFilterForm, valid: bool) -> dict:
