@@ -161,16 +161,34 @@ def page_number() -> int:
 class BoundedPagination(SelectPagination):
     """A page whose count stops at ``count_up_to`` rows (or five pages past the current one,
     whichever is more), so a list over a large, growing table never counts all of it.
-    ``total_is_bound`` says the list holds more than ``total`` rows."""
+    ``total_is_bound`` says the list holds more than ``total`` rows. The count is read with
+    the page's rows (a scalar subquery the database runs once): one round trip, not two; a
+    page past the end (no rows) counts apart."""
 
     total_is_bound = False
+    _counted: int | None = None
+
+    def _bound(self) -> int:
+        return max(self._query_args["count_up_to"], (self.page + 5) * self.per_page)
+
+    def _bounded_count(self):
+        rows = (self._query_args["select"].options(lazyload("*")).order_by(None)
+                .limit(self._bound() + 1).subquery())
+        return select(func.count()).select_from(rows)
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"].add_columns(self._bounded_count().scalar_subquery())
+        rows = self._query_args["session"].execute(
+            stmt.limit(self.per_page).offset(self._query_offset)).unique().all()
+        if rows:
+            self._counted = rows[0][-1]
+        return [row[0] for row in rows]
 
     def _query_count(self) -> int:
-        bound = max(self._query_args["count_up_to"], (self.page + 5) * self.per_page)
-        rows = (self._query_args["select"].options(lazyload("*")).order_by(None)
-                .limit(bound + 1).subquery())
-        counted = self._query_args["session"].execute(
-            select(func.count()).select_from(rows)).scalar()
+        counted = self._counted
+        if counted is None:
+            counted = self._query_args["session"].execute(self._bounded_count()).scalar()
+        bound = self._bound()
         if counted > bound:
             self.total_is_bound = True
             return bound
