@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -246,16 +247,32 @@ def _audit_values_statement():
     return union_all(*parts).order_by("name", "value")
 
 
+# how long the filter's choices are kept per process: the log only grows, so a kept choice stays
+# valid; a kind of row first written since is offered at the latest this much later (and at
+# once when a request asks for it)
+AUDIT_VALUES_SECONDS = 60
+
+
 def _audit_values() -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {"object_type": [], "action": []}
-    for name, value in db.session.execute(_audit_values_statement()):
-        found[name].append(value)
-    return found
+    """The object types and actions the log holds, in the order of the database's collation,
+    read at most once a minute per process (a loose index scan every request cost a round
+    trip); read afresh when the request asks for a value not among them."""
+    store = current_app.extensions.setdefault("audit_values", [0.0, None])
+    read_at, values = store
+    asked = (request.args.get("object_type"), request.args.get("action"))
+    if values is None or time.monotonic() - read_at > AUDIT_VALUES_SECONDS or any(
+            value and value not in values[name]
+            for name, value in zip(("object_type", "action"), asked, strict=True)):
+        values = {"object_type": [], "action": []}
+        for name, value in db.session.execute(_audit_values_statement()):
+            values[name].append(value)
+        store[:] = [time.monotonic(), values]
+    return values
 
 
 def _audit_filter_form() -> AuditFilterForm:
     form = AuditFilterForm(request.args)
-    values = _audit_values()  # in the order of the database's collation, as before
+    values = _audit_values()
     form.object_type.choices = [SelectChoice("", "Any type")] + [
         SelectChoice(value) for value in values["object_type"]
     ]

@@ -163,6 +163,29 @@ def test_the_audit_log_is_paginated(app, as_coordinator, coordinator):
     assert len(first) == app.config["PAGE_SIZE"] and second == ["marker-000"]
 
 
+def test_the_filters_choices_follow_a_new_kind_of_row(as_coordinator, coordinator,
+                                                     monkeypatch):
+    """The object types and actions offered are read at most once a minute; a value written
+    since is offered when a request asks for it, and to everyone once the minute is over."""
+    from coalition.core import views
+
+    def offered(html: str) -> list[str]:
+        select_ = html.split('id="action"', 1)[1].split("</select>", 1)[0]
+        return re.findall(r'<option[^>]*value="([^"]*)"', select_)
+
+    _event(coordinator, "kind-old", summary="marker-old")
+    assert "kind-old" in offered(as_coordinator.get("/audit/").get_data(as_text=True))
+    _event(coordinator, "kind-new", summary="marker-new")
+    assert "kind-new" not in offered(
+        as_coordinator.get("/audit/").get_data(as_text=True))  # kept: read a moment ago
+    asked = as_coordinator.get("/audit/?action=kind-new")
+    assert asked.status_code == 200 and _summaries(asked) == ["marker-new"]
+    assert "kind-new" in offered(asked.get_data(as_text=True))
+    _event(coordinator, "kind-newer", summary="marker-newer")
+    monkeypatch.setattr(views, "AUDIT_VALUES_SECONDS", 0)
+    assert "kind-newer" in offered(as_coordinator.get("/audit/").get_data(as_text=True))
+
+
 def test_a_long_audit_log_is_counted_only_a_few_pages_ahead(app, as_coordinator, coordinator,
                                                             monkeypatch):
     from coalition.core import views
@@ -309,10 +332,14 @@ def test_an_accounts_recent_events_are_the_newest_by_or_about_it(make_user, limi
     assert 25 < total < 200 and len(shown) == min(limit, total)
 
 
-def test_the_filter_lists_follow_the_log_and_keep_its_order(as_coordinator, coordinator):
-    """Both lists come from one statement, in the database's order; activity rows do not
-    count as a data change, so the lists are read afresh on every visit."""
+def test_the_filter_lists_follow_the_log_and_keep_its_order(as_coordinator, coordinator,
+                                                            monkeypatch):
+    """Both lists come from one statement, in the database's order; once their keep time is
+    over (activity rows do not count as a data change), they are read afresh."""
+    from coalition.core import views
+
     as_coordinator.get("/audit/")
+    monkeypatch.setattr(views, "AUDIT_VALUES_SECONDS", 0)
     _event(coordinator, "export", object_type="a_new_kind_of_thing", object_id=1)
     html = as_coordinator.get("/audit/").get_data(as_text=True)
     for name, column in (("object_type", AuditEvent.object_type),
