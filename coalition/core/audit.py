@@ -13,7 +13,7 @@ from functools import cache
 from flask import has_request_context, request
 from sqlalchemy import bindparam, event, func, insert, or_, select
 
-from coalition.core.db import STANDALONE_WRITE, UTC, db, utcnow
+from coalition.core.db import UTC, db, utcnow
 from coalition.core.models import AuditEvent, User
 
 SYSTEM_LABEL = "system"
@@ -84,16 +84,13 @@ def log_read(actor: User, action: str, obj, summary: str, *, case_table) -> None
 
     A read changes nothing else, so the row needs none of the unit of work that :func:`log`
     goes through (about a tenth of a case page's time on PostgreSQL); the caller commits it.
-    The statement is built once with its values as parameters (:func:`_read_row`). In a GET
-    on PostgreSQL that has written nothing yet (``core.db.begin_read_request``) the row is its
-    own transaction: one INSERT commits it, with no BEGIN or COMMIT around it. ``obj`` must
-    already have its id."""
+    The statement is built once with its values as parameters (:func:`_read_row`). ``obj``
+    must already have its id."""
     db.session.execute(_read_row(), {
         "occurred_at": utcnow(), "user_id": actor.id, "actor_label": actor.email[:254],
         "action": action, "object_type": object_type_of(obj), "object_id": obj.id,
         "summary": summary[:4000], "client_address": client_address(),
-        "case_table_id": _table_id(case_table)},
-        execution_options={STANDALONE_WRITE: True})
+        "case_table_id": _table_id(case_table)})
 
 
 @cache

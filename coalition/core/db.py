@@ -146,9 +146,6 @@ def _ping_after_idle(dbapi_connection, connection_record, connection_proxy):
 
 
 READ_REQUEST = "coalition_read_request"  # an execution option of the connection of a GET
-# an execution option of a statement that may commit on its own in a GET that has written
-# nothing else yet (the audit row of a read: see audit.log_read)
-STANDALONE_WRITE = "coalition_standalone_write"
 
 
 def begin_read_request() -> None:
@@ -170,8 +167,7 @@ def begin_read_request() -> None:
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(conn, cursor, statement, parameters, context, executemany):
     """Note a statement that may write; open the transaction block it needs where the driver
-    would not: in a GET on PostgreSQL (:func:`begin_read_request`; a statement marked
-    STANDALONE_WRITE that comes first commits on its own), and on SQLite before a
+    would not: in a GET on PostgreSQL (:func:`begin_read_request`), and on SQLite before a
     savepoint (the driver opens one only before INSERT, UPDATE or DELETE, and the release of a
     savepoint opened outside one commits at once: a record flushed under a savepoint as a
     request's first write stayed saved when the request then failed)."""
@@ -183,8 +179,7 @@ def _note_writes(conn, cursor, statement, parameters, context, executemany):
     if conn.get_execution_options().get(READ_REQUEST):
         from psycopg.pq import TransactionStatus
 
-        if dbapi.info.transaction_status == TransactionStatus.IDLE and \
-                not context.execution_options.get(STANDALONE_WRITE):
+        if dbapi.info.transaction_status == TransactionStatus.IDLE:
             dbapi.execute("BEGIN", prepare=False)
     elif start == "SAVEPOINT" and isinstance(dbapi, sqlite3.Connection) and \
             not dbapi.in_transaction:

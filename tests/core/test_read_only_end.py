@@ -1,7 +1,7 @@
 """A request that only read ends its transaction with COMMIT on PostgreSQL (the driver forgets
 its prepared statements at every ROLLBACK), and nothing that wrote is ever committed that way.
 A GET on PostgreSQL reads outside a transaction block until it writes; what it writes commits or
-rolls back as one (the audit row of a read written first commits on its own)."""
+rolls back as one."""
 
 from __future__ import annotations
 
@@ -112,43 +112,6 @@ def test_what_a_get_writes_commits_or_rolls_back_as_one(app, make_org):
         db.session.add(Organization(name="Written 3", name_key="written 3", sector_id=sector_id))
     db.session.rollback()
     assert written() == ["Written 1", "Written 2"]
-
-
-def test_the_audit_row_of_a_read_commits_on_its_own_in_a_get(app, make_org, coordinator):
-    """In a GET on PostgreSQL that has written nothing, the audit row of a read is one INSERT
-    that commits by itself (no BEGIN, no COMMIT); a write after it opens a transaction block
-    and rolls back without it. Elsewhere (SQLite, or after another write) the row commits or
-    rolls back with the request's transaction."""
-    from coalition.core import audit
-    from coalition.core.models import AuditEvent
-
-    org = make_org("Audited Clinic")
-    db.session.commit()
-
-    def logged(marker: str) -> bool:
-        with db.engine.connect() as elsewhere:
-            return elsewhere.execute(select(AuditEvent.id).where(
-                AuditEvent.summary == marker)).first() is not None
-
-    begin_read_request()
-    db.session.execute(select(Organization.id)).all()
-    audit.log_read(coordinator, "view", org, "read-alone", case_table=None)
-    assert logged("read-alone") is _postgresql()  # committed at once on PostgreSQL only
-    if _postgresql():
-        assert not _in_block(db.session)
-    db.session.add(Organization(name="Rolled Back", name_key="rolled back",
-                                sector_id=org.sector_id))
-    db.session.flush()
-    audit.log_read(coordinator, "view", org, "read-after-a-write", case_table=None)
-    db.session.rollback()
-    assert logged("read-alone") is _postgresql()
-    assert not logged("read-after-a-write")
-    assert db.session.scalar(select(Organization.id).where(
-        Organization.name == "Rolled Back")) is None
-    begin_read_request()
-    audit.log_read(coordinator, "view", org, "read-then-committed", case_table=None)
-    db.session.commit()
-    assert logged("read-then-committed")
 
 
 def test_a_savepoint_before_any_write_rolls_back_with_its_transaction(app, make_org):
