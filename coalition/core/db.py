@@ -145,43 +145,18 @@ def _ping_after_idle(dbapi_connection, connection_record, connection_proxy):
         raise DisconnectionError("the pooled connection did not answer") from error
 
 
-READ_REQUEST = "coalition_read_request"  # an execution option of the connection of a GET
-
-
-def begin_read_request() -> None:
-    """On PostgreSQL, let a GET read outside a transaction block, until it writes.
-
-    A transaction costs two round trips to the server (BEGIN before the first query, COMMIT
-    after the last), a good part of a page that reads in two or three queries. Under READ
-    COMMITTED each statement sees the data as of its own start whether or not it runs in a
-    transaction, so reading without one shows the same thing. The first statement that is not a
-    SELECT (a page that logs its read in the audit trail, a savepoint) opens a transaction
-    first (:func:`_note_writes`), so whatever a GET writes still commits or rolls back as one.
-    The connection is back to ordinary transactions when it returns to the pool."""
-    session = db.session()
-    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
-        return
-    session.connection(execution_options={"isolation_level": "AUTOCOMMIT", READ_REQUEST: True})
-
-
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(conn, cursor, statement, parameters, context, executemany):
-    """Note a statement that may write; open the transaction block it needs where the driver
-    would not: in a GET on PostgreSQL (:func:`begin_read_request`), and on SQLite before a
-    savepoint (the driver opens one only before INSERT, UPDATE or DELETE, and the release of a
-    savepoint opened outside one commits at once: a record flushed under a savepoint as a
-    request's first write stayed saved when the request then failed)."""
+    """Note a statement that may write. On SQLite, open the transaction before a savepoint:
+    the driver opens one only before INSERT, UPDATE or DELETE, and releasing a savepoint opened
+    outside a transaction commits at once (a record flushed under a savepoint as a request's
+    first write stayed saved when the request then failed)."""
     start = statement.lstrip()[:9].upper()
     if start.startswith("SELECT"):
         return
     conn.info["wrote"] = True
     dbapi = cursor.connection
-    if conn.get_execution_options().get(READ_REQUEST):
-        from psycopg.pq import TransactionStatus
-
-        if dbapi.info.transaction_status == TransactionStatus.IDLE:
-            dbapi.execute("BEGIN", prepare=False)
-    elif start == "SAVEPOINT" and isinstance(dbapi, sqlite3.Connection) and \
+    if start == "SAVEPOINT" and isinstance(dbapi, sqlite3.Connection) and \
             not dbapi.in_transaction:
         dbapi.execute("BEGIN")
 

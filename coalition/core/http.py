@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from coalition.core import auth, permissions
-from coalition.core.db import MAX_RECORD_ID, begin_read_request, end_read_only_transaction
+from coalition.core.db import MAX_RECORD_ID, end_read_only_transaction
 from coalition.extensions import db
 
 CSP = (
@@ -36,9 +36,6 @@ ERROR_TEXT = {
 }
 
 
-STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
-
-
 class RecordIdConverter(IntegerConverter):
     """``<int:...>`` in every route: a record id from 1 up to what the database can hold.
 
@@ -57,8 +54,6 @@ class RecordIdConverter(IntegerConverter):
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _access():
-        if request.method in ("GET", "HEAD") and request.endpoint not in STATIC_ENDPOINTS:
-            begin_read_request()
         response = permissions.enforce_route_access()
         reason = g.get("session_end_reason")
         if reason in SESSION_END_MESSAGES:
@@ -76,7 +71,7 @@ def register_request_hooks(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("HSTS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint not in STATIC_ENDPOINTS:
+        if request.endpoint not in ("static", "bootstrap.static"):
             headers["Cache-Control"] = "no-store"
         return response
 

@@ -1,7 +1,6 @@
 """A request that only read ends its transaction with COMMIT on PostgreSQL (the driver forgets
 its prepared statements at every ROLLBACK), and nothing that wrote is ever committed that way.
-A GET on PostgreSQL reads outside a transaction block until it writes; what it writes commits or
-rolls back as one."""
+A savepoint opened before any write rolls back with its transaction, on SQLite too."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ import os
 import pytest
 from sqlalchemy import select, text
 
-from coalition.core.db import READ_REQUEST, begin_read_request, end_read_only_transaction
+from coalition.core.db import end_read_only_transaction
 from coalition.extensions import db
 from coalition.roster.models import Organization
 
@@ -49,69 +48,6 @@ def test_a_pending_change_or_a_textual_write_is_left_to_the_rollback(app, make_o
     assert end_read_only_transaction() is False
     db.session.rollback()
     assert db.session.get(Organization, org.id).notes != "typed"
-
-
-def _in_block(session) -> bool:
-    """Whether the session's server connection is inside a transaction block (PostgreSQL)."""
-    from psycopg.pq import TransactionStatus
-
-    dbapi = session.connection().connection.dbapi_connection
-    return dbapi.info.transaction_status != TransactionStatus.IDLE
-
-
-def test_a_get_reads_outside_a_transaction_block_on_postgresql_only(app, make_org):
-    make_org("Autocommit Clinic")
-    db.session.commit()
-    begin_read_request()
-    assert db.session.execute(select(Organization.name)).scalars().all() == ["Autocommit Clinic"]
-    connection = db.session.connection()
-    assert bool(connection.get_execution_options().get(READ_REQUEST)) is _postgresql()
-    if _postgresql():
-        assert connection.connection.dbapi_connection.autocommit is True
-        assert not _in_block(db.session)  # no BEGIN was sent for the read
-    assert end_read_only_transaction() is _postgresql()
-    db.session.close()
-    with db.engine.connect() as again:  # the pooled connection is back to transactions
-        assert again.get_execution_options().get(READ_REQUEST) is None
-        if _postgresql():
-            assert again.connection.dbapi_connection.autocommit is False
-    begin_read_request()
-    assert db.session().in_transaction() is _postgresql()
-    db.session.execute(select(Organization.id)).all()
-    begin_read_request()  # a call within the transaction changes nothing
-    assert bool(db.session.connection().get_execution_options().get(READ_REQUEST)) is \
-        _postgresql()
-    db.session.rollback()
-
-
-def test_what_a_get_writes_commits_or_rolls_back_as_one(app, make_org):
-    sector_id = make_org("Sector Clinic").sector_id
-    db.session.commit()
-
-    def written() -> list[str]:
-        with db.engine.connect() as elsewhere:  # what another connection sees committed
-            return sorted(elsewhere.execute(select(Organization.name).where(
-                Organization.name.like("Written %"))).scalars())
-
-    for ending, expected in ((db.session.rollback, []),
-                             (db.session.commit, ["Written 1", "Written 2"])):
-        begin_read_request()
-        db.session.execute(select(Organization.id)).all()
-        db.session.add(Organization(name="Written 1", name_key="written 1", sector_id=sector_id))
-        db.session.flush()
-        if _postgresql():
-            assert _in_block(db.session)  # the write opened a transaction block first
-        db.session.add(Organization(name="Written 2", name_key="written 2", sector_id=sector_id))
-        db.session.flush()
-        assert written() == []  # nothing is seen elsewhere before the end
-        assert end_read_only_transaction() is False
-        ending()
-        assert written() == expected
-    begin_read_request()  # a savepoint inside a GET: within the transaction block it opens
-    with db.session.begin_nested():
-        db.session.add(Organization(name="Written 3", name_key="written 3", sector_id=sector_id))
-    db.session.rollback()
-    assert written() == ["Written 1", "Written 2"]
 
 
 def test_a_savepoint_before_any_write_rolls_back_with_its_transaction(app, make_org):
