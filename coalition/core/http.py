@@ -82,13 +82,17 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.teardown_request
     def _end_transaction(exc):
+        # a transaction still open here has read only, or failed: a POST's is what it read after
+        # its commit (the saved record reloaded for the message and the redirect), and ending
+        # that with ROLLBACK made the driver forget its prepared statements (one write in ten
+        # made every query of the next requests parsed and planned again)
         if exc is not None:
             db.session.rollback()
-        elif request.method in ("GET", "HEAD"):
-            try:
-                end_read_only_transaction()
-            except SQLAlchemyError:  # the page was answered; its reads need no saving
-                db.session.rollback()
+            return
+        try:
+            end_read_only_transaction()
+        except SQLAlchemyError:  # the page was answered; its reads need no saving
+            db.session.rollback()
 
 
 def register_error_pages(app: Flask) -> None:

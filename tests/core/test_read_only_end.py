@@ -50,6 +50,42 @@ def test_a_pending_change_or_a_textual_write_is_left_to_the_rollback(app, make_o
     assert db.session.get(Organization, org.id).notes != "typed"
 
 
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_a_request_that_read_after_its_commit_ends_with_commit(app, make_org, method):
+    """A POST reads the saved record again after its commit (for the message and the
+    redirect): that transaction only read, and ends with COMMIT on PostgreSQL, as a GET's
+    does, so the driver keeps its prepared statements. One that wrote is rolled back."""
+    from sqlalchemy import event
+
+    org = make_org("Saved Clinic")
+    db.session.commit()
+    ended: list[str] = []
+    listeners = {name: (lambda conn, name=name: ended.append(name))
+                 for name in ("commit", "rollback")}
+    for name, listener in listeners.items():
+        event.listen(db.engine, name, listener)
+    try:
+        with app.test_request_context("/", method=method):
+            org.notes = "saved"
+            db.session.commit()
+            assert db.session.get(Organization, org.id).notes == "saved"  # read after it
+            ended.clear()
+            app.do_teardown_request(None)
+            assert ended == (["commit"] if _postgresql() else [])
+        with app.test_request_context("/", method=method):
+            db.session.execute(select(Organization.id)).all()
+            db.session.execute(text("UPDATE organizations SET notes = 'typed' WHERE id = :id"),
+                               {"id": org.id})
+            ended.clear()
+            app.do_teardown_request(None)
+            assert "commit" not in ended
+    finally:
+        for name, listener in listeners.items():
+            event.remove(db.engine, name, listener)
+    db.session.rollback()
+    assert db.session.get(Organization, org.id).notes == "saved"
+
+
 def test_a_savepoint_before_any_write_rolls_back_with_its_transaction(app, make_org):
     """A record flushed under a savepoint as a transaction's first write (a case and its code)
     is undone when the transaction then fails: on SQLite too, where the driver opened no
