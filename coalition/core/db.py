@@ -82,6 +82,13 @@ def _json_rows_elsewhere(element, compiler, **kw):
     raise CompileError("json_rows is written for PostgreSQL and SQLite")
 
 
+def json_datetime(text: str) -> datetime:
+    """A :class:`UTCDateTime` value as :class:`json_rows` gives it, aware and in UTC: PostgreSQL
+    writes it with the session's offset, SQLite as the stored UTC text without one."""
+    value = datetime.fromisoformat(text)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def utcnow() -> datetime:
     """Timezone-aware current time in UTC (stored as UTC by every ``*_at`` column)."""
     return datetime.now(UTC)

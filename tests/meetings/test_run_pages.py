@@ -146,3 +146,73 @@ def test_the_run_screen_query_count_does_not_grow_with_the_items(client, login, 
     for _ in range(6):
         make_agenda_item(hub["meeting"])
     assert _queries(client, url) == few
+
+
+def _record(item, users, make_action_item, make_person, make_org, n: int) -> None:
+    """``n`` minutes versions, decisions and action items on ``item``, each by another user."""
+    from coalition.meetings.models import Decision, MinutesRevision
+
+    for k in range(n):
+        db.session.add(MinutesRevision(agenda_item=item, text=f"Version {k} of {item.title}",
+                                       user=users[k % len(users)]))
+        db.session.add(Decision(meeting_id=item.meeting_id, agenda_item=item,
+                                text=f"Decision {k} on {item.title}",
+                                created_by=users[k % len(users)]))
+        make_action_item(item.meeting, make_person(f"Owner {k} of {item.title}"),
+                         agenda_item=item, organization=make_org(), title=f"Action {k}")
+    db.session.commit()
+
+
+def test_every_item_in_full_lists_its_records_in_the_same_queries_however_many(
+        client, login, hub, make_agenda_item, make_user, make_action_item, make_person,
+        make_org):
+    login(hub["coordinator"])
+    url = fill("/meetings/{m}/run?all=1", hub)
+    second = make_agenda_item(hub["meeting"], title="Second item")
+    users = [make_user("coordinator", name=f"Recorder {k}") for k in range(4)]
+    _record(hub["item"], users, make_action_item, make_person, make_org, 1)
+    few = _queries(client, url)
+    _record(second, users, make_action_item, make_person, make_org, 4)
+    third = make_agenda_item(hub["meeting"], title="Third item")
+    _record(third, users, make_action_item, make_person, make_org, 3)
+    assert _queries(client, url) == few
+    page = client.get(url).get_data(as_text=True)
+    # each item lists its own decisions, in the order recorded, with who recorded them
+    decisions = [page.index(f"Decision {k} on Second item") for k in range(4)]
+    assert decisions == sorted(decisions)
+    assert page.index("Decision 3 on Second item") < page.index("Decision 0 on Third item")
+    assert "Decision 3 on Third item" not in page
+    assert page.count("Recorder 3") == 2  # the fourth version and decision of the second item
+    assert "Minutes history (4 saves)" in page and "Minutes history (3 saves)" in page
+    assert "Owner 3 of Second item" in page
+
+
+def test_the_times_of_minutes_and_decisions_are_shown_in_the_coalitions_zone(
+        app, client, login, hub, make_user):
+    from datetime import UTC, datetime
+
+    from coalition.core.localtime import format_local
+    from coalition.meetings.models import Decision, MinutesRevision
+
+    login(hub["coordinator"])
+    saved = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    decided = datetime(2026, 7, 4, 2, 5, tzinfo=UTC)
+    db.session.add(MinutesRevision(agenda_item=hub["item"], text="Typed", created_at=saved))
+    db.session.add(Decision(meeting_id=hub["meeting"].id, agenda_item=hub["item"],
+                            text="Agreed", created_at=decided))
+    db.session.commit()
+    page = client.get(fill("/meetings/{m}/run", hub)).get_data(as_text=True)
+    with app.test_request_context():
+        assert f"<td>{format_local(saved)}</td><td>Unknown</td>" in page
+        assert f"(Unknown, {format_local(decided)})" in page
+
+
+def test_the_items_out_of_focus_count_their_decisions_and_action_items(
+        client, login, hub, make_agenda_item, make_user, make_action_item, make_person,
+        make_org):
+    login(hub["coordinator"])
+    second = make_agenda_item(hub["meeting"], title="Second item")
+    _record(second, [make_user("coordinator")], make_action_item, make_person, make_org, 3)
+    page = client.get(fill("/meetings/{m}/run?item={i}", hub)).get_data(as_text=True)
+    assert "minutes: no · 3 decisions · 3 action items" in page
+    assert "Decision 0 on Second item" not in page  # listed only when the item is in focus

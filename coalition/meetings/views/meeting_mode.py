@@ -36,9 +36,8 @@ def meeting_mode(items: list[AgendaItem], wanted, *, show_all: bool = False) -> 
                        full=[focus])
 
 
-def item_state(item: AgendaItem, action_count: int) -> str:
+def item_state(item: AgendaItem, action_count: int, decisions: int) -> str:
     """The one line shown for an item not in focus: minutes, decisions, action items."""
-    decisions = len(item.decisions)
     return " · ".join([
         "minutes: yes" if item.minutes else "minutes: no",
         f"{decisions} decision{'' if decisions == 1 else 's'}",

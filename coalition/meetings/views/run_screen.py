@@ -117,7 +117,7 @@ def render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
     in_full = [item for item in mode.full if not item.is_section]
     if only_item is not None and all(item.id != only_item for item in in_full):
         in_full += [item for item in shown.items if item.id == only_item]
-    action_items = run.item_action_items(meeting, in_full)
+    records = run.item_records(meeting, in_full)
     case_count = sum(1 for item in shown.items if item.item_type == "case")
     if case_count:  # a form sent back with errors was rolled back first: only the read is saved
         web.perform(lambda: run.log_case_items_shown(viewer, meeting, case_count))
@@ -125,13 +125,13 @@ def render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
         item = next(i for i in shown.items if i.id == only_item)
         return render_template(
             "meetings/_run_item.html", meeting=meeting, item=item, forms=forms,
-            action_items=action_items, conflict=conflict, message=message,
+            records=records, conflict=conflict, message=message,
             mode=mode, member_forms=member_forms), status
     return render_template(
         "meetings/run.html", meeting=meeting, items=shown.items, mode=mode, item_state=item_state,
         planned_total=sum(i.planned_minutes for i in shown.items),
-        hidden_case_items=shown.hidden_case_items, action_items=action_items,
-        action_counts=shown.action_counts,
+        hidden_case_items=shown.hidden_case_items, records=records,
+        action_counts=shown.action_counts, decision_counts=shown.decision_counts,
         manage=manage, editable=editable, forms=forms, conflict=conflict, error=error,
         member_forms=member_forms, timers=any_timed(shown.items),
         needs_attestation=(meeting.table.reviews_cases
