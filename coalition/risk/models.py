@@ -94,8 +94,8 @@ class RiskSituation(db.Model):
                         "AND gender = '' AND language = '' AND summary = '' "
                         "AND protective_factors = '' AND consent_status IS NULL)",
                         name="rejected_is_minimal"),
-        Index("ix_risk_situations_table_id_status", "table_id", "status"),
-        # Holds what the board counts its sections by, so counting reads the index alone.
+        # Holds what the board counts its sections by, so counting reads the index alone; it
+        # also serves every lookup by table, or by table and status.
         Index("ix_risk_situations_board", "table_id", "status", "first_contact_at",
               "concluded_on"),
         # In the board's order of a section (those presented longest ago first), so a section's
