@@ -101,8 +101,8 @@ class RunItems:
 def run_items(meeting: Meeting, *, show_case_items: bool) -> RunItems:
     """The meeting's items in order, with the number of decisions and action items made from
     each, in one query. Case items are left out unless ``show_case_items`` (the caller passes
-    ``can_see_case_items(user, meeting)``). What an item shown in full lists (its minutes history
-    and decisions) is read by :func:`item_records` for those items only."""
+    ``can_see_case_items(user, meeting)``). What an item shown in full lists (its minutes
+    history, decisions and action items) is read by :func:`item_records` for those items only."""
     from coalition.actions.models import ActionItem
 
     made = (select(func.count(ActionItem.id))
