@@ -30,6 +30,7 @@ from coalition.meetings.permissions import (
     can_see_case_items,
     has_attested,
 )
+from coalition.meetings.services import run_reads
 from coalition.meetings.services import running as run
 from coalition.meetings.subjects import any_timed
 from coalition.meetings.views.agenda import agenda_item, managed_meeting, visible_meeting
@@ -95,7 +96,7 @@ def render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
     With ``only_item``, just that item's card (the partial that htmx swaps in place)."""
     viewer = web.actor()
     show_case = can_see_case_items(viewer, meeting)
-    shown = run.run_items(meeting, show_case_items=show_case)
+    shown = run_reads.run_items(meeting, show_case_items=show_case)
     manage = can_manage_meeting(viewer, meeting)
     editable = manage and meeting.minutes_editable
     bound = bound or {}
@@ -117,7 +118,7 @@ def render_run(meeting: Meeting, *, bound: dict | None = None, conflict=None,
     in_full = [item for item in mode.full if not item.is_section]
     if only_item is not None and all(item.id != only_item for item in in_full):
         in_full += [item for item in shown.items if item.id == only_item]
-    records = run.item_records(meeting, in_full)
+    records = run_reads.item_records(meeting, in_full)
     case_count = sum(1 for item in shown.items if item.item_type == "case")
     if case_count:  # a form sent back with errors was rolled back first: only the read is saved
         web.perform(lambda: run.log_case_items_shown(viewer, meeting, case_count))
