@@ -188,7 +188,7 @@ def test_every_item_in_full_lists_its_records_in_the_same_queries_however_many(
 
 
 def test_the_times_of_minutes_and_decisions_are_shown_in_the_coalitions_zone(
-        app, client, login, hub, make_user):
+        app, client, login, hub):
     from datetime import UTC, datetime
 
     from coalition.core.localtime import format_local
