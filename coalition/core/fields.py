@@ -7,7 +7,6 @@ text field it has, so no form can let a NUL or a direction override through.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 import wtforms
@@ -21,6 +20,7 @@ from wtforms.widgets import Select as SelectWidget
 from wtforms.widgets.core import clean_key
 
 from coalition.core import text
+from coalition.core.choices import plain_options
 from coalition.core.db import valid_id
 
 DATE_MESSAGE = "Enter a real date, like 2025-03-31."
@@ -78,7 +78,7 @@ def _fast_textarea(widget, field, kwargs: dict) -> Markup:
 def _fast_select(widget, field, kwargs: dict, options: str | None = None) -> Markup:
     """``Select.__call__`` for a single choice without option groups, each plain option
     written in one step (``OptionsSelect.render_option``); ``options`` when already written
-    (by :func:`_plain_options`)."""
+    (by :func:`plain_options`)."""
     kwargs.setdefault("id", field.id)
     validation_attributes(widget, field, kwargs, call=False)
     kwargs["name"] = field.name
@@ -86,46 +86,6 @@ def _fast_select(widget, field, kwargs: dict, options: str | None = None) -> Mar
         render = OptionsSelect.render_option
         options = "".join(render(choice) for choice in field._iter_choices_normalized())
     return Markup(f"<select {html_attributes(kwargs)}>{options}</select>")  # noqa: S704
-
-
-_special = re.compile("[&<>\"']").search  # a plain str without these needs no escaping
-
-
-def _plain_options(field) -> str | None:
-    """The options of a select whose choices are a list of plain options (``SelectChoice``
-    without attributes or group, ``(value, label)`` pairs or strings), written straight from
-    its choices as ``iter_choices`` and ``render_option`` would write them (an option is
-    selected when ``coerce(value) == data``); None for any other kind of choices."""
-    kind = type(field)
-    if (kind.iter_choices is not wtforms.SelectField.iter_choices
-            or kind._choices_from_input is not wtforms.SelectField._choices_from_input):
-        return None
-    choices = field.choices
-    if not isinstance(choices, (list, tuple)):
-        return None
-    coerce, data, written = field.coerce, field.data, []
-    for choice in choices:
-        kind = type(choice)
-        if kind is SelectChoice:
-            if choice.render_kw or choice.optgroup is not None:
-                return None
-            value, label = choice.value, choice.label
-        elif kind is tuple and len(choice) == 2:
-            value, label = choice
-            if label is None:
-                label = value
-        elif kind is str:
-            value = label = choice
-        else:
-            return None
-        shown = str(value) if isinstance(value, bool) else value
-        label = label or value
-        written.append(
-            f'<option{" selected" if coerce(value) == data else ""} value="'
-            f'{shown if type(shown) is str and _special(shown) is None else escape(shown)}">'
-            f'{label if type(label) is str and _special(label) is None else escape(label)}'
-            '</option>')
-    return "".join(written)
 
 
 def _fast_renderer(widget):
@@ -152,7 +112,7 @@ class Form(FlaskForm):
                 render_kw = dict(other, **render_kw)
             fast = _fast_renderer(field.widget)
             if fast is _fast_select and "name" not in render_kw:
-                options = _plain_options(field)
+                options = plain_options(field)
                 if options is not None:
                     return _fast_select(field.widget, field, dict(render_kw), options)
             if fast is None or "name" in render_kw or (
@@ -190,7 +150,7 @@ class OptionsSelect(SelectWidget):
     def __call__(self, field, **kwargs):
         if self.multiple or "name" in kwargs:
             return super().__call__(field, **kwargs)
-        options = _plain_options(field)
+        options = plain_options(field)
         if options is None and field.has_groups():
             return super().__call__(field, **kwargs)
         return _fast_select(self, field, kwargs, options)
@@ -206,9 +166,24 @@ class OptionsSelect(SelectWidget):
 
 
 class SelectField(wtforms.SelectField):
-    """A select rendered by :class:`OptionsSelect`."""
+    """A select rendered by :class:`OptionsSelect`; kept choices (:class:`KeptChoices`) are
+    checked against what is kept rather than option by option."""
 
     widget = OptionsSelect()
+
+    def pre_validate(self, form):
+        choices = self.choices
+        source = getattr(choices, "kept_source", None)
+        if (source is not None and not self.process_errors and self.validate_choice
+                and type(self)._iter_choices_normalized
+                is wtforms.SelectField._iter_choices_normalized and source.holds(choices)):
+            offered = source.offers(self.coerce, self.data)
+            if offered is not None:
+                if not offered:
+                    raise ValidationError(self.invalid_choice_message
+                                          or self.gettext("Not a valid choice."))
+                return
+        super().pre_validate(form)
 
 
 def options(pairs, *, blank: str | None = None) -> list[SelectChoice]:

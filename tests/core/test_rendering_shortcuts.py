@@ -122,3 +122,41 @@ def test_row_links_are_the_links_url_for_builds(app, endpoint, key, values):
         links = RowLinks(endpoint, key, **values)
         for record_id in (1, 9, 10, 12345, 2**31 - 1):
             assert links(record_id) == url_for(endpoint, **values, **{key: record_id})
+
+
+@pytest.mark.parametrize("sent", ["", "7", "8", "9", "10", "007", "x", "a", "<b>", "z", None])
+def test_kept_choices_are_written_as_the_wtforms_select(app, sent):
+    """Choices kept between requests are written once and then only marked, and checked
+    against what is kept: the same markup as wtforms' own select and the same errors as plain
+    choices, whatever is chosen, in request after request, and once a request's copy is
+    changed."""
+    from coalition.core.choices import KeptChoices
+    from coalition.core.fields import SelectField, choice
+
+    class Pick(Form):
+        organization = choice("Organization", "an organization")
+        kind = SelectField("Kind", choices=[])
+
+    kept = KeptChoices([SelectChoice("", "Any"), SelectChoice("7", HOSTILE),
+                        SelectChoice("8", "Eight"), SelectChoice("9", "Eight")])
+    kept_kinds = KeptChoices([("a", "A"), ("<b>", None), "c"])
+    with app.test_request_context("/"):
+        for changed in (False, False, True):
+            form, plain = (Pick(formdata=MultiDict({} if sent is None else
+                                                   {"organization": sent, "kind": sent}),
+                                meta={"csrf": False}) for _ in range(2))
+            form.organization.choices = kept.choices_list()
+            form.kind.choices = kept_kinds.choices_list()
+            if changed:
+                form.organization.choices.append(SelectChoice("10", "Ten"))
+                form.kind.choices[0] = ("z", "Z")
+            plain.organization.choices = list(form.organization.choices)
+            plain.kind.choices = list(form.kind.choices)
+            assert form.validate() == plain.validate()
+            assert form.errors == plain.errors
+            for field in (form.organization, form.kind):
+                for keywords in KEYWORDS:
+                    expected = Select.__call__(field.widget, field, **keywords)
+                    assert str(field(**keywords)) == str(expected), (field.name, keywords)
+    assert len(kept._written) == 1 and len(kept_kinds._written) == 1  # written once, kept
+
