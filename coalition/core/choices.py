@@ -77,12 +77,13 @@ class ChoiceList(list):
 
 class KeptChoices:
     """Select choices kept between requests (``core.kept``: roster names, vocabularies), each
-    option written once per ``coerce``: a request then only marks the selected option (the
-    people filter's organizations are some 150 options, the action items' hundreds).
+    option written once per ``coerce``: a request then only marks the selected option, and
+    ``SelectField.pre_validate`` looks the chosen value up (the people filter's organizations
+    are some 150 options).
 
-    :meth:`choices` gives each request a list of its own; while that list holds the very same
-    choices, the select is written from what is kept, with the markup ``plain_options`` writes
-    (a test compares them); once changed, it is written afresh."""
+    :meth:`choices_list` gives each request a list of its own; while that list holds the very
+    same choices, the select is written from what is kept, with the markup ``plain_options``
+    writes (a test compares them); once changed, it is written afresh."""
 
     def __init__(self, choices):
         self.choices = tuple(choices)
