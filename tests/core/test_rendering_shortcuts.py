@@ -159,4 +159,3 @@ def test_kept_choices_are_written_as_the_wtforms_select(app, sent):
                     expected = Select.__call__(field.widget, field, **keywords)
                     assert str(field(**keywords)) == str(expected), (field.name, keywords)
     assert len(kept._written) == 1 and len(kept_kinds._written) == 1  # written once, kept
-
