@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time
 from math import ceil
 
 from flask import Response, abort, current_app, flash, request
@@ -22,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
-from coalition.core.concurrency import EditConflict
+from coalition.core.concurrency import EditConflict, conflict_rows, saved_values
 from coalition.core.db import db
 from coalition.core.errors import ServiceError, apply_to_form
 
@@ -217,18 +216,29 @@ class CountedWithRowsPagination(SelectPagination):
 
 
 class RowPagination(SelectPagination):
-    """A page of a statement of columns (not DISTINCT): its items are the rows, and the rows
-    are counted by their first column alone (the others may be costly subqueries)."""
+    """A page of a statement of columns (not DISTINCT): its items are the rows, which carry the
+    count of all rows (``list_count``, a scalar subquery over the first column alone, which the
+    database runs once): one round trip; a page past the end (no rows) counts apart."""
 
-    def _query_items(self) -> list:
-        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(stmt).all())
+    _counted: int | None = None
 
-    def _query_count(self) -> int:
+    def _count(self):
         stmt = self._query_args["select"]
         rows = stmt.with_only_columns(stmt.selected_columns[0]).order_by(None).subquery()
-        return self._query_args["session"].execute(
-            select(func.count()).select_from(rows)).scalar()
+        return select(func.count()).select_from(rows)
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"].add_columns(
+            self._count().scalar_subquery().label("list_count"))
+        rows = self._query_args["session"].execute(
+            stmt.limit(self.per_page).offset(self._query_offset)).all()
+        self._counted = rows[0].list_count if rows else None
+        return rows
+
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        return self._query_args["session"].execute(self._count()).scalar()
 
 
 def _one_page(stmt, number: int, size: int, count_up_to: int | None,
@@ -355,42 +365,3 @@ def download(body: str | bytes, filename: str, mimetype: str, *, inline: bool = 
     response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return no_store(response)
-
-
-# --- the conflict page --------------------------------------------------------------------------
-
-SKIPPED_FIELDS = ("HiddenField", "CSRFTokenField", "SubmitField")
-
-
-def _shown(field, value) -> str:
-    if value in (None, ""):
-        return "—"
-    if field.type == "BooleanField":
-        return "Yes" if value else "No"
-    if isinstance(value, date | time):
-        return value.isoformat()
-    choices = getattr(field, "choices", None)
-    if choices:
-        labels = {str(getattr(c, "value", c[0] if isinstance(c, tuple) else c)):
-                  str(getattr(c, "label", c[1] if isinstance(c, tuple) else c)) for c in choices}
-        return labels.get(str(value), str(value))
-    return str(value)
-
-
-def conflict_rows(form, saved: dict) -> list[dict]:
-    """For the conflict page: each field of ``form`` found in ``saved`` (what is stored now),
-    with the saved value, what was typed, and whether they differ."""
-    rows = []
-    for field in form:
-        if field.type in SKIPPED_FIELDS or field.name not in saved:
-            continue
-        theirs, yours = _shown(field, saved[field.name]), _shown(field, field.data)
-        rows.append({"label": field.label.text, "saved": theirs, "yours": yours,
-                     "differs": theirs != yours})
-    return rows
-
-
-def saved_values(form, obj) -> dict:
-    """``{field name: value}`` of the attributes of ``obj`` that ``form`` edits."""
-    return {field.name: getattr(obj, field.name) for field in form
-            if field.type not in SKIPPED_FIELDS and hasattr(obj, field.name)}

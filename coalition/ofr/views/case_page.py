@@ -1,5 +1,6 @@
-"""A page of the deaths list whose rows carry their own count: one query where
-:func:`core.web.paginate` (``rows=True``) makes two."""
+"""A page of the deaths list whose rows carry their own count (``listed``, which
+``ofr.services.row_query`` builds into the statement), the paged statement kept between
+requests: :func:`core.web.paginate` (``rows=True``) adds its count to each request's statement."""
 
 from __future__ import annotations
 

@@ -17,11 +17,9 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_wtf.csrf import generate_csrf as csrf_token
 from itsdangerous import BadData, URLSafeSerializer
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
 
 from coalition.core import web
 from coalition.core.links import RowLinks
-from coalition.extensions import db
 from coalition.risk import services as risk
 from coalition.risk.forms_import import (
     DismissForm,
@@ -204,50 +202,13 @@ class OpenReferralActions:
             if errors else ""))
 
 
-class CountedRowPagination(web.RowPagination):
-    """``web.RowPagination`` whose page's rows carry the list's count (a scalar subquery, which
-    the database runs once, from the index, whatever the page): one round trip instead of two.
-    A page with no rows (past the end) counts apart, as ``RowPagination`` does."""
-
-    _counted: int | None = None
-
-    def _query_items(self) -> list:
-        stmt = self._query_args["select"]
-        counted = select(func.count()).select_from(
-            stmt.with_only_columns(stmt.selected_columns[0]).order_by(None).subquery())
-        rows = self._query_args["session"].execute(
-            stmt.add_columns(counted.scalar_subquery().label("list_count"))
-            .limit(self.per_page).offset(self._query_offset)).all()
-        if rows:
-            self._counted = rows[0].list_count
-        return rows
-
-    def _query_count(self) -> int:
-        return self._counted if self._counted is not None else super()._query_count()
-
-
-def _paginate_counted(stmt) -> CountedRowPagination:
-    """One page of the statement of rows ``stmt``, counted with its rows; a page past the end
-    shows the last page (as ``web.paginate(stmt, rows=True)``)."""
-    size = current_app.config["PAGE_SIZE"]
-
-    def page_at(number: int) -> CountedRowPagination:
-        return CountedRowPagination(select=stmt, session=db.session, page=number, per_page=size,
-                                    max_per_page=size, error_out=False)
-
-    number = web.page_number()
-    page = page_at(number)
-    if number > 1 and not page.items and page.pages:
-        page = page_at(page.pages)
-    return page
-
-
 def _render_list(table, *, dismiss_forms: dict | None = None, errors: list[str] | None = None,
                  status: int = 200):
     viewer = web.actor()
     filters = ReferralFilterForm(formdata=request.args)
     valid = filters.validate()
-    page = _paginate_counted(risk.referral_query(table, filters.status.data if valid else "all"))
+    page = web.paginate(risk.referral_query(table, filters.status.data if valid else "all"),
+                        rows=True)
     may_manage = can_manage_table(viewer, table)
     open_actions = OpenReferralActions(table, dismiss_forms or {}) if may_manage else None
     body = render_template(
