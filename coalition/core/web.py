@@ -262,7 +262,8 @@ def paginate(stmt, *, per_page: int | None = None, count_up_to: int | None = Non
     """One page of ``stmt``; a page past the end shows the last page.
 
     With ``rows`` the page's items are the statement's rows (a statement of the columns a list
-    shows), else its first column (ORM objects).
+    shows), counted in the same query (see :class:`RowPagination`), else its first column (ORM
+    objects).
 
     With ``count_up_to`` the rows are counted only that far (see :class:`BoundedPagination`):
     for lists over tables that grow without end, like the audit log. With ``count_with_rows``
