@@ -14,8 +14,9 @@ from functools import cache
 from typing import NamedTuple
 
 from flask import g, has_request_context
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm import make_transient_to_detached, selectinload
+from sqlalchemy.orm.util import identity_key
 
 from coalition.core.db import db, valid_id
 from coalition.core.errors import ServiceError
@@ -61,18 +62,45 @@ def _read_seat(person_id: int, table_id: int) -> Seat | None:
 def table_with_seat(user, table_id: int) -> CoalitionTable | None:
     """The table ``table_id`` (None if there is none) read with the user's seat at it in one
     query: :func:`seat_of` then answers from the request's cache, and ``session.get`` of the
-    table from the session."""
+    table from the session.
+
+    In a request both are kept until the data changes (core.kept): the table as a detached
+    copy of its columns, put into the session without a query (``merge(load=False)``), so a
+    table page that reads nothing else of the table makes no query for it."""
     person_id = person_id_of(user)
     if person_id is None:
         return db.session.get(CoalitionTable, table_id)
+    if has_request_context():
+        found = kept("table_with_seat", (person_id, table_id),
+                     lambda: _read_table_with_seat(person_id, table_id, copy=True))
+    else:
+        found = _read_table_with_seat(person_id, table_id, copy=False)
+    if found is None:
+        return None
+    table, seat = found
+    _request_cache("_seats")[(person_id, table.id)] = seat
+    present = db.session.identity_map.get(identity_key(CoalitionTable, table.id))
+    if present is not None:
+        return present
+    return db.session.merge(table, load=False)
+
+
+def _read_table_with_seat(person_id: int, table_id: int, *, copy: bool):
+    """``(table, seat)``, the table a detached copy of its columns with ``copy``; or None."""
     row = db.session.execute(_table_with_seat_statement(),
                              {"table_id": table_id, "person_id": person_id}).first()
     if row is None:
         return None
     table, role, organization_id = row
-    _request_cache("_seats")[(person_id, table.id)] = (
-        Seat(role, organization_id) if role is not None else None)
-    return table
+    seat = Seat(role, organization_id) if role is not None else None
+    if copy:
+        table = CoalitionTable(**{column.key: getattr(table, column.key)
+                                  for column in _TABLE_COLUMNS})
+        make_transient_to_detached(table)
+    return table, seat
+
+
+_TABLE_COLUMNS = tuple(inspect(CoalitionTable).column_attrs)
 
 
 @cache
