@@ -175,6 +175,17 @@ def _forget_writes(conn):
         conn.info.pop("wrote", None)
 
 
+def read_rows(statement, params: dict | None = None):
+    """The result of a statement of columns (no ORM objects to build), executed on the
+    session's connection in its transaction: the ORM's own work around a statement (about
+    0.2 ms of CPU on a list's query) is left out. Changes still pending are flushed first, as
+    the session's autoflush would."""
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection().execute(statement, params or {})
+
+
 def end_read_only_transaction() -> bool:
     """End a transaction that only read with COMMIT rather than ROLLBACK (PostgreSQL only);
     True if it did.

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from math import ceil
 
 from flask import Response, abort, current_app, flash, request
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import bindparam, case, func, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from coalition.core.concurrency import EditConflict, conflict_rows, saved_values
-from coalition.core.db import db
+from coalition.core.db import db, read_rows
 from coalition.core.errors import ServiceError, apply_to_form
 
 SIMULTANEOUS_MESSAGE = ("Someone saved a conflicting change at the same moment, so nothing of "
@@ -218,38 +219,67 @@ class CountedWithRowsPagination(SelectPagination):
 class RowPagination(SelectPagination):
     """A page of a statement of columns (not DISTINCT): its items are the rows, which carry the
     count of all rows (``list_count``, a scalar subquery over the first column alone, which the
-    database runs once): one round trip; a page past the end (no rows) counts apart."""
+    database runs once): one round trip; a page past the end (no rows) counts apart.
+
+    Given ``params``, the statement is one built once whose values are parameters: the page's
+    statement is then built once too (:func:`_row_page`), and run with ``params`` on the
+    connection (``db.read_rows``)."""
 
     _counted: int | None = None
 
     def _count(self):
-        stmt = self._query_args["select"]
-        rows = stmt.with_only_columns(stmt.selected_columns[0]).order_by(None).subquery()
-        return select(func.count()).select_from(rows)
+        return _row_count(self._query_args["select"])
 
     def _query_items(self) -> list:
-        stmt = self._query_args["select"].add_columns(
-            self._count().scalar_subquery().label("list_count"))
-        rows = self._query_args["session"].execute(
-            stmt.limit(self.per_page).offset(self._query_offset)).all()
+        params = self._query_args.get("params")
+        if params is not None:
+            rows = read_rows(_row_page(self._query_args["select"]), {
+                **params, "page_limit": self.per_page, "page_offset": self._query_offset}).all()
+        else:
+            stmt = self._query_args["select"].add_columns(
+                self._count().scalar_subquery().label("list_count"))
+            rows = self._query_args["session"].execute(
+                stmt.limit(self.per_page).offset(self._query_offset)).all()
         self._counted = rows[0].list_count if rows else None
         return rows
 
     def _query_count(self) -> int:
         if self._counted is not None:
             return self._counted
+        params = self._query_args.get("params")
+        if params is not None:
+            return read_rows(_kept_row_count(self._query_args["select"]), params).scalar()
         return self._query_args["session"].execute(self._count()).scalar()
 
 
+def _row_count(stmt):
+    """The count of ``stmt``'s rows, over its first column alone."""
+    rows = stmt.with_only_columns(stmt.selected_columns[0]).order_by(None).subquery()
+    return select(func.count()).select_from(rows)
+
+
+_kept_row_count = lru_cache(maxsize=64)(_row_count)  # for a statement built once
+
+
+@lru_cache(maxsize=64)
+def _row_page(stmt):
+    """A page of ``stmt`` (a statement built once) with its count as ``list_count``, the page's
+    size and start as the parameters ``page_limit`` and ``page_offset``: built once, so
+    SQLAlchemy finds its compiled form without walking it for its key again."""
+    return (stmt.add_columns(_kept_row_count(stmt).scalar_subquery().label("list_count"))
+            .limit(bindparam("page_limit")).offset(bindparam("page_offset")))
+
+
 def _one_page(stmt, number: int, size: int, count_up_to: int | None,
-              count_with_rows: bool | Callable = False, rows: bool = False):
+              count_with_rows: bool | Callable = False, rows: bool = False,
+              params: dict | None = None):
     if count_with_rows:
         return CountedWithRowsPagination(
             select=stmt, session=db.session, page=number, per_page=size, max_per_page=size,
             error_out=False, make=count_with_rows if callable(count_with_rows) else None)
     if rows:
         return RowPagination(select=stmt, session=db.session, page=number, per_page=size,
-                             max_per_page=size, error_out=False)
+                             max_per_page=size, error_out=False, params=params)
     if count_up_to is None:
         return db.paginate(stmt, page=number, per_page=size, max_per_page=size,
                            error_out=False)
@@ -258,12 +288,13 @@ def _one_page(stmt, number: int, size: int, count_up_to: int | None,
 
 
 def paginate(stmt, *, per_page: int | None = None, count_up_to: int | None = None,
-             count_with_rows: bool | Callable = False, rows: bool = False):
+             count_with_rows: bool | Callable = False, rows: bool = False,
+             params: dict | None = None):
     """One page of ``stmt``; a page past the end shows the last page.
 
     With ``rows`` the page's items are the statement's rows (a statement of the columns a list
-    shows), counted in the same query (see :class:`RowPagination`), else its first column (ORM
-    objects).
+    shows), counted in the same query (see :class:`RowPagination`; with ``params``, a statement
+    built once and the values of its parameters), else its first column (ORM objects).
 
     With ``count_up_to`` the rows are counted only that far (see :class:`BoundedPagination`):
     for lists over tables that grow without end, like the audit log. With ``count_with_rows``
@@ -272,9 +303,9 @@ def paginate(stmt, *, per_page: int | None = None, count_up_to: int | None = Non
     """
     size = per_page or current_app.config["PAGE_SIZE"]
     number = page_number()
-    page = _one_page(stmt, number, size, count_up_to, count_with_rows, rows)
+    page = _one_page(stmt, number, size, count_up_to, count_with_rows, rows, params)
     if number > 1 and not page.items and page.pages:
-        page = _one_page(stmt, page.pages, size, count_up_to, count_with_rows, rows)
+        page = _one_page(stmt, page.pages, size, count_up_to, count_with_rows, rows, params)
     return page
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 
 from coalition.core.db import end_read_only_transaction
 from coalition.extensions import db
@@ -149,3 +149,20 @@ def test_more_statements_stay_prepared_than_the_drivers_default_hundred(app):
         connection.rollback()
     assert PREPARED_STATEMENTS_KEPT >= 150
     assert kept == 150
+
+
+def test_rows_read_on_the_connection_see_what_is_pending_in_the_session(app, make_org):
+    """``read_rows`` runs a statement of columns on the session's connection: what the session
+    holds unflushed is flushed first, as its autoflush would, and stays uncommitted."""
+    from coalition.core.db import read_rows
+
+    org = make_org("Pending Clinic")
+    names = select(Organization.name).where(Organization.name.like("Pending%"))
+    db.session.add(Organization(name="Pending Too", name_key="pending too",
+                                sector_id=org.sector_id))
+    org.name = "Pending Renamed"
+    assert sorted(read_rows(names).scalars()) == ["Pending Renamed", "Pending Too"]
+    named = select(Organization.name).where(Organization.name == bindparam("name"))
+    assert read_rows(named, {"name": "Pending Too"}).scalars().all() == ["Pending Too"]
+    db.session.rollback()
+    assert sorted(db.session.scalars(names)) == ["Pending Clinic"]

@@ -27,6 +27,7 @@ from coalition.risk.services.imports import (  # noqa: F401
     log_referrals_read,
     parse_incident_csv,
     referral_query,
+    referral_statement,
 )
 from coalition.risk.services.metrics import board_rows, log_board_read, table_metrics  # noqa: F401
 from coalition.risk.services.outreach import record_attempt  # noqa: F401

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from coalition.core import audit
@@ -98,9 +98,8 @@ def dismiss_referral(actor, referral: OutreachReferral, *, reason: str) -> None:
 def referral_query(table, status: str | None = None):
     """The table's referrals, open ones first, newest incident first within each group: the
     columns the list shows, with the code of the situation a converted one became
-    (``situation_code``), in one statement of rows (``web.paginate(..., rows=True)``)."""
-    return _referral_statement(status if status and status != "all" else None).where(
-        OutreachReferral.table_id == table.id)
+    (``situation_code``): :func:`referral_statement` with the table's id given."""
+    return referral_statement(status).params(table_id=table.id)
 
 
 _LIST_COLUMNS = (OutreachReferral.id, OutreachReferral.occurred_at, OutreachReferral.location,
@@ -112,11 +111,13 @@ _LIST_COLUMNS = (OutreachReferral.id, OutreachReferral.occurred_at, OutreachRefe
 
 
 @lru_cache(maxsize=8)
-def _referral_statement(status: str | None):
-    """The constant part of :func:`referral_query`, built once per status filter."""
+def referral_statement(status: str | None = None):
+    """:func:`referral_query` of the table whose id is the parameter ``table_id``, built once
+    per status filter (the list's page: ``web.paginate(..., rows=True, params=...)``)."""
     stmt = select(*_LIST_COLUMNS).outerjoin(
-        RiskSituation, RiskSituation.id == OutreachReferral.situation_id)
-    if status is not None:
+        RiskSituation, RiskSituation.id == OutreachReferral.situation_id).where(
+        OutreachReferral.table_id == bindparam("table_id"))
+    if status and status != "all":
         stmt = stmt.where(OutreachReferral.status == status)
     return stmt.order_by(referral_open_first(), OutreachReferral.occurred_at.desc(),
                          OutreachReferral.id.desc())

@@ -207,8 +207,8 @@ def _render_list(table, *, dismiss_forms: dict | None = None, errors: list[str] 
     viewer = web.actor()
     filters = ReferralFilterForm(formdata=request.args)
     valid = filters.validate()
-    page = web.paginate(risk.referral_query(table, filters.status.data if valid else "all"),
-                        rows=True)
+    page = web.paginate(risk.referral_statement(filters.status.data if valid else "all"),
+                        rows=True, params={"table_id": table.id})
     may_manage = can_manage_table(viewer, table)
     open_actions = OpenReferralActions(table, dismiss_forms or {}) if may_manage else None
     body = render_template(
