@@ -34,7 +34,7 @@ from coalition.actions.permissions import (
 )
 from coalition.actions.sources import source_of
 from coalition.core import web
-from coalition.core.db import db
+from coalition.core.db import db, read_rows
 from coalition.core.fields import options, record_id
 from coalition.core.localtime import local_today
 
@@ -58,7 +58,7 @@ class _MyItemsPage(web.CountedWithRowsPagination):
 
     def _query_items(self) -> list:
         args = self._query_args
-        rows = db.session.execute(actions.my_items_page_statement(
+        rows = read_rows(actions.my_items_page_statement(
             args["person_id"], status=args["status"], per_page=self.per_page,
             offset=self._query_offset)).all()
         if rows:

@@ -18,7 +18,7 @@ from functools import cache
 from sqlalchemy import Integer, bindparam, func, select, union_all
 
 from coalition.core import audit
-from coalition.core.db import utcnow
+from coalition.core.db import read_rows, utcnow
 from coalition.core.localtime import local_today, to_local
 from coalition.core.text import csv_cell
 from coalition.extensions import db
@@ -211,7 +211,7 @@ def board_overview(table: CoalitionTable, *, per_section: int, today: date | Non
     params = {"table_id": table.id, "since": month_start(today), "per_section": per_section}
     counts = dict.fromkeys(BOARD_SECTIONS, 0)
     sections: dict[str, list[BoardRow]] = {key: [] for key in BOARD_SECTIONS}
-    for values in db.session.execute(_overview_statement(), params):
+    for values in read_rows(_overview_statement(), params):
         row = _board_row(values, today, now)
         sections[row.section].append(row)
         counts[row.section] = values.section_count
