@@ -9,7 +9,7 @@ import pytest
 
 from coalition.core.localtime import local_today
 from coalition.extensions import db
-from coalition.roster.models import Agreement
+from coalition.roster.models import Agreement, Organization
 from tests.conftest import counting_queries, sector_id
 
 PAGE_SIZE = 3
@@ -259,7 +259,9 @@ def test_the_people_list_names_each_person_s_organizations(member, make_org, mak
 
 
 def test_the_current_agreements_are_those_of_the_organizations(make_org):
-    from coalition.roster.services import current_agreements
+    """The list reads each organization's current agreement with its row: the one expiring
+    last, as ``Organization.current_agreement`` finds it; none without an agreement."""
+    from coalition.roster.services import agreement_expiry, agreement_states, organization_query
     today = local_today()
     orgs = [make_org() for _ in range(5)]
     expiries = [(), (today - timedelta(days=3),), (today + timedelta(days=10),
@@ -270,14 +272,17 @@ def test_the_current_agreements_are_those_of_the_organizations(make_org):
             db.session.add(Agreement(organization=org, signed_on=today - timedelta(days=900),
                                      expires_on=expires_on))
     db.session.commit()
-    found = current_agreements((org.id for org in orgs), today, 30)
+    rows = db.session.execute(organization_query(status="all").add_columns(
+        agreement_expiry()).where(Organization.id.in_([org.id for org in orgs]))).all()
+    assert sorted(row[0].id for row in rows) == sorted(org.id for org in orgs)
+    found = agreement_states(((org.id, expires_on) for org, expires_on in rows), today, 30)
     for org in orgs:
         db.session.refresh(org)
         current = org.current_agreement
         assert found.get(org.id) == (
             (current.status(today, 30), current.expires_on) if current else None)
     assert {status for status, _ in found.values()} == {"expired", "expiring", "current"}
-    assert current_agreements([], today, 30) == {}
+    assert agreement_states([], today, 30) == {}
 
 
 @pytest.mark.parametrize("choices", [

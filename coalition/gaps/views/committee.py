@@ -141,9 +141,11 @@ def recommendation_list():
     filters = {"status_code": form.status.data or None, "lead_organization_id": form.lead.data,
                "lead_name": form.agency.data or "", "stalled_only": show == "stalled",
                "finished": {"active": False, "finished": True}.get(show)} if valid else {}
-    # the committee's list stays short: its count comes with the page's rows
+    # the committee's list stays short: its count comes with the page's rows, which are kept
+    # until the data changes (recommendations are no case material: every signed-in user sees
+    # them)
     page = web.paginate(gaps.recommendation_rows_query(**filters),
-                        count_with_rows=lambda row: row)
+                        count_with_rows=lambda row: row, keep=True)
     ids = tuple(r.id for r in page.items)
     decide = can_decide(viewer)
     today = local_today()

@@ -112,7 +112,7 @@ def organization_query(*, q: str | None = None, sector_id: int | None = None,
                        table_id: int | None = None, status: str | None = "active",
                        renew_by: date | None = None):
     """Organizations matching the list filters, by name, with their sector loaded (the list
-    shows each one's agreement from :func:`current_agreements`).
+    adds each one's current agreement, :func:`agreement_expiry`).
 
     ``table_id`` must already be a table the viewer may see (the view offers only those);
     ``renew_by`` keeps those whose latest agreement expires on or before that date.
@@ -136,15 +136,20 @@ def organization_query(*, q: str | None = None, sector_id: int | None = None,
     return stmt
 
 
-def current_agreements(org_ids, today: date, warning_days: int) -> dict[int, tuple[str, date]]:
-    """``{organization id: (status, expires_on)}`` of each organization's current agreement
-    (the one expiring last, ``Organization.current_agreement``); none for those without."""
-    rows = db.session.execute(
-        select(Agreement.organization_id, func.max(Agreement.expires_on))
-        .where(Agreement.organization_id.in_(sorted(set(org_ids))))
-        .group_by(Agreement.organization_id))
+def agreement_expiry():
+    """The expiry date of an organization's current agreement (the one expiring last; NULL
+    without one), as a column for a statement of organizations: the list reads it with its
+    rows, no query of its own."""
+    return (select(func.max(Agreement.expires_on))
+            .where(Agreement.organization_id == Organization.id).correlate(Organization)
+            .scalar_subquery().label("agreement_expires_on"))
+
+
+def agreement_states(expiries, today: date, warning_days: int) -> dict[int, tuple[str, date]]:
+    """``{organization id: (status, expires_on)}`` from ``(organization id, expiry)`` pairs of
+    :func:`agreement_expiry` (none for an organization without an agreement)."""
     return {org_id: (agreement_status(expires_on, today, warning_days), expires_on)
-            for org_id, expires_on in rows}
+            for org_id, expires_on in expiries if expires_on is not None}
 
 
 def organization_names(*, active_only: bool = True) -> list[tuple[int, str]]:

@@ -56,10 +56,16 @@ def organization_list():
         if form.agreement.data == "renew":
             filters["renew_by"] = local_today() + timedelta(
                 days=current_app.config["AGREEMENT_WARNING_DAYS"])
-    page = web.paginate(roster.organization_query(**filters), count_with_rows=True)
+    expiries = []
+
+    def listed(row):  # the organization, its current agreement's expiry noted
+        expiries.append((row[0].id, row[1]))
+        return row[0]
+
+    page = web.paginate(roster.organization_query(**filters).add_columns(
+        roster.agreement_expiry()), count_with_rows=listed)
     context = _agreement_context()
-    agreements = roster.current_agreements((org.id for org in page.items), context["today"],
-                                           context["warning_days"])
+    agreements = roster.agreement_states(expiries, context["today"], context["warning_days"])
     return render_template("roster/organization_list.html", form=form, page=page,
                            agreements=agreements), (200 if valid else 400)
 
