@@ -22,6 +22,7 @@ from coalition.ofr.services.cases import (  # noqa: F401
     FACT_FIELDS,
     TRANSITIONS,
     TRISTATE_FIELDS,
+    case_for_page,
     case_page_lists,
     case_page_options,
     completeness,

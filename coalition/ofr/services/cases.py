@@ -267,6 +267,22 @@ def case_page_options() -> tuple:
 
 
 @cache
+def _case_page_statement():
+    """The case (``case_id`` its parameter) with :func:`case_page_options`, refreshing a case
+    the session holds already: built once, so SQLAlchemy finds its compiled form without
+    walking the options for their key again on every view."""
+    return (select(FatalityCase).where(FatalityCase.id == bindparam("case_id"))
+            .options(*case_page_options()).execution_options(populate_existing=True))
+
+
+def case_for_page(case_id: int) -> FatalityCase | None:
+    """The case ``case_id`` read with what its page shows (:func:`case_page_options`), even
+    when the session holds it already; None when there is no such case."""
+    return db.session.execute(_case_page_statement(),
+                              {"case_id": case_id}).unique().scalar_one_or_none()
+
+
+@cache
 def _page_lists_statement():
     """The statement of :func:`case_page_lists` for a case loaded without its page's options
     (``case_id`` its parameter), built once."""

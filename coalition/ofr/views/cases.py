@@ -16,7 +16,6 @@ from coalition.core import vocab, web
 from coalition.core.fields import options
 from coalition.core.kept import kept
 from coalition.core.localtime import local_today
-from coalition.extensions import db
 from coalition.ofr import services as ofr
 from coalition.ofr.forms import (
     AnswerForm,
@@ -239,8 +238,7 @@ def _render_case(case: FatalityCase, *, forms: dict | None = None, revealed=None
 @bp.get("/cases/<int:case_id>")
 def case_detail(case_id: int):
     # as case_of, the case read with what its page shows even when the session holds it already
-    case = db.session.get(FatalityCase, case_id, options=ofr.case_page_options(),
-                          populate_existing=True)
+    case = ofr.case_for_page(case_id)
     if case is None or not can_view_case(web.actor(), case):
         abort(404)
     return _render_case(case)
