@@ -94,13 +94,15 @@ def _read_table_with_seat(person_id: int, table_id: int, *, copy: bool):
     table, role, organization_id = row
     seat = Seat(role, organization_id) if role is not None else None
     if copy:
-        table = CoalitionTable(**{column.key: getattr(table, column.key)
-                                  for column in _TABLE_COLUMNS})
+        table = CoalitionTable(**{key: getattr(table, key) for key in _table_columns()})
         make_transient_to_detached(table)
     return table, seat
 
 
-_TABLE_COLUMNS = tuple(inspect(CoalitionTable).column_attrs)
+@cache
+def _table_columns() -> tuple[str, ...]:
+    """The names of a table's column attributes (asked once the mappers are configured)."""
+    return tuple(column.key for column in inspect(CoalitionTable).column_attrs)
 
 
 @cache
